@@ -1,0 +1,98 @@
+package io.ailake;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The service's own settings, documented in application.properties. */
+@ConfigMapping(prefix = "ailake")
+public interface AilakeConfig {
+
+  /** Root of what the service keeps on local disk: the embedded PostgreSQL and local warehouses. */
+  String dataDir();
+
+  DefaultWarehouse warehouse();
+
+  S3 s3();
+
+  Iceberg iceberg();
+
+  Jobs jobs();
+
+  Secrets secrets();
+
+  /** Object storages declared by the deployment, registered (origin {@code config}) at every start. */
+  Map<String, StorageSettings> storages();
+
+  interface DefaultWarehouse {
+    String name();
+
+    /** A local directory, a {@code file:} URI or {@code s3://bucket/prefix}. */
+    String location();
+  }
+
+  interface S3 {
+    Optional<String> endpoint();
+
+    String region();
+
+    Optional<String> accessKeyId();
+
+    Optional<String> secretAccessKey();
+
+    boolean pathStyleAccess();
+  }
+
+  interface Iceberg {
+    int defaultPageSize();
+
+    int maxPageSize();
+
+    int commitAttempts();
+
+    /** Bound of the parsed-metadata cache, in units of snapshots, schemas and log entries. */
+    @WithDefault("100000")
+    long metadataCacheWeight();
+
+    /** An extra namespace separator accepted in paths and advertised to clients; %1F always works. */
+    @WithDefault("%1F")
+    String namespaceSeparator();
+  }
+
+  interface Jobs {
+    Duration pollInterval();
+
+    Duration lease();
+
+    int maxAttempts();
+  }
+
+  interface Secrets {
+    /**
+     * Base64 of the 32-byte AES key that seals storage credentials. Without it the service keeps a
+     * generated key in {@code <data-dir>/secret.key}, which only suits a single replica.
+     */
+    Optional<String> key();
+  }
+
+  /** One {@code ailake.storages."<name>"} entry; the same rules apply as to the admin API. */
+  interface StorageSettings {
+    /** S3, MINIO or LOCAL. */
+    String type();
+
+    /** {@code s3://bucket[/prefix]}, or an absolute directory / {@code file:} URI for LOCAL. */
+    String root();
+
+    Optional<String> endpoint();
+
+    Optional<String> region();
+
+    Optional<Boolean> pathStyle();
+
+    Optional<String> accessKeyId();
+
+    Optional<String> secretAccessKey();
+  }
+}

@@ -1,0 +1,48 @@
+package io.ailake;
+
+import io.ailake.postgres.EmbeddedPostgresLauncher;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Path;
+
+/**
+ * Starts the service. When no PostgreSQL is configured it first starts an embedded one whose data
+ * lives under the data directory, so a fresh machine needs nothing but a JDK.
+ */
+@QuarkusMain
+public class AilakeMain {
+
+  public static void main(String... args) {
+    useLenientS3Checksums();
+    if (setting("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL") == null) {
+      String dataDir = setting("ailake.data-dir", "AILAKE_DATA_DIR");
+      EmbeddedPostgresLauncher postgres =
+          EmbeddedPostgresLauncher.start(Path.of(dataDir == null ? "data" : dataDir));
+      System.setProperty("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+      System.setProperty("quarkus.datasource.username", EmbeddedPostgresLauncher.USER);
+      Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "embedded-postgres-stop"));
+    }
+    Quarkus.run(args);
+  }
+
+  /**
+   * Many S3-compatible stores (MinIO releases, S3Proxy, Ceph) reject the SDK's newer default request
+   * checksums; asking for them only where S3 requires them keeps every store working.
+   */
+  private static void useLenientS3Checksums() {
+    System.setProperty(
+        "aws.requestChecksumCalculation",
+        System.getProperty("aws.requestChecksumCalculation", "when_required"));
+    System.setProperty(
+        "aws.responseChecksumValidation",
+        System.getProperty("aws.responseChecksumValidation", "when_required"));
+  }
+
+  private static String setting(String property, String env) {
+    String value = System.getProperty(property);
+    if (value == null || value.isBlank()) {
+      value = System.getenv(env);
+    }
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,84 @@
+package io.ailake.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The error format of the {@code /api} family: {@code application/problem+json} with {@code title},
+ * {@code status}, {@code detail} and {@code traceId} (the request id, also in {@code X-Request-ID}).
+ * The Iceberg routes map their own errors (IcebergCatalogResource), in Iceberg's model.
+ */
+public class ApiErrors {
+
+  public static final String PROBLEM_JSON = "application/problem+json";
+  private static final Logger LOG = Logger.getLogger(ApiErrors.class);
+
+  @ServerExceptionMapper
+  public Response apiException(ApiException e, ContainerRequestContext request) {
+    if (e.status() >= 500) {
+      LOG.warnf("Request failed: %s", e.getMessage());
+    }
+    return problem(e.status(), e.title(), e.getMessage(), request);
+  }
+
+  /** Quarkus maps this Jackson type itself (as plain JSON); ours must win to keep problem+json. */
+  @ServerExceptionMapper
+  public Response mistypedBody(MismatchedInputException e, ContainerRequestContext request) {
+    return unreadableBody(e, request);
+  }
+
+  @ServerExceptionMapper
+  public Response unreadableBody(JsonProcessingException e, ContainerRequestContext request) {
+    String detail =
+        e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
+            ? "Invalid value for '" + mismatch.getPathReference().replaceAll(".*\\[\"?([^\"\\]]*)\"?\\]$", "$1")
+                + "': " + e.getOriginalMessage()
+            : "Malformed JSON: " + e.getOriginalMessage();
+    return problem(400, "Bad Request", detail, request);
+  }
+
+
+  @ServerExceptionMapper
+  public Response webApplication(WebApplicationException e, ContainerRequestContext request) {
+    if (isIceberg(request)) {
+      return io.ailake.iceberg.IcebergCatalogResource.icebergError(e);
+    }
+    // Quarkus REST wraps some unreadable bodies (truncated JSON) in a bare 400; say what was wrong
+    if (e.getCause() instanceof JsonProcessingException unreadable) {
+      return unreadableBody(unreadable, request);
+    }
+    int status = e.getResponse().getStatus();
+    Response.Status known = Response.Status.fromStatusCode(status);
+    return problem(status, known == null ? "Error" : known.getReasonPhrase(), e.getMessage(), request);
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Exception e, ContainerRequestContext request) {
+    if (isIceberg(request)) {
+      return io.ailake.iceberg.IcebergCatalogResource.icebergError(e);
+    }
+    LOG.error("Unexpected failure", e);
+    return problem(500, "Internal Server Error",
+        "Server-side problem; quote the traceId when reporting it", request);
+  }
+
+  private static boolean isIceberg(ContainerRequestContext request) {
+    return request.getUriInfo().getPath().startsWith("/iceberg");
+  }
+
+  static Response problem(int status, String title, String detail, ContainerRequestContext request) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("title", title);
+    body.put("status", status);
+    body.put("detail", detail);
+    body.put("traceId", RequestIds.of(request));
+    return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+  }
+}

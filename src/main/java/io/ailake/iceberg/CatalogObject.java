@@ -1,0 +1,91 @@
+package io.ailake.iceberg;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A table or a view: its name and the pointer to its current metadata file. Tables and views share one
+ * name space, so a table and a view never share a name.
+ */
+@Entity
+@Table(name = "catalog_object")
+public class CatalogObject extends PanacheEntityBase {
+
+  public enum Kind {
+    TABLE,
+    VIEW
+  }
+
+  @Id public UUID id;
+
+  @Column(name = "organization_id")
+  public UUID organizationId;
+
+  @Column(name = "warehouse_id")
+  public UUID warehouseId;
+
+  public String namespace;
+
+  public String name;
+
+  @Enumerated(EnumType.STRING)
+  public Kind kind;
+
+  @Column(name = "metadata_location")
+  public String metadataLocation;
+
+  @Column(name = "created_at", insertable = false, updatable = false)
+  public Instant createdAt;
+
+  public static Optional<CatalogObject> find(UUID warehouseId, String namespace, String name) {
+    return find("warehouseId = ?1 and namespace = ?2 and name = ?3", warehouseId, namespace, name)
+        .firstResultOptional();
+  }
+
+  /** Names only: a list of 1,000 tables should not hydrate 1,000 entities. */
+  public static List<String> namesPage(
+      UUID warehouseId, String namespace, Kind kind, String after, int limit) {
+    return getEntityManager()
+        .createQuery(
+            "select o.name from CatalogObject o where o.warehouseId = ?1 and o.namespace = ?2"
+                + " and o.kind = ?3 and o.name > ?4 order by o.name",
+            String.class)
+        .setParameter(1, warehouseId)
+        .setParameter(2, namespace)
+        .setParameter(3, kind)
+        .setParameter(4, after)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+
+  public static long countIn(UUID warehouseId, String namespace) {
+    return count("warehouseId = ?1 and namespace = ?2", warehouseId, namespace);
+  }
+
+  /**
+   * Compare-and-swap of the metadata pointer: succeeds only when nobody committed since {@code
+   * expected} was read.
+   */
+  public static boolean swapMetadataLocation(UUID id, String expected, String next) {
+    return update(
+            "metadataLocation = ?1, updatedAt = current_timestamp where id = ?2 and metadataLocation = ?3",
+            next,
+            id,
+            expected)
+        == 1;
+  }
+
+  @Column(name = "updated_at")
+  public Instant updatedAt;
+}

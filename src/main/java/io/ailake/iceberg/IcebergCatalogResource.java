@@ -1,0 +1,435 @@
+package io.ailake.iceberg;
+
+import io.ailake.AilakeConfig;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.rest.Endpoint;
+import org.apache.iceberg.rest.requests.CommitTransactionRequest;
+import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
+import org.apache.iceberg.rest.requests.CreateTableRequest;
+import org.apache.iceberg.rest.requests.CreateViewRequest;
+import org.apache.iceberg.rest.requests.RegisterTableRequest;
+import org.apache.iceberg.rest.requests.RegisterViewRequest;
+import org.apache.iceberg.rest.requests.RenameTableRequest;
+import org.apache.iceberg.rest.requests.ReportMetricsRequest;
+import org.apache.iceberg.rest.requests.UpdateNamespacePropertiesRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.apache.iceberg.rest.responses.ConfigResponse;
+import org.apache.iceberg.rest.responses.LoadTableResponse;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every route of the Iceberg REST catalog we serve, in one place: each one parses the request, calls
+ * a service and writes Iceberg's own JSON. {@link #ENDPOINTS} is what {@code /v1/config} advertises.
+ */
+@Path("/iceberg/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Iceberg REST catalog", description = "Apache Iceberg REST catalog API (see Iceberg's rest-catalog-open-api.yaml)")
+public class IcebergCatalogResource {
+
+  static final Endpoint V1_UNREGISTER_TABLE =
+      Endpoint.create("POST", "/v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister");
+
+  static final List<Endpoint> ENDPOINTS =
+      List.of(
+          Endpoint.V1_LIST_NAMESPACES,
+          Endpoint.V1_LOAD_NAMESPACE,
+          Endpoint.V1_NAMESPACE_EXISTS,
+          Endpoint.V1_CREATE_NAMESPACE,
+          Endpoint.V1_UPDATE_NAMESPACE,
+          Endpoint.V1_DELETE_NAMESPACE,
+          Endpoint.V1_COMMIT_TRANSACTION,
+          Endpoint.V1_LIST_TABLES,
+          Endpoint.V1_LOAD_TABLE,
+          Endpoint.V1_TABLE_EXISTS,
+          Endpoint.V1_CREATE_TABLE,
+          Endpoint.V1_UPDATE_TABLE,
+          Endpoint.V1_DELETE_TABLE,
+          Endpoint.V1_RENAME_TABLE,
+          Endpoint.V1_REGISTER_TABLE,
+          Endpoint.V1_REPORT_METRICS,
+          V1_UNREGISTER_TABLE,
+          Endpoint.V1_LIST_VIEWS,
+          Endpoint.V1_LOAD_VIEW,
+          Endpoint.V1_VIEW_EXISTS,
+          Endpoint.V1_CREATE_VIEW,
+          Endpoint.V1_UPDATE_VIEW,
+          Endpoint.V1_DELETE_VIEW,
+          Endpoint.V1_RENAME_VIEW,
+          Endpoint.V1_REGISTER_VIEW);
+
+  private final WarehouseService warehouses;
+  private final NamespaceService namespaces;
+  private final TableService tables;
+  private final TableCommits commits;
+  private final ViewService views;
+  private final AilakeConfig.Iceberg settings;
+  private final String separator;
+
+  IcebergCatalogResource(
+      WarehouseService warehouses,
+      NamespaceService namespaces,
+      TableService tables,
+      TableCommits commits,
+      ViewService views,
+      AilakeConfig config) {
+    this.warehouses = warehouses;
+    this.namespaces = namespaces;
+    this.tables = tables;
+    this.commits = commits;
+    this.views = views;
+    this.settings = config.iceberg();
+    this.separator = URLDecoder.decode(settings.namespaceSeparator(), StandardCharsets.UTF_8);
+  }
+
+  @ServerExceptionMapper
+  Response toIcebergError(Throwable error) {
+    return IcebergErrors.toResponse(error);
+  }
+
+  /** For failures raised before a route is chosen (unknown paths under /iceberg). */
+  public static Response icebergError(Throwable error) {
+    return IcebergErrors.toResponse(error);
+  }
+
+  // ---- configuration ---------------------------------------------------------------------------
+
+  @GET
+  @Path("/config")
+  @Operation(summary = "Catalog configuration for a warehouse: prefix, separator and served endpoints")
+  public Response config(@QueryParam("warehouse") String warehouse) {
+    Warehouse resolved = warehouses.resolve(warehouse);
+    // Iceberg's builder probes the maps for null keys, which immutable maps refuse: use a HashMap
+    Map<String, String> overrides = new HashMap<>();
+    overrides.put("prefix", resolved.name);
+    overrides.put("namespace-separator", settings.namespaceSeparator());
+    ConfigResponse config =
+        ConfigResponse.builder()
+            .withDefaults(new HashMap<>())
+            .withOverrides(overrides)
+            .withEndpoints(ENDPOINTS)
+            .build();
+    return json(config);
+  }
+
+  // ---- namespaces ------------------------------------------------------------------------------
+
+  @GET
+  @Path("/{prefix}/namespaces")
+  @Operation(summary = "List namespaces, optionally the children of a parent namespace")
+  public Response listNamespaces(
+      @PathParam("prefix") String prefix,
+      @QueryParam("parent") String parent,
+      @Context UriInfo uri) {
+    return json(namespaces.list(warehouse(prefix), namespace(parent), page(uri)));
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces")
+  @Operation(summary = "Create a namespace")
+  public Response createNamespace(@PathParam("prefix") String prefix, String body) {
+    return json(namespaces.create(warehouse(prefix), IcebergJson.read(body, CreateNamespaceRequest.class)));
+  }
+
+  @GET
+  @Path("/{prefix}/namespaces/{namespace}")
+  @Operation(summary = "Load a namespace and its properties")
+  public Response loadNamespace(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
+    return json(namespaces.load(warehouse(prefix), namespace(ns)));
+  }
+
+  @HEAD
+  @Path("/{prefix}/namespaces/{namespace}")
+  @Operation(summary = "Check that a namespace exists")
+  public Response namespaceExists(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
+    Namespace namespace = namespace(ns);
+    if (!namespaces.exists(warehouse(prefix), namespace)) {
+      throw NamespaceService.noSuchNamespace(namespace);
+    }
+    return Response.noContent().build();
+  }
+
+  @DELETE
+  @Path("/{prefix}/namespaces/{namespace}")
+  @Operation(summary = "Drop an empty namespace")
+  public Response dropNamespace(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
+    namespaces.drop(warehouse(prefix), namespace(ns));
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/properties")
+  @Operation(summary = "Set and remove namespace properties")
+  public Response updateNamespaceProperties(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
+    return json(
+        namespaces.updateProperties(
+            warehouse(prefix), namespace(ns), IcebergJson.read(body, UpdateNamespacePropertiesRequest.class)));
+  }
+
+  // ---- tables ----------------------------------------------------------------------------------
+
+  @GET
+  @Path("/{prefix}/namespaces/{namespace}/tables")
+  @Operation(summary = "List the tables of a namespace")
+  public Response listTables(
+      @PathParam("prefix") String prefix,
+      @PathParam("namespace") String ns,
+      @Context UriInfo uri) {
+    return json(tables.list(warehouse(prefix), namespace(ns), page(uri)));
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/tables")
+  @Operation(summary = "Create a table, or stage its creation (stage-create)")
+  public Response createTable(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
+    LoadTableResponse response =
+        tables.create(warehouse(prefix), namespace(ns), IcebergJson.read(body, CreateTableRequest.class));
+    return tableJson(response, SnapshotMode.ALL);
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/register")
+  @Operation(summary = "Register an existing metadata file as a table")
+  public Response registerTable(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
+    LoadTableResponse response =
+        tables.register(warehouse(prefix), namespace(ns), IcebergJson.read(body, RegisterTableRequest.class));
+    return tableJson(response, SnapshotMode.ALL);
+  }
+
+  @GET
+  @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
+  @Operation(summary = "Load a table; 304 when If-None-Match holds the current ETag")
+  public Response loadTable(
+      @PathParam("prefix") String prefix,
+      @PathParam("namespace") String ns,
+      @PathParam("table") String table,
+      @QueryParam("snapshots") String snapshots,
+      @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+    Warehouse warehouse = warehouse(prefix);
+    TableIdentifier identifier = TableIdentifier.of(namespace(ns), table);
+    SnapshotMode mode = SnapshotMode.parse(snapshots);
+    if (ifNoneMatch != null) {
+      String etag = ETags.of(tables.metadataLocation(warehouse, identifier), mode);
+      if (ETags.matches(ifNoneMatch, etag)) {
+        return Response.notModified().header(HttpHeaders.ETAG, etag).build();
+      }
+    }
+    TableMetadata metadata = mode.apply(tables.load(warehouse, identifier));
+    return tableJson(tables.response(warehouse, metadata), mode);
+  }
+
+  @HEAD
+  @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
+  @Operation(summary = "Check that a table exists")
+  public Response tableExists(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("table") String table) {
+    tables.checkExists(warehouse(prefix), TableIdentifier.of(namespace(ns), table));
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
+  @Operation(summary = "Commit updates to a table (compare-and-swap of its metadata pointer)")
+  public Response commitTable(
+      @PathParam("prefix") String prefix,
+      @PathParam("namespace") String ns,
+      @PathParam("table") String table,
+      String body) {
+    Warehouse warehouse = warehouse(prefix);
+    UpdateTableRequest request = IcebergJson.read(body, UpdateTableRequest.class);
+    TableMetadata metadata = commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request);
+    return tableJson(tables.response(warehouse, metadata), SnapshotMode.ALL);
+  }
+
+  @DELETE
+  @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
+  @Operation(summary = "Drop a table; purgeRequested=true deletes its files in the background")
+  public Response dropTable(
+      @PathParam("prefix") String prefix,
+      @PathParam("namespace") String ns,
+      @PathParam("table") String table,
+      @QueryParam("purgeRequested") String purgeRequested) {
+    tables.drop(warehouse(prefix), TableIdentifier.of(namespace(ns), table), flag(purgeRequested, "purgeRequested"));
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/tables/{table}/unregister")
+  @Operation(summary = "Remove a table from the catalog and keep its files")
+  public Response unregisterTable(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("table") String table) {
+    return json(tables.unregister(warehouse(prefix), TableIdentifier.of(namespace(ns), table)));
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/tables/{table}/metrics")
+  @Operation(summary = "Accept a scan or commit report")
+  public Response reportMetrics(
+      @PathParam("prefix") String prefix,
+      @PathParam("namespace") String ns,
+      @PathParam("table") String table,
+      String body) {
+    tables.checkExists(warehouse(prefix), TableIdentifier.of(namespace(ns), table));
+    IcebergJson.read(body, ReportMetricsRequest.class);
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("/{prefix}/tables/rename")
+  @Operation(summary = "Rename a table, also across namespaces")
+  public Response renameTable(@PathParam("prefix") String prefix, String body) {
+    tables.rename(warehouse(prefix), IcebergJson.read(body, RenameTableRequest.class));
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("/{prefix}/transactions/commit")
+  @Operation(summary = "Commit changes to several tables atomically")
+  public Response commitTransaction(@PathParam("prefix") String prefix, String body) {
+    commits.commitTransaction(warehouse(prefix), IcebergJson.read(body, CommitTransactionRequest.class));
+    return Response.noContent().build();
+  }
+
+  // ---- views -----------------------------------------------------------------------------------
+
+  @GET
+  @Path("/{prefix}/namespaces/{namespace}/views")
+  @Operation(summary = "List the views of a namespace")
+  public Response listViews(
+      @PathParam("prefix") String prefix,
+      @PathParam("namespace") String ns,
+      @Context UriInfo uri) {
+    return json(views.list(warehouse(prefix), namespace(ns), page(uri)));
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/views")
+  @Operation(summary = "Create a view")
+  public Response createView(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
+    return json(views.create(warehouse(prefix), namespace(ns), IcebergJson.read(body, CreateViewRequest.class)));
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/register-view")
+  @Operation(summary = "Register an existing view metadata file as a view")
+  public Response registerView(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
+    return json(views.register(warehouse(prefix), namespace(ns), IcebergJson.read(body, RegisterViewRequest.class)));
+  }
+
+  @GET
+  @Path("/{prefix}/namespaces/{namespace}/views/{view}")
+  @Operation(summary = "Load a view")
+  public Response loadView(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {
+    return json(views.load(warehouse(prefix), TableIdentifier.of(namespace(ns), view)));
+  }
+
+  @HEAD
+  @Path("/{prefix}/namespaces/{namespace}/views/{view}")
+  @Operation(summary = "Check that a view exists")
+  public Response viewExists(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {
+    views.checkExists(warehouse(prefix), TableIdentifier.of(namespace(ns), view));
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("/{prefix}/namespaces/{namespace}/views/{view}")
+  @Operation(summary = "Commit updates to a view")
+  public Response commitView(
+      @PathParam("prefix") String prefix,
+      @PathParam("namespace") String ns,
+      @PathParam("view") String view,
+      String body) {
+    return json(
+        views.commit(
+            warehouse(prefix), TableIdentifier.of(namespace(ns), view), IcebergJson.read(body, UpdateTableRequest.class)));
+  }
+
+  @DELETE
+  @Path("/{prefix}/namespaces/{namespace}/views/{view}")
+  @Operation(summary = "Drop a view")
+  public Response dropView(
+      @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {
+    views.drop(warehouse(prefix), TableIdentifier.of(namespace(ns), view));
+    return Response.noContent().build();
+  }
+
+  @POST
+  @Path("/{prefix}/views/rename")
+  @Operation(summary = "Rename a view, also across namespaces")
+  public Response renameView(@PathParam("prefix") String prefix, String body) {
+    views.rename(warehouse(prefix), IcebergJson.read(body, RenameTableRequest.class));
+    return Response.noContent().build();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private Warehouse warehouse(String prefix) {
+    return warehouses.resolve(prefix);
+  }
+
+  private Namespace namespace(String value) {
+    return NamespaceKeys.parse(value, separator);
+  }
+
+  /** Reads the raw query: an empty {@code pageToken=} (first page) differs from no token (everything). */
+  private Page page(UriInfo uri) {
+    MultivaluedMap<String, String> query = uri.getQueryParameters();
+    String pageToken =
+        query.containsKey("pageToken") ? Objects.requireNonNullElse(query.getFirst("pageToken"), "") : null;
+    return Page.of(
+        pageToken, query.getFirst("pageSize"), settings.defaultPageSize(), settings.maxPageSize());
+  }
+
+  private static boolean flag(String value, String name) {
+    if (value == null || value.isEmpty()) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException("Invalid " + name + ": " + value + " (true or false)");
+  }
+
+  private static Response json(Object body) {
+    return Response.ok(IcebergJson.write(body), MediaType.APPLICATION_JSON_TYPE).build();
+  }
+
+  private static Response tableJson(LoadTableResponse response, SnapshotMode mode) {
+    Response.ResponseBuilder builder = Response.ok(IcebergJson.write(response), MediaType.APPLICATION_JSON_TYPE);
+    if (response.metadataLocation() != null) {
+      builder.header(HttpHeaders.ETAG, ETags.of(response.metadataLocation(), mode));
+    }
+    return builder.build();
+  }
+}

@@ -1,0 +1,125 @@
+package io.ailake.iceberg;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ForbiddenException;
+import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
+import org.apache.iceberg.exceptions.NoSuchIcebergTableException;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NoSuchViewException;
+import org.apache.iceberg.exceptions.NoSuchWarehouseException;
+import org.apache.iceberg.exceptions.NotAuthorizedException;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.exceptions.ServiceUnavailableException;
+import org.apache.iceberg.exceptions.UnprocessableEntityException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.rest.responses.ErrorResponse;
+import org.jboss.logging.Logger;
+
+/**
+ * The Iceberg API's error model: the exception type decides the status, its message is what the
+ * user reads, and the type name travels as {@code error.type} so Iceberg clients raise the same
+ * exception on their side.
+ */
+final class IcebergErrors {
+
+  private static final Logger LOG = Logger.getLogger(IcebergErrors.class);
+
+  private static final Map<Class<? extends Exception>, Integer> STATUS =
+      Map.ofEntries(
+          Map.entry(IllegalArgumentException.class, 400),
+          Map.entry(ValidationException.class, 400),
+          Map.entry(BadRequestException.class, 400),
+          Map.entry(NotAuthorizedException.class, 401),
+          Map.entry(ForbiddenException.class, 403),
+          Map.entry(NoSuchNamespaceException.class, 404),
+          Map.entry(NoSuchTableException.class, 404),
+          Map.entry(NoSuchIcebergTableException.class, 404),
+          Map.entry(NoSuchViewException.class, 404),
+          Map.entry(NoSuchWarehouseException.class, 404),
+          Map.entry(NotFoundException.class, 404),
+          Map.entry(UnsupportedOperationException.class, 406),
+          Map.entry(AlreadyExistsException.class, 409),
+          Map.entry(NamespaceNotEmptyException.class, 409),
+          Map.entry(CommitFailedException.class, 409),
+          Map.entry(UnprocessableEntityException.class, 422),
+          Map.entry(CommitStateUnknownException.class, 500),
+          Map.entry(ServiceUnavailableException.class, 503));
+
+  private IcebergErrors() {}
+
+  static Response toResponse(Throwable error) {
+    if (error instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+      int status = web.getResponse().getStatus();
+      return response(status, status == 404 ? "NotFoundException" : "BadRequestException", web.getMessage());
+    }
+    Integer status = statusOf(error.getClass());
+    if (status == null && isDependencyOutage(error)) {
+      LOG.warnf("Iceberg request failed on an unavailable dependency: %s", rootMessage(error));
+      return Response.fromResponse(
+              response(503, "ServiceUnavailableException",
+                  "Service unavailable: the catalog database or object storage did not answer; retry later"))
+          .header("Retry-After", "1")
+          .build();
+    }
+    if (status == null) {
+      LOG.error("Unexpected failure of an Iceberg request", error);
+      return response(500, "InternalServerError", "Internal server error: " + error.getClass().getSimpleName());
+    }
+    if (status >= 500) {
+      LOG.warn("Iceberg request failed", error);
+    }
+    return response(status, error.getClass().getSimpleName(), error.getMessage());
+  }
+
+  /** PostgreSQL unreachable (SQL state class 08, pool exhausted) or object storage failing. */
+  private static boolean isDependencyOutage(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql
+          && (sql.getSQLState() == null || sql.getSQLState().startsWith("08"))) {
+        return true;
+      }
+      if (t instanceof org.hibernate.exception.JDBCConnectionException
+          || t instanceof java.io.UncheckedIOException
+          || t instanceof org.apache.iceberg.exceptions.RuntimeIOException
+          || t instanceof software.amazon.awssdk.core.exception.SdkException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  private static Integer statusOf(Class<?> type) {
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      Integer status = STATUS.get(c);
+      if (status != null) {
+        return status;
+      }
+    }
+    return null;
+  }
+
+  static Response response(int status, String type, String message) {
+    ErrorResponse body =
+        ErrorResponse.builder().responseCode(status).withType(type).withMessage(message).build();
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(org.apache.iceberg.rest.responses.ErrorResponseParser.toJson(body))
+        .build();
+  }
+}

@@ -1,0 +1,66 @@
+package io.ailake.iceberg;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.rest.RESTSerializers;
+
+/**
+ * JSON of the Iceberg REST API, configured the way Iceberg's own client configures it (kebab-case
+ * names, field access, Iceberg's serializers), so what we send is exactly what clients parse. Kept
+ * apart from the application's ObjectMapper, which serves the other APIs.
+ */
+public final class IcebergJson {
+
+  private static final ObjectMapper MAPPER = newMapper();
+
+  private IcebergJson() {}
+
+  private static ObjectMapper newMapper() {
+    JsonFactory factory =
+        new JsonFactoryBuilder()
+            .configure(JsonFactory.Feature.INTERN_FIELD_NAMES, false)
+            .configure(JsonFactory.Feature.FAIL_ON_SYMBOL_HASH_OVERFLOW, false)
+            .build();
+    ObjectMapper mapper = new ObjectMapper(factory);
+    mapper.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+    mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    mapper.setPropertyNamingStrategy(new PropertyNamingStrategies.KebabCaseStrategy());
+    RESTSerializers.registerAll(mapper);
+    return mapper;
+  }
+
+  /** Parses a request body; anything malformed or mistyped is a 400 that says what is wrong. */
+  public static <T> T read(String body, Class<T> type) {
+    if (body == null || body.isBlank()) {
+      throw new BadRequestException("Malformed request: the body must be a JSON %s", type.getSimpleName());
+    }
+    try {
+      T value = MAPPER.readValue(body, type);
+      if (value == null) {
+        throw new BadRequestException("Malformed request: the body must be a JSON %s", type.getSimpleName());
+      }
+      return value;
+    } catch (JsonProcessingException e) {
+      throw new BadRequestException("Malformed request: %s", e.getOriginalMessage());
+    } catch (IllegalArgumentException | IllegalStateException | NullPointerException
+        | ClassCastException | UnsupportedOperationException e) {
+      // Iceberg's parsers reject invalid structures with these
+      throw new BadRequestException("Malformed request: %s", String.valueOf(e.getMessage()));
+    }
+  }
+
+  public static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialize " + value.getClass().getSimpleName(), e);
+    }
+  }
+}

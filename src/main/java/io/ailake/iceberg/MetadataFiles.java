@@ -1,0 +1,118 @@
+package io.ailake.iceberg;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.ailake.AilakeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.view.ViewMetadata;
+import org.apache.iceberg.view.ViewMetadataParser;
+import org.apache.iceberg.view.ViewProperties;
+
+/**
+ * Reads and writes Iceberg metadata files. A new metadata file gets the next version number and a
+ * random UUID in its name, so two writers racing for the same version never overwrite each other.
+ * Metadata files are immutable, so parsed table metadata is cached by location (bounded by weight:
+ * snapshots, schemas and log entries), filled when a file is read and when one is written.
+ */
+@ApplicationScoped
+public class MetadataFiles {
+
+  private static final Pattern VERSION = Pattern.compile("^(\\d+)-.*");
+
+  private final Cache<String, TableMetadata> tables;
+
+  MetadataFiles(AilakeConfig config) {
+    this.tables =
+        Caffeine.newBuilder()
+            .maximumWeight(config.iceberg().metadataCacheWeight())
+            .weigher((String location, TableMetadata metadata) -> weight(metadata))
+            .build();
+  }
+
+  private static int weight(TableMetadata metadata) {
+    return 1 + metadata.snapshots().size() + metadata.schemas().size() + metadata.specs().size()
+        + metadata.previousFiles().size() + metadata.snapshotLog().size();
+  }
+
+  TableMetadata readTable(FileIO io, String location) {
+    return tables.get(location, l -> TableMetadataParser.read(io, l));
+  }
+
+  ViewMetadata readView(FileIO io, String location) {
+    return ViewMetadataParser.read(io, location);
+  }
+
+  /** Writes {@code metadata} as the next version after {@code previousLocation}; returns it with its location. */
+  TableMetadata writeTable(FileIO io, TableMetadata metadata, String previousLocation) {
+    String codec =
+        metadata
+            .properties()
+            .getOrDefault(
+                TableProperties.METADATA_COMPRESSION, TableProperties.METADATA_COMPRESSION_DEFAULT);
+    String dir =
+        metadata.properties().getOrDefault(
+            TableProperties.WRITE_METADATA_LOCATION, metadata.location() + "/metadata");
+    String location =
+        newFileName(stripSlash(dir), previousLocation, TableMetadataParser.getFileExtension(codec));
+    String json = TableMetadataParser.toJson(metadata);
+    write(io.newOutputFile(location), json, isGzip(codec));
+    TableMetadata written = TableMetadataParser.fromJson(location, json);
+    tables.put(location, written);
+    return written;
+  }
+
+  ViewMetadata writeView(FileIO io, ViewMetadata metadata, String previousLocation) {
+    String dir = metadata.properties().getOrDefault(
+        ViewProperties.WRITE_METADATA_LOCATION, metadata.location() + "/metadata");
+    String location = newFileName(stripSlash(dir), previousLocation, ".gz.metadata.json");
+    String json = ViewMetadataParser.toJson(metadata);
+    write(io.newOutputFile(location), json, true);
+    return ViewMetadataParser.fromJson(location, json);
+  }
+
+  private static String newFileName(String dir, String previousLocation, String extension) {
+    return String.format(
+        Locale.ROOT, "%s/%05d-%s%s", dir, nextVersion(previousLocation), UUID.randomUUID(), extension);
+  }
+
+  static int nextVersion(String previousLocation) {
+    if (previousLocation == null) {
+      return 0;
+    }
+    String fileName = previousLocation.substring(previousLocation.lastIndexOf('/') + 1);
+    Matcher matcher = VERSION.matcher(fileName);
+    // a registered table may use any file name; start counting after it
+    return matcher.matches() ? Integer.parseInt(matcher.group(1)) + 1 : 1;
+  }
+
+  private static boolean isGzip(String codec) {
+    return "gzip".equalsIgnoreCase(codec);
+  }
+
+  private static void write(OutputFile file, String json, boolean gzip) {
+    try (OutputStream raw = file.create();
+        OutputStream out = gzip ? new GZIPOutputStream(raw) : raw) {
+      out.write(json.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Failed to write metadata file " + file.location(), e);
+    }
+  }
+
+  static String stripSlash(String location) {
+    return location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+  }
+}

@@ -1,0 +1,219 @@
+package io.ailake.iceberg;
+
+import io.ailake.storage.FileIOs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadata.MetadataLogEntry;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateRequirement;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.rest.requests.CommitTransactionRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.apache.iceberg.util.PropertyUtil;
+import org.jboss.logging.Logger;
+
+/**
+ * Table commits. Requirements are checked against the table's real current state; the new metadata
+ * file is written, then the pointer is swapped with compare-and-swap. When the swap loses a race, the
+ * updates are re-applied to the new state as long as the requirements still hold there (server-side
+ * retry); a requirement that fails is a clean 409.
+ */
+@ApplicationScoped
+public class TableCommits {
+
+  private static final Logger LOG = Logger.getLogger(TableCommits.class);
+
+  private final FileIOs fileIOs;
+  private final MetadataFiles metadataFiles;
+  private final CommitRetry retry;
+
+  TableCommits(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry) {
+    this.fileIOs = fileIOs;
+    this.metadataFiles = metadataFiles;
+    this.retry = retry;
+  }
+
+  /** Commits one table's changes; creates the table when the request asserts it does not exist. */
+  public TableMetadata commit(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request) {
+    FileIO io = fileIOs.forStorage(warehouse.storage());
+    for (int attempt = 1; ; attempt++) {
+      var pointer = CatalogObjects.find(warehouse, identifier);
+      if (pointer.isEmpty() || pointer.get().kind != CatalogObject.Kind.TABLE) {
+        if (isCreate(request)) {
+          return create(warehouse, identifier, request, io);
+        }
+        throw new NoSuchTableException("Table does not exist: %s", identifier);
+      }
+      Prepared prepared = prepare(pointer.get(), request, io);
+      if (!prepared.changed()) {
+        return prepared.base();
+      }
+      TableMetadata written = write(io, prepared);
+      boolean swapped =
+          QuarkusTransaction.requiringNew()
+              .call(() -> CatalogObject.swapMetadataLocation(
+                  prepared.pointer().id, prepared.pointer().metadataLocation,
+                  written.metadataFileLocation()));
+      if (swapped) {
+        deleteReplacedMetadataFiles(io, prepared.base(), written);
+        return written;
+      }
+      io.deleteFile(written.metadataFileLocation());
+      retry.lostRace(identifier, attempt);
+    }
+  }
+
+  /**
+   * Commits changes to several tables atomically: every pointer swaps in one PostgreSQL transaction,
+   * or none does.
+   */
+  public void commitTransaction(Warehouse warehouse, CommitTransactionRequest request) {
+    request.validate();
+    Set<TableIdentifier> seen = new HashSet<>();
+    for (UpdateTableRequest change : request.tableChanges()) {
+      if (!seen.add(change.identifier())) {
+        throw new IllegalArgumentException(
+            "Invalid transaction: table " + change.identifier() + " appears more than once");
+      }
+    }
+    FileIO io = fileIOs.forStorage(warehouse.storage());
+    for (int attempt = 1; ; attempt++) {
+      List<Prepared> prepared = new ArrayList<>();
+      for (UpdateTableRequest change : request.tableChanges()) {
+        CatalogObject pointer = CatalogObjects.requireTable(warehouse, change.identifier());
+        prepared.add(prepare(pointer, change, io));
+      }
+      List<Prepared> changed = prepared.stream().filter(Prepared::changed).toList();
+      List<TableMetadata> written = new ArrayList<>();
+      try {
+        for (Prepared p : changed) {
+          written.add(write(io, p));
+        }
+      } catch (RuntimeException e) {
+        written.forEach(m -> io.deleteFile(m.metadataFileLocation()));
+        throw e;
+      }
+      boolean swapped = QuarkusTransaction.requiringNew().call(() -> swapAll(changed, written));
+      if (swapped) {
+        for (int i = 0; i < changed.size(); i++) {
+          deleteReplacedMetadataFiles(io, changed.get(i).base(), written.get(i));
+        }
+        return;
+      }
+      written.forEach(m -> io.deleteFile(m.metadataFileLocation()));
+      retry.lostRace("the tables", attempt);
+    }
+  }
+
+  /** Swaps every pointer, in a fixed order so concurrent transactions never deadlock; false rolls back. */
+  private static boolean swapAll(List<Prepared> changed, List<TableMetadata> written) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < changed.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparing(i -> changed.get(i).pointer().id));
+    for (int i : order) {
+      CatalogObject pointer = changed.get(i).pointer();
+      if (!CatalogObject.swapMetadataLocation(
+          pointer.id, pointer.metadataLocation, written.get(i).metadataFileLocation())) {
+        QuarkusTransaction.setRollbackOnly();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The current state, the requirements checked against it, and the updates applied. */
+  private Prepared prepare(CatalogObject pointer, UpdateTableRequest request, FileIO io) {
+    TableMetadata base = metadataFiles.readTable(io, pointer.metadataLocation);
+    for (UpdateRequirement requirement : request.requirements()) {
+      requirement.validate(base);
+    }
+    TableMetadata.Builder builder = TableMetadata.buildFrom(base);
+    for (MetadataUpdate update : request.updates()) {
+      update.applyTo(builder);
+    }
+    TableMetadata updated = builder.build();
+    return new Prepared(pointer, base, updated, !updated.changes().isEmpty());
+  }
+
+  private TableMetadata write(FileIO io, Prepared prepared) {
+    return metadataFiles.writeTable(io, prepared.updated(), prepared.base().metadataFileLocation());
+  }
+
+  private TableMetadata create(
+      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, FileIO io) {
+    for (UpdateRequirement requirement : request.requirements()) {
+      if (!(requirement instanceof UpdateRequirement.AssertTableDoesNotExist)) {
+        throw new NoSuchTableException("Table does not exist: %s", identifier);
+      }
+    }
+    NamespaceRecord namespace =
+        CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
+    TableMetadata.Builder builder =
+        request.updates().stream()
+            .filter(MetadataUpdate.UpgradeFormatVersion.class::isInstance)
+            .map(u -> TableMetadata.buildFromEmpty(((MetadataUpdate.UpgradeFormatVersion) u).formatVersion()))
+            .findFirst()
+            .orElseGet(TableMetadata::buildFromEmpty);
+    boolean hasLocation = false;
+    for (MetadataUpdate update : request.updates()) {
+      update.applyTo(builder);
+      hasLocation |= update instanceof MetadataUpdate.SetLocation;
+    }
+    if (!hasLocation) {
+      builder.setLocation(TableService.defaultLocation(warehouse, namespace, identifier));
+    }
+    TableMetadata written = metadataFiles.writeTable(io, builder.build(), null);
+    try {
+      CatalogObjects.insert(
+          warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
+    } catch (org.apache.iceberg.exceptions.AlreadyExistsException e) {
+      io.deleteFile(written.metadataFileLocation());
+      throw new CommitFailedException(e, "Commit failed: %s", e.getMessage());
+    } catch (RuntimeException e) {
+      io.deleteFile(written.metadataFileLocation());
+      throw e;
+    }
+    return written;
+  }
+
+  private static boolean isCreate(UpdateTableRequest request) {
+    return request.requirements().stream()
+        .anyMatch(UpdateRequirement.AssertTableDoesNotExist.class::isInstance);
+  }
+
+  /** Honours write.metadata.delete-after-commit.enabled: drops metadata files that left the log. */
+  private static void deleteReplacedMetadataFiles(FileIO io, TableMetadata base, TableMetadata written) {
+    if (!PropertyUtil.propertyAsBoolean(
+        written.properties(),
+        TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
+        TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED_DEFAULT)) {
+      return;
+    }
+    Set<String> kept =
+        written.previousFiles().stream().map(MetadataLogEntry::file).collect(Collectors.toSet());
+    for (MetadataLogEntry entry : base.previousFiles()) {
+      if (!kept.contains(entry.file())) {
+        try {
+          io.deleteFile(entry.file());
+        } catch (RuntimeException e) {
+          LOG.warnf("Could not delete replaced metadata file %s: %s", entry.file(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  private record Prepared(CatalogObject pointer, TableMetadata base, TableMetadata updated, boolean changed) {}
+}

@@ -1,0 +1,255 @@
+package io.ailake.iceberg;
+
+import io.ailake.operations.JobQueue;
+import io.ailake.storage.FileIOs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.rest.requests.CreateTableRequest;
+import org.apache.iceberg.rest.requests.RegisterTableRequest;
+import org.apache.iceberg.rest.requests.RenameTableRequest;
+import org.apache.iceberg.rest.responses.ListTablesResponse;
+import org.apache.iceberg.rest.responses.LoadTableResponse;
+
+/** Table routes other than commits: list, create, register, load, drop, rename, unregister. */
+@ApplicationScoped
+public class TableService {
+
+  private final FileIOs fileIOs;
+  private final JobQueue jobs;
+  private final MetadataFiles metadataFiles;
+
+  TableService(FileIOs fileIOs, JobQueue jobs, MetadataFiles metadataFiles) {
+    this.fileIOs = fileIOs;
+    this.jobs = jobs;
+    this.metadataFiles = metadataFiles;
+  }
+
+  public ListTablesResponse list(Warehouse warehouse, Namespace namespace, Page page) {
+    return listObjects(warehouse, namespace, CatalogObject.Kind.TABLE, page);
+  }
+
+  static ListTablesResponse listObjects(
+      Warehouse warehouse, Namespace namespace, CatalogObject.Kind kind, Page page) {
+    return QuarkusTransaction.joiningExisting()
+        .call(
+            () -> {
+              NamespaceRecord record = NamespaceService.require(warehouse, namespace);
+              Page.Result<String> result =
+                  page.cut(
+                      CatalogObject.namesPage(warehouse.id, record.name, kind, page.afterKey(), page.fetchSize()),
+                      name -> name);
+              ListTablesResponse.Builder response = ListTablesResponse.builder();
+              result.items().forEach(name -> response.add(TableIdentifier.of(namespace, name)));
+              return response.nextPageToken(result.nextPageToken()).build();
+            });
+  }
+
+  /** Creates a table, or with {@code stage-create} only returns the metadata it would have. */
+  public LoadTableResponse create(Warehouse warehouse, Namespace namespace, CreateTableRequest request) {
+    request.validate();
+    TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    NamespaceRecord record = CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
+    String location =
+        request.location() != null
+            ? MetadataFiles.stripSlash(request.location())
+            : defaultLocation(warehouse, record, identifier);
+    TableMetadata metadata =
+        TableMetadata.newTableMetadata(
+            request.schema(),
+            request.spec() != null ? request.spec() : PartitionSpec.unpartitioned(),
+            request.writeOrder() != null ? request.writeOrder() : SortOrder.unsorted(),
+            location,
+            request.properties());
+    if (request.stageCreate()) {
+      return response(warehouse, metadata);
+    }
+    FileIO io = io(warehouse);
+    TableMetadata written = metadataFiles.writeTable(io, metadata, null);
+    try {
+      CatalogObjects.insert(
+          warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
+    } catch (RuntimeException e) {
+      io.deleteFile(written.metadataFileLocation());
+      throw e;
+    }
+    return response(warehouse, written);
+  }
+
+  /** Tables get {@code <warehouse>/<namespace levels>/<table>-<uuid>}: a re-created table never reuses a location. */
+  static String defaultLocation(Warehouse warehouse, NamespaceRecord namespace, TableIdentifier identifier) {
+    String namespaceLocation = namespace.properties.get("location");
+    String parent =
+        namespaceLocation != null && !namespaceLocation.isBlank()
+            ? MetadataFiles.stripSlash(namespaceLocation)
+            : warehouse.location + "/" + String.join("/", identifier.namespace().levels());
+    return parent + "/" + identifier.name() + "-" + UUID.randomUUID();
+  }
+
+  public LoadTableResponse register(
+      Warehouse warehouse, Namespace namespace, RegisterTableRequest request) {
+    request.validate();
+    TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    TableMetadata metadata = metadataFiles.readTable(io(warehouse), request.metadataLocation());
+    if (request.overwrite()) {
+      NamespaceService.require(warehouse, namespace);
+      var existing = CatalogObjects.find(warehouse, identifier);
+      if (existing.isPresent()) {
+        CatalogObject current = existing.get();
+        if (current.kind != CatalogObject.Kind.TABLE) {
+          throw CatalogObjects.alreadyExists(identifier, current.kind, CatalogObject.Kind.TABLE);
+        }
+        boolean swapped =
+            QuarkusTransaction.requiringNew()
+                .call(
+                    () ->
+                        CatalogObject.swapMetadataLocation(
+                            current.id, current.metadataLocation, request.metadataLocation()));
+        if (!swapped) {
+          throw new org.apache.iceberg.exceptions.CommitFailedException(
+              "Table %s changed while it was being registered again", identifier);
+        }
+        return response(warehouse, metadata);
+      }
+    } else {
+      CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
+    }
+    CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, request.metadataLocation());
+    return response(warehouse, metadata);
+  }
+
+  public TableMetadata load(Warehouse warehouse, TableIdentifier identifier) {
+    CatalogObject table = CatalogObjects.requireTable(warehouse, identifier);
+    return metadataFiles.readTable(io(warehouse), table.metadataLocation);
+  }
+
+  /**
+   * The current metadata location, for answering a matching If-None-Match without reading or parsing
+   * the file. It must still exist: "not modified" is never the answer for a table whose metadata is gone.
+   */
+  public String metadataLocation(Warehouse warehouse, TableIdentifier identifier) {
+    String location = CatalogObjects.requireTable(warehouse, identifier).metadataLocation;
+    if (!io(warehouse).newInputFile(location).exists()) {
+      throw new NotFoundException("Failed to open input stream for file: %s", location);
+    }
+    return location;
+  }
+
+  public boolean exists(Warehouse warehouse, TableIdentifier identifier) {
+    return CatalogObjects.find(warehouse, identifier)
+        .filter(o -> o.kind == CatalogObject.Kind.TABLE)
+        .isPresent();
+  }
+
+  /**
+   * Removes the table from the catalog. With {@code purge}, a durable job deletes its files in the
+   * background; it is queued in the same transaction, so a crash cannot forget it.
+   */
+  public void drop(Warehouse warehouse, TableIdentifier identifier, boolean purge) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              CatalogObject table = CatalogObjects.requireTable(warehouse, identifier);
+              long deleted =
+                  CatalogObject.delete(
+                      "id = ?1 and metadataLocation = ?2", table.id, table.metadataLocation);
+              if (deleted != 1) {
+                throw new org.apache.iceberg.exceptions.CommitFailedException(
+                    "Table %s changed while it was being dropped; retry the drop", identifier);
+              }
+              if (purge) {
+                jobs.enqueue(
+                    warehouse.organizationId,
+                    PurgeTableJob.KIND,
+                    PurgeTableJob.payload(warehouse.id, table.metadataLocation));
+              }
+            });
+  }
+
+  /** Removes the table from the catalog and keeps its files; answers its last metadata. */
+  public LoadTableResponse unregister(Warehouse warehouse, TableIdentifier identifier) {
+    CatalogObject table = CatalogObjects.requireTable(warehouse, identifier);
+    TableMetadata metadata = metadataFiles.readTable(io(warehouse), table.metadataLocation);
+    long deleted =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    CatalogObject.delete(
+                        "id = ?1 and metadataLocation = ?2", table.id, table.metadataLocation));
+    if (deleted != 1) {
+      throw new org.apache.iceberg.exceptions.CommitFailedException(
+          "Table %s changed while it was being unregistered; retry", identifier);
+    }
+    return response(warehouse, metadata);
+  }
+
+  public void rename(Warehouse warehouse, RenameTableRequest request) {
+    renameObject(warehouse, request, CatalogObject.Kind.TABLE);
+  }
+
+  static void renameObject(Warehouse warehouse, RenameTableRequest request, CatalogObject.Kind kind) {
+    request.validate();
+    TableIdentifier source = request.source();
+    TableIdentifier destination = request.destination();
+    try {
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                CatalogObject object =
+                    kind == CatalogObject.Kind.TABLE
+                        ? CatalogObjects.requireTable(warehouse, source)
+                        : CatalogObjects.requireView(warehouse, source);
+                NamespaceRecord target = NamespaceService.require(warehouse, destination.namespace());
+                CatalogObjects.find(warehouse, destination)
+                    .ifPresent(
+                        existing -> {
+                          throw new org.apache.iceberg.exceptions.AlreadyExistsException(
+                              "Cannot rename %s to %s. %s already exists",
+                              source,
+                              destination,
+                              existing.kind == CatalogObject.Kind.TABLE ? "Table" : "View");
+                        });
+                object.namespace = target.name;
+                object.name = destination.name();
+                object.updatedAt = java.time.Instant.now();
+              });
+    } catch (RuntimeException e) {
+      if (CatalogObjects.constraintViolation(e) == null) {
+        throw e;
+      }
+      // another request took the name between our check and our commit
+      throw new org.apache.iceberg.exceptions.AlreadyExistsException(
+          "Cannot rename %s to %s. Table or view already exists", source, destination);
+    }
+  }
+
+  public void checkExists(Warehouse warehouse, TableIdentifier identifier) {
+    if (!exists(warehouse, identifier)) {
+      throw new NoSuchTableException("Table does not exist: %s", identifier);
+    }
+  }
+
+  LoadTableResponse response(Warehouse warehouse, TableMetadata metadata) {
+    return LoadTableResponse.builder()
+        .withTableMetadata(metadata)
+        .addAllConfig(clientConfig(warehouse))
+        .build();
+  }
+
+  static Map<String, String> clientConfig(Warehouse warehouse) {
+    return warehouse.storage().clientConfig();
+  }
+
+  FileIO io(Warehouse warehouse) {
+    return fileIOs.forStorage(warehouse.storage());
+  }
+}

@@ -1,0 +1,133 @@
+package io.ailake.iceberg;
+
+import io.ailake.storage.FileIOs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.UpdateRequirement;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.rest.requests.CreateViewRequest;
+import org.apache.iceberg.rest.requests.RegisterViewRequest;
+import org.apache.iceberg.rest.requests.RenameTableRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.apache.iceberg.rest.responses.ImmutableLoadViewResponse;
+import org.apache.iceberg.rest.responses.ListTablesResponse;
+import org.apache.iceberg.rest.responses.LoadViewResponse;
+import org.apache.iceberg.view.ViewMetadata;
+
+/** View routes: list, create, register, load, commit, drop, rename. */
+@ApplicationScoped
+public class ViewService {
+
+  private final FileIOs fileIOs;
+  private final MetadataFiles metadataFiles;
+  private final CommitRetry retry;
+
+  ViewService(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry) {
+    this.fileIOs = fileIOs;
+    this.metadataFiles = metadataFiles;
+    this.retry = retry;
+  }
+
+  public ListTablesResponse list(Warehouse warehouse, Namespace namespace, Page page) {
+    return TableService.listObjects(warehouse, namespace, CatalogObject.Kind.VIEW, page);
+  }
+
+  public LoadViewResponse create(Warehouse warehouse, Namespace namespace, CreateViewRequest request) {
+    request.validate();
+    TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    NamespaceRecord record = CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
+    String location =
+        request.location() != null
+            ? MetadataFiles.stripSlash(request.location())
+            : TableService.defaultLocation(warehouse, record, identifier);
+    ViewMetadata metadata =
+        ViewMetadata.builder()
+            .assignUUID(UUID.randomUUID().toString())
+            .setLocation(location)
+            .setProperties(request.properties())
+            .setCurrentVersion(request.viewVersion(), request.schema())
+            .build();
+    FileIO io = io(warehouse);
+    ViewMetadata written = metadataFiles.writeView(io, metadata, null);
+    try {
+      CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, written.metadataFileLocation());
+    } catch (RuntimeException e) {
+      io.deleteFile(written.metadataFileLocation());
+      throw e;
+    }
+    return response(warehouse, written);
+  }
+
+  public LoadViewResponse register(Warehouse warehouse, Namespace namespace, RegisterViewRequest request) {
+    request.validate();
+    TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
+    ViewMetadata metadata = metadataFiles.readView(io(warehouse), request.metadataLocation());
+    CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, request.metadataLocation());
+    return response(warehouse, metadata);
+  }
+
+  public LoadViewResponse load(Warehouse warehouse, TableIdentifier identifier) {
+    CatalogObject view = CatalogObjects.requireView(warehouse, identifier);
+    return response(warehouse, metadataFiles.readView(io(warehouse), view.metadataLocation));
+  }
+
+  public void checkExists(Warehouse warehouse, TableIdentifier identifier) {
+    CatalogObjects.requireView(warehouse, identifier);
+  }
+
+  /** Same protocol as table commits: requirements against the current state, then compare-and-swap. */
+  public LoadViewResponse commit(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request) {
+    FileIO io = io(warehouse);
+    for (int attempt = 1; ; attempt++) {
+      CatalogObject pointer = CatalogObjects.requireView(warehouse, identifier);
+      ViewMetadata base = metadataFiles.readView(io, pointer.metadataLocation);
+      for (UpdateRequirement requirement : request.requirements()) {
+        requirement.validate(base);
+      }
+      ViewMetadata.Builder builder = ViewMetadata.buildFrom(base);
+      for (MetadataUpdate update : request.updates()) {
+        update.applyTo(builder);
+      }
+      ViewMetadata updated = builder.build();
+      if (updated.changes().isEmpty()) {
+        return response(warehouse, base);
+      }
+      ViewMetadata written = metadataFiles.writeView(io, updated, pointer.metadataLocation);
+      boolean swapped =
+          QuarkusTransaction.requiringNew()
+              .call(() -> CatalogObject.swapMetadataLocation(
+                  pointer.id, pointer.metadataLocation, written.metadataFileLocation()));
+      if (swapped) {
+        return response(warehouse, written);
+      }
+      io.deleteFile(written.metadataFileLocation());
+      retry.lostRace(identifier, attempt);
+    }
+  }
+
+  public void drop(Warehouse warehouse, TableIdentifier identifier) {
+    QuarkusTransaction.requiringNew()
+        .run(() -> CatalogObjects.requireView(warehouse, identifier).delete());
+  }
+
+  public void rename(Warehouse warehouse, RenameTableRequest request) {
+    TableService.renameObject(warehouse, request, CatalogObject.Kind.VIEW);
+  }
+
+  private LoadViewResponse response(Warehouse warehouse, ViewMetadata metadata) {
+    return ImmutableLoadViewResponse.builder()
+        .metadataLocation(metadata.metadataFileLocation())
+        .metadata(metadata)
+        .config(warehouse.storage().clientConfig())
+        .build();
+  }
+
+  private FileIO io(Warehouse warehouse) {
+    return fileIOs.forStorage(warehouse.storage());
+  }
+}

@@ -1,0 +1,159 @@
+package io.ailake.lake;
+
+import io.ailake.api.ApiException;
+import io.ailake.api.Names;
+import io.ailake.iceberg.Warehouse;
+import io.ailake.iceberg.WarehouseService;
+import io.ailake.operations.OperationService;
+import io.ailake.organization.Organizations;
+import io.ailake.storage.ObjectStorage;
+import io.ailake.storage.Storage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * AI Lake database instances. A database instance IS a warehouse of the Iceberg catalog: its name is
+ * the {@code warehouse} a Spark client configures. Provisioning and deprovisioning are durable
+ * operations; while one is pending the database shows its state and refuses conflicting ones.
+ */
+@ApplicationScoped
+public class DatabaseInstances {
+
+  static final String PROVISION = "provision-database";
+  static final String DEPROVISION = "deprovision-database";
+  static final UUID ORG = Organizations.DEFAULT_ID;
+
+  private final WarehouseService warehouses;
+  private final OperationService operations;
+  private final EntityManager entityManager;
+
+  DatabaseInstances(WarehouseService warehouses, OperationService operations, EntityManager entityManager) {
+    this.warehouses = warehouses;
+    this.operations = operations;
+    this.entityManager = entityManager;
+  }
+
+  public record Page(List<DatabaseInstance> databases, long totalCount) {}
+
+  @Transactional
+  public Page list(int size, int offset) {
+    List<Warehouse> page =
+        Warehouse.<Warehouse>find("organizationId = ?1 order by name", ORG).range(offset, offset + size - 1).list();
+    return new Page(page.stream().map(this::view).toList(), Warehouse.count("organizationId", ORG));
+  }
+
+  @Transactional
+  public DatabaseInstance get(String idOrName) {
+    return view(require(idOrName));
+  }
+
+  @Transactional
+  public OperationService.Submitted provision(
+      LakeRequests.ProvisionDatabaseInstance request, String operationId) {
+    if (request == null) {
+      throw ApiException.badRequest("The request body must be a JSON object with 'name' and 'storageIds'");
+    }
+    String fingerprint = "POST database/instances " + request;
+    Optional<OperationService.Submitted> repeated = operations.repeated(ORG, PROVISION, operationId, fingerprint);
+    if (repeated.isPresent()) {
+      return repeated.get();
+    }
+    String name = request.name();
+    if (!Names.isValid(name)) {
+      throw ApiException.badRequest("Invalid database name '%s': %s", name, Names.RULE);
+    }
+    if (request.storageIds() == null || request.storageIds().isEmpty()) {
+      throw ApiException.badRequest("storageIds must name at least one object storage");
+    }
+    List<ObjectStorage> storages = new ArrayList<>();
+    for (String storageId : new LinkedHashSet<>(request.storageIds())) {
+      storages.add(
+          ObjectStorage.findByIdOrName(ORG, storageId)
+              .orElseThrow(() -> ApiException.notFound("Object storage %s does not exist", storageId)));
+    }
+    if (Warehouse.findByName(ORG, name).isPresent()) {
+      throw ApiException.conflict("A database named %s already exists", name);
+    }
+    String dataSourceId = blankToNull(request.dataSourceId(), name);
+    String dataSourceName = blankToNull(request.dataSourceName(), name);
+    if (DataSource.find(ORG, dataSourceId).isPresent()) {
+      throw ApiException.conflict("Data source id %s is already used in this organization", dataSourceId);
+    }
+
+    ObjectStorage primary = storages.get(0);
+    Storage storage = primary.storage();
+    Warehouse warehouse = warehouses.create(name, primary.root + "/" + name, storage);
+    warehouse.state = Warehouse.PROVISIONING;
+    for (int i = 0; i < storages.size(); i++) {
+      linkStorage(entityManager, warehouse, storages.get(i).id, i);
+    }
+    DataSources.insert(warehouse, dataSourceId, dataSourceName);
+    return operations.submit(
+        ORG, PROVISION, Map.of("warehouseId", warehouse.id.toString()), operationId, fingerprint);
+  }
+
+  @Transactional
+  public OperationService.Submitted deprovision(String idOrName, String operationId) {
+    Warehouse warehouse = require(idOrName);
+    String fingerprint = "DELETE database/instances/" + warehouse.id;
+    Optional<OperationService.Submitted> repeated =
+        operations.repeated(ORG, DEPROVISION, operationId, fingerprint);
+    if (repeated.isPresent()) {
+      return repeated.get();
+    }
+    if (warehouse.state.equals(Warehouse.PROVISIONING) || warehouse.state.equals(Warehouse.DELETING)) {
+      throw ApiException.conflict(
+          "Database %s has a pending operation (%s); wait for it to finish", warehouse.name, warehouse.state);
+    }
+    warehouse.state = Warehouse.DELETING;
+    warehouse.stateDetail = null;
+    return operations.submit(
+        ORG, DEPROVISION, Map.of("warehouseId", warehouse.id.toString()), operationId, fingerprint);
+  }
+
+  /** Records that {@code warehouse} uses a storage; position 0 is the one holding its files. */
+  static void linkStorage(EntityManager entityManager, Warehouse warehouse, UUID storageId, int position) {
+    entityManager
+        .createNativeQuery(
+            "INSERT INTO warehouse_storage (warehouse_id, storage_id, position, organization_id)"
+                + " VALUES (?1, ?2, ?3, ?4)")
+        .setParameter(1, warehouse.id)
+        .setParameter(2, storageId)
+        .setParameter(3, position)
+        .setParameter(4, warehouse.organizationId)
+        .executeUpdate();
+  }
+
+  static Warehouse require(String idOrName) {
+    return Warehouse.findByIdOrName(ORG, idOrName)
+        .orElseThrow(() -> ApiException.notFound("Database instance %s does not exist", idOrName));
+  }
+
+  private DatabaseInstance view(Warehouse warehouse) {
+    @SuppressWarnings("unchecked")
+    List<UUID> storageIds =
+        entityManager
+            .createNativeQuery(
+                "SELECT storage_id FROM warehouse_storage WHERE warehouse_id = ?1 ORDER BY position", UUID.class)
+            .setParameter(1, warehouse.id)
+            .getResultList();
+    return new DatabaseInstance(
+        warehouse.id.toString(),
+        warehouse.name,
+        storageIds.stream().map(UUID::toString).toList(),
+        DataSource.of(warehouse.id).stream().map(DataSource.Info::of).toList(),
+        warehouse.state,
+        warehouse.stateDetail);
+  }
+
+  private static String blankToNull(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

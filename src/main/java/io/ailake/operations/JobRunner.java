@@ -1,0 +1,224 @@
+package io.ailake.operations;
+
+import io.ailake.AilakeConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import io.ailake.api.ApiException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jboss.logging.Logger;
+
+/**
+ * The one job runner. Every replica polls the job table; a job is claimed with FOR UPDATE SKIP LOCKED
+ * and a lease, so each runs on one worker at a time, and a job whose worker died (its lease expired)
+ * is claimed again by another. Failures retry with exponential backoff, then mark the job failed.
+ */
+@ApplicationScoped
+public class JobRunner implements BackgroundService {
+
+  static final String NAME = "operations-worker";
+
+  private static final Logger LOG = Logger.getLogger(JobRunner.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String CLAIM =
+      """
+      UPDATE job SET lease_owner = ?, lease_until = now() + make_interval(secs => ?),
+                     attempts = attempts + 1, updated_at = now()
+       WHERE id = (SELECT id FROM job
+                    WHERE state = 'PENDING' AND run_after <= now()
+                      AND (lease_until IS NULL OR lease_until < now())
+                    ORDER BY run_after, id
+                    LIMIT 1
+                    FOR UPDATE SKIP LOCKED)
+      RETURNING id, kind, payload::text, attempts
+      """;
+  private static final String SUCCEED =
+      """
+      UPDATE job SET state = 'SUCCEEDED', result = ?::jsonb, lease_owner = NULL, lease_until = NULL,
+                     last_error = NULL, updated_at = now()
+       WHERE id = ? AND lease_owner = ?
+      """;
+  private static final String FAIL =
+      """
+      UPDATE job SET state = CASE WHEN attempts >= ? THEN 'FAILED' ELSE 'PENDING' END,
+                     error = CASE WHEN attempts >= ? THEN ?::jsonb END,
+                     run_after = now() + make_interval(secs => ?), last_error = ?,
+                     lease_owner = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = ? AND lease_owner = ?
+      """;
+
+  private final DataSource dataSource;
+  private final Map<String, JobHandler> handlers = new HashMap<>();
+  private final Duration lease;
+  private final int maxAttempts;
+  private final String owner = "worker-" + UUID.randomUUID();
+  private volatile boolean stopping;
+
+  private final ServiceStates states;
+
+  JobRunner(
+      DataSource dataSource, @Any Instance<JobHandler> handlers, AilakeConfig config, ServiceStates states) {
+    this.dataSource = dataSource;
+    this.states = states;
+    handlers.forEach(h -> this.handlers.put(h.kind(), h));
+    this.lease = config.jobs().lease();
+    this.maxAttempts = config.jobs().maxAttempts();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    stopping = true;
+  }
+
+  @Scheduled(
+      every = "${ailake.jobs.poll-interval}",
+      delayed = "1s",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void poll() {
+    try {
+      Optional<Claimed> job;
+      // paused is read before every claim: a pause also stops a worker in the middle of a backlog
+      while (!stopping && !states.isPaused(NAME) && (job = claim()).isPresent()) {
+        execute(job.get());
+      }
+    } catch (SQLException e) {
+      LOG.warnf("Cannot poll the job table: %s", e.getMessage());
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<String> commands() {
+    return List.of("pause", "resume", "run-now");
+  }
+
+  @Override
+  public Map<String, Object> status() {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("state", states.isPaused(NAME) ? "paused" : "running");
+    status.put("commands", commands());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT count(*) FILTER (WHERE state = 'PENDING'), count(*) FILTER (WHERE state = 'FAILED') FROM job");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      status.put("pendingJobs", rs.getLong(1));
+      status.put("failedJobs", rs.getLong(2));
+    } catch (SQLException e) {
+      status.put("database", "unavailable: " + e.getMessage());
+    }
+    return status;
+  }
+
+  /** pause and resume hold for every replica; run-now works through what is due on this one. */
+  @Override
+  public Map<String, Object> run(String command, Map<String, Object> context) {
+    switch (command) {
+      case "pause" -> states.setPaused(NAME, true);
+      case "resume" -> states.setPaused(NAME, false);
+      case "run-now" -> poll();
+      default -> throw new IllegalArgumentException("Unknown command " + command);
+    }
+    return Map.of("state", states.isPaused(NAME) ? "paused" : "running");
+  }
+
+  private void execute(Claimed job) throws SQLException {
+    JobHandler handler = handlers.get(job.kind());
+    try {
+      if (handler == null) {
+        throw new IllegalStateException("No handler for job kind " + job.kind());
+      }
+      Map<String, Object> result = handler.run(job.payload());
+      String resultJson = result == null ? null : JSON.writeValueAsString(result);
+      update(SUCCEED, ps -> {
+        ps.setString(1, resultJson);
+        ps.setLong(2, job.id());
+        ps.setString(3, owner);
+      });
+      LOG.debugf("Job %d (%s) succeeded", job.id(), job.kind());
+    } catch (Exception e) {
+      fail(job, e);
+    }
+  }
+
+  /** Retries with exponential backoff; a request the handler found wrong (4xx) fails at once. */
+  private void fail(Claimed job, Exception e) throws SQLException {
+    boolean permanent = e instanceof ApiException api && api.status() < 500;
+    long backoffSeconds = Math.min(300, 1L << Math.min(job.attempts(), 8));
+    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("title", e instanceof ApiException api ? api.title() : "Operation failed");
+    error.put("status", e instanceof ApiException api ? api.status() : 500);
+    error.put("detail", detail);
+    String errorJson;
+    try {
+      errorJson = JSON.writeValueAsString(error);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    int attemptsAllowed = permanent ? 0 : maxAttempts;
+    LOG.warnf("Job %d (%s) attempt %d failed%s: %s", job.id(), job.kind(), job.attempts(),
+        permanent ? " for good" : "", detail);
+    update(FAIL, ps -> {
+      ps.setInt(1, attemptsAllowed);
+      ps.setInt(2, attemptsAllowed);
+      ps.setString(3, errorJson);
+      ps.setLong(4, backoffSeconds);
+      ps.setString(5, e.getClass().getSimpleName() + ": " + detail);
+      ps.setLong(6, job.id());
+      ps.setString(7, owner);
+    });
+  }
+
+  private Optional<Claimed> claim() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(CLAIM)) {
+      ps.setString(1, owner);
+      ps.setLong(2, lease.toSeconds());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Map<String, String> payload =
+            JSON.readValue(rs.getString(3), new TypeReference<Map<String, String>>() {});
+        return Optional.of(new Claimed(rs.getLong(1), rs.getString(2), payload, rs.getInt(4)));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new SQLException("Unreadable job payload", e);
+      }
+    }
+  }
+
+  private void update(String sql, StatementSetter setter) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      setter.set(ps);
+      ps.executeUpdate();
+    }
+  }
+
+  private interface StatementSetter {
+    void set(PreparedStatement ps) throws SQLException;
+  }
+
+  private record Claimed(long id, String kind, Map<String, String> payload, int attempts) {}
+}

@@ -1,0 +1,144 @@
+package io.ailake.storage;
+
+import io.ailake.AilakeConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.io.FileIO;
+
+/**
+ * The one place that opens a FileIO: one shared instance per storage, closed at shutdown. A warehouse's
+ * FileIO reaches local paths and S3 locations alike. S3 uses the keys of the registered object storage
+ * when the {@link Storage} names one ({@code id}), else the service's {@code ailake.s3.*} settings.
+ */
+@ApplicationScoped
+public class FileIOs {
+
+  /**
+   * How long a registered storage's FileIO is trusted before its row's {@code updated_at} is read
+   * again: another replica may have changed the keys, and only this replica's changes evict at once.
+   */
+  static final Duration RECHECK = Duration.ofSeconds(30);
+
+  private static final FileIO LOCAL = new LocalFileIO();
+
+  private final AilakeConfig.S3 s3;
+  private final SecretBox secrets;
+  private final ConcurrentMap<Storage, FileIO> open = new ConcurrentHashMap<>();
+  private final ConcurrentMap<UUID, Registered> registered = new ConcurrentHashMap<>();
+  /** Replaced clients stay open until shutdown: a request may still be reading through one. */
+  private final List<FileIO> retired = new CopyOnWriteArrayList<>();
+
+  private record Registered(FileIO io, Instant version, long checkedAtNanos) {
+    boolean fresh() {
+      return System.nanoTime() - checkedAtNanos < RECHECK.toNanos();
+    }
+  }
+
+  FileIOs(AilakeConfig config, SecretBox secrets) {
+    this.s3 = config.s3();
+    this.secrets = secrets;
+  }
+
+  public FileIO forStorage(Storage storage) {
+    if (storage.type() == Storage.Type.S3 && storage.id() != null) {
+      UUID id = storage.id();
+      return new RoutingFileIO(LOCAL, () -> registeredIO(id));
+    }
+    Storage s3Storage =
+        storage.type() == Storage.Type.S3
+            ? storage
+            : Storage.s3(s3.endpoint().orElse(null), s3.region(), s3.pathStyleAccess());
+    return new RoutingFileIO(LOCAL, () -> open.computeIfAbsent(s3Storage, this::openServiceWide));
+  }
+
+  /** Forgets the FileIO of a registered storage whose settings or keys changed, or that is gone. */
+  public void evict(UUID storageId) {
+    Registered gone = registered.remove(storageId);
+    if (gone != null) {
+      retired.add(gone.io());
+    }
+  }
+
+  /**
+   * A FileIO of its own for checking a storage before it is registered: with the given keys, short
+   * timeouts and no retries, so a wrong setting fails fast. The caller closes it.
+   */
+  FileIO openUnshared(Storage storage, Optional<Credentials> credentials) {
+    if (storage.type() == Storage.Type.LOCAL) {
+      return new LocalFileIO();
+    }
+    Map<String, String> failFast = Map.of(
+        "s3.retry.num-retries", "0",
+        "http-client.urlconnection.connection-timeout-ms", "5000",
+        "http-client.urlconnection.socket-timeout-ms", "10000");
+    return openS3(storage, credentials, failFast);
+  }
+
+  private FileIO registeredIO(UUID id) {
+    Registered current = registered.get(id);
+    if (current != null && current.fresh()) {
+      return current.io();
+    }
+    return registered.compute(id, (key, entry) -> {
+      if (entry != null && entry.fresh()) {
+        return entry; // another thread rechecked meanwhile
+      }
+      ObjectStorage row = QuarkusTransaction.joiningExisting()
+          .call(() -> ObjectStorage.<ObjectStorage>findByIdOptional(key))
+          .orElseThrow(() -> new IllegalStateException("Object storage " + key + " is not registered any more"));
+      if (entry != null && entry.version().equals(row.updatedAt)) {
+        return new Registered(entry.io(), entry.version(), System.nanoTime());
+      }
+      if (entry != null) {
+        retired.add(entry.io());
+      }
+      Optional<Credentials> keys =
+          Optional.ofNullable(row.sealedSecret).map(sealed -> secrets.open(sealed, row.id));
+      return new Registered(openS3(row.storage(), keys, Map.of()), row.updatedAt, System.nanoTime());
+    }).io();
+  }
+
+  private FileIO openServiceWide(Storage storage) {
+    Optional<Credentials> keys =
+        s3.accessKeyId().isPresent() && s3.secretAccessKey().isPresent()
+            ? Optional.of(new Credentials(s3.accessKeyId().get(), s3.secretAccessKey().get()))
+            : Optional.empty();
+    return openS3(storage, keys, Map.of());
+  }
+
+  /** Without keys the AWS SDK's default chain applies (environment, instance or pod role). */
+  private static FileIO openS3(Storage storage, Optional<Credentials> keys, Map<String, String> extra) {
+    Map<String, String> props = new HashMap<>(storage.clientConfig());
+    keys.ifPresent(k -> {
+      props.put("s3.access-key-id", k.accessKeyId());
+      props.put("s3.secret-access-key", k.secretAccessKey());
+    });
+    props.put("http-client.type", "urlconnection");
+    props.putAll(extra);
+    S3FileIO io = new S3FileIO();
+    io.initialize(props);
+    return io;
+  }
+
+  @PreDestroy
+  void closeAll() {
+    open.values().forEach(FileIO::close);
+    open.clear();
+    registered.values().forEach(entry -> entry.io().close());
+    registered.clear();
+    retired.forEach(FileIO::close);
+    retired.clear();
+  }
+}

@@ -1,0 +1,85 @@
+package io.ailake.storage;
+
+import io.ailake.api.ApiErrors;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Registers and maintains object storages. Every create and patch is probed with the storage's own keys. */
+@Path("/api/v1/admin/objectStorages")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "Admin - Object Storages", description = "Register S3, MinIO and local-disk storages")
+public class ObjectStorageAdminResource {
+
+  private final ObjectStorageService storages;
+
+  ObjectStorageAdminResource(ObjectStorageService storages) {
+    this.storages = storages;
+  }
+
+  @POST
+  @Operation(summary = "Register an object storage",
+      description = "Writes, reads back and deletes a probe object under the root with the given keys first.")
+  @APIResponse(responseCode = "201", description = "Registered")
+  @APIResponse(responseCode = "400", description = "Invalid request, or the probe failed (the detail names the step)",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  public Response create(ObjectStorageRequest request) {
+    ObjectStorage created = storages.create(request);
+    return Response.created(URI.create("/api/v1/admin/objectStorages/" + created.id))
+        .entity(ObjectStorageView.of(created))
+        .build();
+  }
+
+  @GET
+  @Operation(summary = "List object storages, ordered by name")
+  public ObjectStorageView.Listing list() {
+    return new ObjectStorageView.Listing(storages.list().stream().map(ObjectStorageView::of).toList());
+  }
+
+  @GET
+  @Path("{storageIdOrName}")
+  @Operation(summary = "Get an object storage by id or name")
+  @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  public ObjectStorageView get(@PathParam("storageIdOrName") String storageIdOrName) {
+    return ObjectStorageView.of(storages.get(storageIdOrName));
+  }
+
+  @PATCH
+  @Path("{storageIdOrName}")
+  @Operation(summary = "Change an object storage",
+      description = "Changes only the fields sent, then probes the result before storing it.")
+  @APIResponse(responseCode = "400", description = "Invalid change, or the probe failed",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "409",
+      description = "Name taken, root of a storage in use, or a storage declared in configuration",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  public ObjectStorageView patch(@PathParam("storageIdOrName") String storageIdOrName, ObjectStorageRequest patch) {
+    return ObjectStorageView.of(storages.patch(storageIdOrName, patch));
+  }
+
+  @DELETE
+  @Path("{storageIdOrName}")
+  @Operation(summary = "Delete an object storage that no warehouse uses")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "409", description = "A warehouse uses it, or it is declared in configuration",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  public void delete(@PathParam("storageIdOrName") String storageIdOrName) {
+    storages.delete(storageIdOrName);
+  }
+}

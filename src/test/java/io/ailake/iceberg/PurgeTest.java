@@ -1,0 +1,137 @@
+package io.ailake.iceberg;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ailake.operations.Job;
+import io.ailake.organization.Organizations;
+import io.ailake.storage.FileIOs;
+import io.ailake.testing.Eventually;
+import io.ailake.testing.IcebergClients;
+import io.ailake.testing.Warehouses;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.PositionOutputStream;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.junit.jupiter.api.Test;
+
+/** DROP with purge deletes every file of the table, durably, in the background. */
+@QuarkusTest
+class PurgeTest {
+
+  @TestHTTPResource("/iceberg")
+  URL catalog;
+
+  @Inject FileIOs fileIOs;
+
+  @Test
+  void purgeDeletesDataAndMetadataFilesOnLocalDisk() {
+    purgeDeletesEverything(Warehouses.local("purge"));
+  }
+
+  @Test
+  void purgeDeletesDataAndMetadataFilesOnS3() {
+    purgeDeletesEverything(Warehouses.s3("purge_s3"));
+  }
+
+  @Test
+  void dropWithoutPurgeKeepsEveryFile() {
+    Warehouse warehouse = Warehouses.local("nopurge");
+    String location = tableWithData(warehouse, "kept");
+    List<String> files = files(warehouse, location);
+
+    given().delete("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/kept").then().statusCode(204);
+
+    assertThat(files(warehouse, location)).containsExactlyInAnyOrderElementsOf(files);
+  }
+
+  @Test
+  void aPurgeWhoseWorkerDiedIsFinishedByAnotherWorker() {
+    Warehouse warehouse = Warehouses.local("orphan");
+    String location = tableWithData(warehouse, "t");
+    String metadata = given().get("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/t")
+        .jsonPath().getString("metadata-location");
+    // what a worker killed mid-purge leaves: the pointer gone, its job claimed under a lease now expired
+    long jobId = QuarkusTransaction.requiringNew().call(() -> {
+      CatalogObject.delete("metadataLocation", metadata);
+      Job job = new Job();
+      job.organizationId = Organizations.DEFAULT_ID;
+      job.kind = PurgeTableJob.KIND;
+      job.payload = PurgeTableJob.payload(warehouse.id, metadata);
+      job.attempts = 1;
+      job.persist();
+      Job.getEntityManager().flush();
+      Job.getEntityManager()
+          .createNativeQuery("UPDATE job SET lease_owner = 'worker-killed', lease_until = ?1 WHERE id = ?2")
+          .setParameter(1, java.sql.Timestamp.from(Instant.now().minusSeconds(5)))
+          .setParameter(2, job.id)
+          .executeUpdate();
+      return job.id;
+    });
+
+    Eventually.within(Duration.ofSeconds(30), () -> assertThat(files(warehouse, location)).isEmpty());
+    Eventually.within(Duration.ofSeconds(10), () -> {
+      Job job = QuarkusTransaction.requiringNew().call(() -> Job.<Job>findById(jobId));
+      assertThat(job.state).isEqualTo(Job.State.SUCCEEDED);
+      assertThat(job.attempts).isEqualTo(2);
+    });
+  }
+
+  private void purgeDeletesEverything(Warehouse warehouse) {
+    String location = tableWithData(warehouse, "doomed");
+    assertThat(files(warehouse, location)).hasSizeGreaterThanOrEqualTo(5); // data, manifests, lists, metadata
+
+    given().delete("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/doomed?purgeRequested=true")
+        .then().statusCode(204);
+
+    given().get("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/doomed").then().statusCode(404);
+    Eventually.within(Duration.ofSeconds(30), () -> assertThat(files(warehouse, location)).isEmpty());
+  }
+
+  /** A table with two appends of real data files; returns its location. */
+  private String tableWithData(Warehouse warehouse, String name) {
+    given().contentType(ContentType.JSON).body("{\"namespace\":[\"ns\"]}")
+        .post("/iceberg/v1/" + warehouse.name + "/namespaces");
+    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
+      Table table = client.createTable(TableIdentifier.of("ns", name), TableRoutesTest.ICEBERG_SCHEMA);
+      for (String file : List.of("a", "b")) {
+        DataFile dataFile = TableRoutesTest.dataFile(table, file);
+        write(table.io(), dataFile.location());
+        table.newAppend().appendFile(dataFile).commit();
+      }
+      return table.location();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(FileIO io, String location) {
+    try (PositionOutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+      out.write(new byte[100]);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private List<String> files(Warehouse warehouse, String location) {
+    SupportsPrefixOperations io = (SupportsPrefixOperations) fileIOs.forStorage(warehouse.storage());
+    return StreamSupport.stream(io.listPrefix(location + "/").spliterator(), false)
+        .map(f -> f.location())
+        .toList();
+  }
+}

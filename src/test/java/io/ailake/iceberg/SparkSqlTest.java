@@ -1,0 +1,55 @@
+package io.ailake.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ailake.testing.NestedMavenSuite;
+import io.ailake.testing.S3ProxyResource;
+import io.ailake.testing.Warehouses;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spark 3.5 SQL through the catalog (src/test/spark: create a partitioned table, insert, select,
+ * update, delete, add and rename a column, VERSION AS OF, the .snapshots table, DROP TABLE ... PURGE),
+ * on the default local-disk warehouse and on an S3 warehouse.
+ */
+@QuarkusTest
+class SparkSqlTest {
+
+  private static final String POM = "src/test/spark/pom.xml";
+
+  @TestHTTPResource("/iceberg")
+  URL catalog;
+
+  @Test
+  void sparkSqlWorksOnTheDefaultWarehouse() {
+    NestedMavenSuite.Result result = run("lake", Map.of(), "spark-local");
+
+    assertThat(result.failures()).as(result.toString()).isEmpty();
+    assertThat(result.passed()).as(result.toString()).isEqualTo(result.run()).isGreaterThanOrEqualTo(9);
+  }
+
+  @Test
+  void sparkSqlWorksOnAnS3Warehouse() {
+    Warehouse warehouse = Warehouses.s3("spark_s3");
+
+    NestedMavenSuite.Result result =
+        run(warehouse.name, S3ProxyResource.clientProperties(), "spark-s3");
+
+    assertThat(result.failures()).as(result.toString()).isEmpty();
+    assertThat(result.passed()).as(result.toString()).isEqualTo(result.run()).isGreaterThanOrEqualTo(9);
+  }
+
+  private NestedMavenSuite.Result run(String warehouse, Map<String, String> catalogProperties, String name) {
+    Map<String, String> properties = new HashMap<>();
+    properties.put("catalog.uri", catalog.toString());
+    properties.put("catalog.warehouse", warehouse);
+    catalogProperties.forEach((k, v) -> properties.put("catalog.prop." + k, v));
+    return NestedMavenSuite.run(POM, Map.of(), properties, Path.of("target", "nested-suites", name));
+  }
+}

@@ -1,0 +1,146 @@
+package io.ailake.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ailake.testing.S3ProxyResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.PositionOutputStream;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A FileIO for a registered storage signs with that storage's own keys, and stops using keys that a
+ * patch replaced or a delete removed. The storage here is a second S3 that knows only its own keys.
+ */
+@QuarkusTest
+class RegisteredStorageFileIOTest {
+
+  private static final String BUCKET = "private-bucket";
+
+  @Inject ObjectStorageService storages;
+  @Inject FileIOs fileIOs;
+
+  private String endpoint;
+  private S3Proxy proxy;
+  private BlobStoreContext blobs;
+
+  @BeforeEach
+  void startPrivateS3() throws Exception {
+    endpoint = "http://127.0.0.1:" + freePort();
+    startProxy("own-access-key", "own-secret-key");
+  }
+
+  @AfterEach
+  void stopPrivateS3() throws Exception {
+    stopProxy();
+  }
+
+  @Test
+  void aRegisteredStoragesFileIOUsesItsOwnKeys() {
+    ObjectStorage storage = storages.create(request(unique(), "own-access-key", "own-secret-key"));
+
+    FileIO io = fileIOs.forStorage(storage.storage());
+    write(io, "s3://" + BUCKET + "/data/a.txt", "hello");
+
+    assertThat(read(io, "s3://" + BUCKET + "/data/a.txt")).isEqualTo("hello");
+    FileIO serviceKeys = fileIOs.forStorage(Storage.s3(endpoint, S3ProxyResource.REGION, true));
+    assertThatThrownBy(() -> read(serviceKeys, "s3://" + BUCKET + "/data/a.txt"))
+        .as("the service-wide keys do not open this bucket")
+        .hasStackTraceContaining("403");
+  }
+
+  @Test
+  void patchedKeysReplaceTheCachedClientAndADeletedStorageIsNotServed() throws Exception {
+    String name = unique();
+    ObjectStorage storage = storages.create(request(name, "own-access-key", "own-secret-key"));
+    FileIO io = fileIOs.forStorage(storage.storage());
+    write(io, "s3://" + BUCKET + "/before.txt", "1");
+
+    // the storage rotates its keys; the cached client still signs with the old ones
+    stopProxy();
+    startProxy("rotated-access-key", "rotated-secret-key");
+    assertThatThrownBy(() -> write(io, "s3://" + BUCKET + "/stale.txt", "x")).hasStackTraceContaining("403");
+
+    storages.patch(name, new ObjectStorageRequest(
+        null, null, null, null, null, null, null, null, "rotated-access-key", "rotated-secret-key"));
+    write(io, "s3://" + BUCKET + "/after.txt", "2");
+    assertThat(read(io, "s3://" + BUCKET + "/after.txt")).isEqualTo("2");
+
+    storages.delete(name);
+    assertThatThrownBy(() -> read(io, "s3://" + BUCKET + "/after.txt"))
+        .hasMessageContaining("not registered any more");
+  }
+
+  private ObjectStorageRequest request(String name, String accessKey, String secretKey) {
+    return new ObjectStorageRequest(
+        name, "MINIO", BUCKET, null, null, endpoint, S3ProxyResource.REGION, true, accessKey, secretKey);
+  }
+
+  private static String unique() {
+    return "own-keys-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private void startProxy(String accessKey, String secretKey) throws Exception {
+    blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+        .build(BlobStoreContext.class);
+    blobs.getBlobStore().createContainerInLocation(null, BUCKET);
+    proxy = S3Proxy.builder()
+        .blobStore(blobs.getBlobStore())
+        .endpoint(URI.create(endpoint))
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+        .ignoreUnknownHeaders(true)
+        .build();
+    proxy.start();
+    while (!proxy.getState().equals("STARTED")) {
+      Thread.sleep(10);
+    }
+  }
+
+  private void stopProxy() throws Exception {
+    if (proxy != null) {
+      proxy.stop();
+      proxy = null;
+    }
+    if (blobs != null) {
+      blobs.close();
+      blobs = null;
+    }
+  }
+
+  private static void write(FileIO io, String location, String content) {
+    try (PositionOutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String read(FileIO io, String location) {
+    try (InputStream in = io.newInputFile(location).newStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
