@@ -14,14 +14,16 @@ import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.PositionOutputStream;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Proves a storage works with its own keys before it is accepted: asks for an absent object, writes a
- * small object under its root, reads it back and deletes it. The first step carries no body because
- * a store that refuses the keys may close the connection before it reads an upload's body, and then
- * the client sees a broken upload instead of the store's 403. A failure names the step and the likely cause in words an
+ * Proves a storage works with its own keys before it is accepted: lists under its root, writes a small
+ * object there, reads it back and deletes it. The listing comes first because it carries no body: a
+ * store that refuses the keys or lacks the bucket may close the connection before it reads an upload's
+ * body, and then the client sees a broken upload instead of the store's answer. The service needs the
+ * listing anyway, to purge tables and remove a database's root. A failure names the step and the likely cause in words an
  * operator can act on.
  */
 final class StorageProbe {
@@ -42,7 +44,7 @@ final class StorageProbe {
     String location = root + "/.ailake-probe-" + UUID.randomUUID();
     byte[] written = ("ailake probe " + location).getBytes(StandardCharsets.UTF_8);
     try (FileIO io = fileIOs.openUnshared(storage, keys)) {
-      step("access check", endpoint, keys, () -> io.newInputFile(location).exists());
+      step("list", endpoint, keys, () -> ((SupportsPrefixOperations) io).listPrefix(location).iterator().hasNext());
       step("write", endpoint, keys, () -> {
         try (PositionOutputStream out = io.newOutputFile(location).createOrOverwrite()) {
           out.write(written);
