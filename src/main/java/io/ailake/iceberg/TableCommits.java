@@ -46,6 +46,16 @@ public class TableCommits {
 
   /** Commits one table's changes; creates the table when the request asserts it does not exist. */
   public TableMetadata commit(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request) {
+    return commit(warehouse, identifier, request, () -> {});
+  }
+
+  /**
+   * Commits one table's changes; {@code alsoInTransaction} runs in the PostgreSQL transaction that
+   * swaps the pointer, so what it writes commits exactly when the table change does. When it throws,
+   * nothing is committed and its exception propagates.
+   */
+  TableMetadata commit(
+      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, Runnable alsoInTransaction) {
     FileIO io = fileIOs.forStorage(warehouse.storage());
     for (int attempt = 1; ; attempt++) {
       var pointer = CatalogObjects.find(warehouse, identifier);
@@ -60,11 +70,20 @@ public class TableCommits {
         return prepared.base();
       }
       TableMetadata written = write(io, prepared);
-      boolean swapped =
-          QuarkusTransaction.requiringNew()
-              .call(() -> CatalogObject.swapMetadataLocation(
-                  prepared.pointer().id, prepared.pointer().metadataLocation,
-                  written.metadataFileLocation()));
+      boolean swapped;
+      try {
+        swapped = QuarkusTransaction.requiringNew().call(() -> {
+          boolean done = CatalogObject.swapMetadataLocation(
+              prepared.pointer().id, prepared.pointer().metadataLocation, written.metadataFileLocation());
+          if (done) {
+            alsoInTransaction.run();
+          }
+          return done;
+        });
+      } catch (RuntimeException e) {
+        io.deleteFile(written.metadataFileLocation());
+        throw e;
+      }
       if (swapped) {
         deleteReplacedMetadataFiles(io, prepared.base(), written);
         return written;

@@ -1,0 +1,99 @@
+package io.ailake.iceberg;
+
+import io.ailake.storage.FileIOs;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.iceberg.BaseTable;
+import org.apache.iceberg.LocationProviders;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateRequirements;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.LocationProvider;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+
+/**
+ * Iceberg's own Table API over this catalog, for the work the service does itself (pipe loads,
+ * statistics). Commits go through {@link TableCommits} exactly as a REST client's would: the same
+ * requirements, the same compare-and-swap, the same server-side retry.
+ */
+@ApplicationScoped
+public class ServerTables {
+
+  private final FileIOs fileIOs;
+  private final MetadataFiles metadataFiles;
+  private final TableCommits commits;
+
+  ServerTables(FileIOs fileIOs, MetadataFiles metadataFiles, TableCommits commits) {
+    this.fileIOs = fileIOs;
+    this.metadataFiles = metadataFiles;
+    this.commits = commits;
+  }
+
+  public Table load(Warehouse warehouse, TableIdentifier identifier) {
+    return load(warehouse, identifier, () -> {});
+  }
+
+  /**
+   * A table whose commits also run {@code alsoInTransaction} in the PostgreSQL transaction that swaps
+   * its pointer: a record of what a commit loaded lands exactly when the commit does.
+   */
+  public Table load(Warehouse warehouse, TableIdentifier identifier, Runnable alsoInTransaction) {
+    Operations ops = new Operations(warehouse, identifier, alsoInTransaction);
+    ops.refresh();
+    return new BaseTable(ops, warehouse.name + "." + identifier);
+  }
+
+  private final class Operations implements TableOperations {
+    private final Warehouse warehouse;
+    private final TableIdentifier identifier;
+    private final Runnable alsoInTransaction;
+    private final FileIO io;
+    private TableMetadata current;
+
+    Operations(Warehouse warehouse, TableIdentifier identifier, Runnable alsoInTransaction) {
+      this.warehouse = warehouse;
+      this.identifier = identifier;
+      this.alsoInTransaction = alsoInTransaction;
+      this.io = fileIOs.forStorage(warehouse.storage());
+    }
+
+    @Override
+    public TableMetadata current() {
+      return current;
+    }
+
+    @Override
+    public TableMetadata refresh() {
+      CatalogObject pointer = CatalogObjects.requireTable(warehouse, identifier);
+      current = metadataFiles.readTable(io, pointer.metadataLocation);
+      return current;
+    }
+
+    @Override
+    public void commit(TableMetadata base, TableMetadata metadata) {
+      UpdateTableRequest request =
+          new UpdateTableRequest(
+              UpdateRequirements.forUpdateTable(base, metadata.changes()), metadata.changes());
+      current = commits.commit(warehouse, identifier, request, alsoInTransaction);
+    }
+
+    @Override
+    public FileIO io() {
+      return io;
+    }
+
+    @Override
+    public String metadataFileLocation(String fileName) {
+      String dir = current.properties().get(TableProperties.WRITE_METADATA_LOCATION);
+      return (dir != null ? MetadataFiles.stripSlash(dir) : current.location() + "/metadata") + "/" + fileName;
+    }
+
+    @Override
+    public LocationProvider locationProvider() {
+      return LocationProviders.locationsFor(current.location(), current.properties());
+    }
+  }
+}
