@@ -21,6 +21,8 @@ public interface AilakeConfig {
 
   Jobs jobs();
 
+  Pipe pipe();
+
   Secrets secrets();
 
   /** Object storages declared by the deployment, registered (origin {@code config}) at every start. */
@@ -67,6 +69,24 @@ public interface AilakeConfig {
     Duration lease();
 
     int maxAttempts();
+  }
+
+  interface Pipe {
+    /** The namespace pipe tables are created in. */
+    @WithDefault("default")
+    String namespace();
+
+    /** How often a pipe table looks for new files when its request gives no interval. */
+    @WithDefault("60s")
+    Duration pollingInterval();
+
+    /** How often the loader checks which pipe tables are due. */
+    @WithDefault("1s")
+    Duration tick();
+
+    /** The most files one load commits; the rest follow in the next load. */
+    @WithDefault("500")
+    int filesPerLoad();
   }
 
   interface Secrets {

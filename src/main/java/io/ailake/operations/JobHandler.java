@@ -16,4 +16,7 @@ public interface JobHandler {
    * retrying cannot help a request that is wrong.
    */
   Map<String, Object> run(Map<String, String> payload) throws Exception;
+
+  /** Called once the job has failed for good (no retry left), with the detail its operation reports. */
+  default void failed(Map<String, String> payload, String detail) {}
 }

@@ -179,6 +179,14 @@ public class JobRunner implements BackgroundService {
     int attemptsAllowed = permanent ? 0 : maxAttempts;
     LOG.warnf("Job %d (%s) attempt %d failed%s: %s", job.id(), job.kind(), job.attempts(),
         permanent ? " for good" : "", detail);
+    JobHandler handler = handlers.get(job.kind());
+    if (handler != null && (permanent || job.attempts() >= maxAttempts)) {
+      try {
+        handler.failed(job.payload(), detail);
+      } catch (RuntimeException hookFailure) {
+        LOG.warnf("Job %d (%s): recording the failure failed: %s", job.id(), job.kind(), hookFailure.getMessage());
+      }
+    }
     update(FAIL, ps -> {
       ps.setInt(1, attemptsAllowed);
       ps.setInt(2, attemptsAllowed);

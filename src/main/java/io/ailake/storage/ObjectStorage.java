@@ -122,6 +122,14 @@ public class ObjectStorage extends PanacheEntityBase {
     return uses.longValue() > 0;
   }
 
+  public static boolean usedByAPipeTable(UUID id) {
+    Number uses = (Number) getEntityManager()
+        .createNativeQuery("SELECT count(*) FROM pipe_table WHERE source_storage_id = ?1")
+        .setParameter(1, id)
+        .getSingleResult();
+    return uses.longValue() > 0;
+  }
+
   public static List<ObjectStorage> listByName(UUID organizationId) {
     return list("organizationId = ?1 order by name", organizationId);
   }

@@ -142,6 +142,10 @@ public class ObjectStorageService {
         throw ApiException.conflict(
             "Object storage %s is used by a warehouse; delete the warehouse first", row.name);
       }
+      if (ObjectStorage.usedByAPipeTable(row.id)) {
+        throw ApiException.conflict(
+            "Object storage %s is the source of a pipe table; delete the pipe table first", row.name);
+      }
       row.delete();
       ObjectStorage.flush();
       return row;

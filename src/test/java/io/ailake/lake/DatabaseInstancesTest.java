@@ -286,12 +286,7 @@ class DatabaseInstancesTest {
   }
 
   static io.restassured.response.ValidatableResponse awaitSucceeded(String operationId) {
-    Eventually.within(Duration.ofSeconds(30), () ->
-        assertThat(given().get("/api/v1/ailake/operations/" + operationId).jsonPath().getString("status"))
-            .isIn("succeeded", "failed"));
-    return given().get("/api/v1/ailake/operations/" + operationId).then().statusCode(200)
-        .body("id", equalTo(operationId))
-        .body("status", equalTo("succeeded"));
+    return io.ailake.testing.Operations.awaitSucceeded(operationId);
   }
 
   static String uniqueName(String prefix) {

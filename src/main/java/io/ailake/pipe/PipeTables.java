@@ -1,0 +1,205 @@
+package io.ailake.pipe;
+
+import io.ailake.AilakeConfig;
+import io.ailake.api.ApiException;
+import io.ailake.iceberg.Warehouse;
+import io.ailake.operations.OperationService;
+import io.ailake.organization.Organizations;
+import io.ailake.storage.ObjectStorage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The pipe tables of a database: listed, described, created, deleted and refreshed as operations. */
+@ApplicationScoped
+public class PipeTables {
+
+  static final UUID ORG = Organizations.DEFAULT_ID;
+  private static final Pattern TABLE_NAME = Pattern.compile("^[a-z][a-z0-9_-]{0,62}$");
+
+  private final OperationService operations;
+  private final EntityManager entityManager;
+  private final String namespace;
+
+  PipeTables(OperationService operations, EntityManager entityManager, AilakeConfig config) {
+    this.operations = operations;
+    this.entityManager = entityManager;
+    this.namespace = config.pipe().namespace();
+  }
+
+  @Transactional
+  public List<Map<String, Object>> list(String instanceId) {
+    return PipeTable.of(database(instanceId).id).stream().map(this::summary).toList();
+  }
+
+  @Transactional
+  public Map<String, Object> get(String instanceId, String tableName) {
+    Warehouse warehouse = database(instanceId);
+    PipeTable pipe = require(warehouse, tableName);
+    Map<String, Object> view = summary(pipe);
+    PipeTableRequests.CreatePipeTable definition = pipe.definition;
+    view.put("databaseName", warehouse.name);
+    view.put("sourceStorageName", definition.sourceStorageName());
+    view.put("partitionColumns", pipe.partitionColumns == null ? List.of() : pipe.partitionColumns);
+    view.put("pollingIntervalSeconds", pipe.pollingIntervalSeconds);
+    view.put("tableProperties", definition.tableProperties() == null ? Map.of() : definition.tableProperties());
+    view.put("keyConfig", definition.keyConfig() == null
+        ? new PipeTableRequests.KeyConfig("duplicate", List.of()) : definition.keyConfig());
+    view.put("distributionConfig", definition.distributionConfig() == null
+        ? Map.of("type", "random", "buckets", 1) : definition.distributionConfig());
+    if (definition.partitionConfig() != null) {
+      view.put("partitionConfig", definition.partitionConfig());
+    }
+    view.put("namespace", pipe.namespace);
+    Object[] counts = (Object[]) entityManager.createNativeQuery(
+            "SELECT count(*) FILTER (WHERE state = 'loaded'), count(*) FILTER (WHERE state = 'failed'),"
+                + " coalesce(sum(record_count), 0) FROM pipe_file WHERE pipe_table_id = ?1")
+        .setParameter(1, pipe.id)
+        .getSingleResult();
+    view.put("filesLoaded", ((Number) counts[0]).longValue());
+    view.put("filesFailed", ((Number) counts[1]).longValue());
+    view.put("recordsLoaded", ((Number) counts[2]).longValue());
+    view.put("lastPolledAt", pipe.lastPolledAt);
+    view.put("lastError", pipe.lastError);
+    return view;
+  }
+
+  @Transactional
+  public OperationService.Submitted create(
+      String instanceId, PipeTableRequests.CreatePipeTable request, String operationId) {
+    Warehouse warehouse = database(instanceId);
+    if (request == null) {
+      throw ApiException.badRequest(
+          "The request body must be a JSON object with 'tableName', 'sourceStorageName' and 'pathPrefix'");
+    }
+    String fingerprint = "POST database/instances/" + warehouse.id + "/pipeTables " + request;
+    Optional<OperationService.Submitted> repeated =
+        operations.repeated(ORG, PipeTableJobs.CREATE, operationId, fingerprint);
+    if (repeated.isPresent()) {
+      return repeated.get();
+    }
+    if (request.tableName() == null || !TABLE_NAME.matcher(request.tableName()).matches()) {
+      throw ApiException.badRequest(
+          "Invalid tableName '%s': start with a lower-case letter, then up to 62 lower-case letters, digits, '_' or '-'",
+          request.tableName());
+    }
+    if (request.sourceStorageName() == null || request.sourceStorageName().isBlank()) {
+      throw ApiException.badRequest("sourceStorageName must name a registered object storage");
+    }
+    if (request.pathPrefix() == null) {
+      throw ApiException.badRequest("pathPrefix is required (use \"\" for the storage's root)");
+    }
+    if (request.pathPrefix().contains("..") || request.pathPrefix().contains("://")) {
+      throw ApiException.badRequest("pathPrefix must be a path under the storage's root, without '..' or a scheme");
+    }
+    PipeDefinition.validate(request);
+    ObjectStorage storage = ObjectStorage.findByName(ORG, request.sourceStorageName())
+        .orElseThrow(() -> ApiException.notFound("Object storage %s does not exist", request.sourceStorageName()));
+    requireReady(warehouse);
+    if (PipeTable.find(warehouse.id, request.tableName()).isPresent()) {
+      throw ApiException.conflict("A pipe table named %s already exists in database %s", request.tableName(), warehouse.name);
+    }
+    PipeTable pipe = new PipeTable();
+    pipe.id = UUID.randomUUID();
+    pipe.organizationId = ORG;
+    pipe.warehouseId = warehouse.id;
+    pipe.namespace = namespace;
+    pipe.tableName = request.tableName();
+    pipe.sourceStorageId = storage.id;
+    pipe.pathPrefix = request.pathPrefix();
+    pipe.definition = request;
+    pipe.pollingIntervalSeconds = request.pollingIntervalSeconds() == null ? 0 : request.pollingIntervalSeconds();
+    pipe.state = PipeTable.CREATING;
+    pipe.persist();
+    return operations.submit(ORG, PipeTableJobs.CREATE, Map.of("pipeTableId", pipe.id.toString()),
+        operationId, fingerprint);
+  }
+
+  @Transactional
+  public OperationService.Submitted delete(String instanceId, String tableName, String operationId) {
+    Warehouse warehouse = database(instanceId);
+    PipeTable pipe = require(warehouse, tableName);
+    String fingerprint = "DELETE database/instances/" + warehouse.id + "/pipeTables/" + pipe.id;
+    Optional<OperationService.Submitted> repeated =
+        operations.repeated(ORG, PipeTableJobs.DELETE, operationId, fingerprint);
+    if (repeated.isPresent()) {
+      return repeated.get();
+    }
+    if (PipeTable.CREATING.equals(pipe.state) || PipeTable.DELETING.equals(pipe.state)) {
+      throw ApiException.conflict("Pipe table %s has a pending operation (%s); wait for it to finish",
+          tableName, pipe.state);
+    }
+    pipe.state = PipeTable.DELETING;
+    return operations.submit(ORG, PipeTableJobs.DELETE, Map.of("pipeTableId", pipe.id.toString()),
+        operationId, fingerprint);
+  }
+
+  @Transactional
+  public OperationService.Submitted refresh(
+      String instanceId, String tableName, PipeTableRequests.RefreshPartition request, String operationId) {
+    Warehouse warehouse = database(instanceId);
+    PipeTable pipe = require(warehouse, tableName);
+    if (request == null || request.partitionSpec() == null) {
+      throw ApiException.badRequest("The request body must be a JSON object with 'partitionSpec'");
+    }
+    String fingerprint = "POST database/instances/" + warehouse.id + "/pipeTables/" + pipe.id + "/refresh "
+        + new java.util.TreeMap<>(request.partitionSpec());
+    Optional<OperationService.Submitted> repeated =
+        operations.repeated(ORG, PipeTableJobs.REFRESH, operationId, fingerprint);
+    if (repeated.isPresent()) {
+      return repeated.get();
+    }
+    if (!PipeTable.ACTIVE.equals(pipe.state)) {
+      throw ApiException.conflict("Pipe table %s is %s; only an active pipe table can be refreshed", tableName, pipe.state);
+    }
+    List<String> columns = pipe.partitionColumns == null ? List.of() : pipe.partitionColumns;
+    if (columns.isEmpty()) {
+      throw ApiException.badRequest("Pipe table %s has no Hive partition directories; there is no partition to refresh",
+          tableName);
+    }
+    if (!request.partitionSpec().keySet().equals(new java.util.HashSet<>(columns))) {
+      throw ApiException.badRequest("partitionSpec must give exactly the partition columns %s (was %s)",
+          columns, request.partitionSpec().keySet());
+    }
+    Map<String, String> ordered = new LinkedHashMap<>();
+    columns.forEach(c -> ordered.put(c, request.partitionSpec().get(c)));
+    return operations.submit(ORG, PipeTableJobs.REFRESH,
+        Map.of("pipeTableId", pipe.id.toString(), "partitionSpec", PipeTableJobs.encode(ordered)),
+        operationId, fingerprint);
+  }
+
+  private Map<String, Object> summary(PipeTable pipe) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("pipeTableId", pipe.id.toString());
+    view.put("tableName", pipe.tableName);
+    view.put("pathPrefix", pipe.pathPrefix);
+    view.put("columns", pipe.columns == null ? List.of() : pipe.columns);
+    view.put("state", pipe.state);
+    if (pipe.stateDetail != null) {
+      view.put("stateDetail", pipe.stateDetail);
+    }
+    return view;
+  }
+
+  private static Warehouse database(String instanceId) {
+    return Warehouse.findByIdOrName(ORG, instanceId)
+        .orElseThrow(() -> ApiException.notFound("Database instance %s does not exist", instanceId));
+  }
+
+  private static void requireReady(Warehouse warehouse) {
+    if (!Warehouse.READY.equals(warehouse.state)) {
+      throw ApiException.conflict("Database %s is %s; wait until it is ready", warehouse.name, warehouse.state);
+    }
+  }
+
+  private static PipeTable require(Warehouse warehouse, String tableName) {
+    return PipeTable.find(warehouse.id, tableName).orElseThrow(() ->
+        ApiException.notFound("Pipe table %s does not exist in database %s", tableName, warehouse.name));
+  }
+}

@@ -1,0 +1,74 @@
+package io.ailake.pipe;
+
+import io.ailake.operations.OperationsResource;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Pipe tables of a database instance (the V2 "flat" shape, plus refresh). */
+@Path("/api/v1/ailake/database/instances/{instanceId}/pipeTables")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "AI Lake - Pipe Tables")
+public class PipeTablesResource {
+
+  private static final String OPERATION_ID = "operation-id";
+
+  private final PipeTables pipeTables;
+
+  PipeTablesResource(PipeTables pipeTables) {
+    this.pipeTables = pipeTables;
+  }
+
+  @GET
+  @Operation(summary = "List the database's pipe tables, by name")
+  public Map<String, Object> list(@PathParam("instanceId") String instanceId) {
+    return Map.of("pipeTables", pipeTables.list(instanceId));
+  }
+
+  @POST
+  @Operation(summary = "Create a pipe table: infer its columns from the parquet files under pathPrefix, load them,"
+      + " then keep loading new ones; 202 with operation-id")
+  public Response create(
+      @PathParam("instanceId") String instanceId,
+      @HeaderParam(OPERATION_ID) String operationId,
+      PipeTableRequests.CreatePipeTable request) {
+    return OperationsResource.accepted(pipeTables.create(instanceId, request, operationId));
+  }
+
+  @GET
+  @Path("/{tableName}")
+  @Operation(summary = "A pipe table, with its columns, configuration and loading progress")
+  public Map<String, Object> get(@PathParam("instanceId") String instanceId, @PathParam("tableName") String tableName) {
+    return pipeTables.get(instanceId, tableName);
+  }
+
+  @DELETE
+  @Path("/{tableName}")
+  @Operation(summary = "Delete a pipe table and its Iceberg table (the source files stay); 202 with operation-id")
+  public Response delete(
+      @PathParam("instanceId") String instanceId,
+      @PathParam("tableName") String tableName,
+      @HeaderParam(OPERATION_ID) String operationId) {
+    return OperationsResource.accepted(pipeTables.delete(instanceId, tableName, operationId));
+  }
+
+  @POST
+  @Path("/{tableName}/refresh")
+  @Operation(summary = "Replace one Hive partition's rows with what its files hold now; 202 with operation-id")
+  public Response refresh(
+      @PathParam("instanceId") String instanceId,
+      @PathParam("tableName") String tableName,
+      @HeaderParam(OPERATION_ID) String operationId,
+      PipeTableRequests.RefreshPartition request) {
+    return OperationsResource.accepted(pipeTables.refresh(instanceId, tableName, request, operationId));
+  }
+}

@@ -1,0 +1,263 @@
+package io.ailake.pipe;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.ailake.iceberg.Warehouse;
+import io.ailake.organization.Organizations;
+import io.ailake.storage.FileIOs;
+import io.ailake.storage.ObjectStorage;
+import io.ailake.testing.Eventually;
+import io.ailake.testing.IcebergClients;
+import io.ailake.testing.ObjectStorages;
+import io.ailake.testing.Operations;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class PipeTablesTest {
+
+  static final String DATABASES = "/api/v1/ailake/database/instances";
+
+  /** A producer's schema: its own field ids, which the pipe must map by name, not by id. */
+  static final Schema SOURCE = new Schema(
+      Types.NestedField.optional(11, "id", Types.LongType.get()),
+      Types.NestedField.optional(12, "customer", Types.StringType.get()),
+      Types.NestedField.optional(13, "amount", Types.DoubleType.get()));
+
+  @TestHTTPResource("/iceberg")
+  URL catalog;
+
+  @Inject FileIOs fileIOs;
+  @Inject PipeLoader loader;
+
+  @Test
+  void aPipeTableLoadsItsFilesKeepsLoadingNewOnesRefreshesAPartitionAndLeavesNothingBehind() throws Exception {
+    ObjectStorage landing = ObjectStorages.s3("landing");
+    ObjectStorage lake = ObjectStorages.s3("lake");
+    FileIO source = fileIOs.forStorage(landing.storage());
+    String database = "pipes_" + UUID.randomUUID().toString().substring(0, 8);
+    Operations.awaitSucceeded(given().contentType(ContentType.JSON)
+        .body(Map.of("name", database, "storageIds", List.of(lake.id.toString()))).post(DATABASES)
+        .then().statusCode(202).extract().header("operation-id"));
+    Warehouse warehouse = QuarkusTransaction.requiringNew().call(() ->
+        Warehouse.findByName(Organizations.DEFAULT_ID, database).orElseThrow());
+
+    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
+      // a table made by an engine lives beside the pipe tables
+      client.createNamespace(Namespace.of("engines"));
+      client.createTable(TableIdentifier.of("engines", "notes"),
+          new Schema(Types.NestedField.required(1, "note", Types.StringType.get())));
+
+      writeParquet(source, landing.root + "/orders/year=2024/month=01/part-0.parquet", 1, 3);
+      writeParquet(source, landing.root + "/orders/year=2024/month=01/part-1.parquet", 4, 2);
+      writeParquet(source, landing.root + "/orders/year=2023/month=12/part-0.parquet", 100, 4);
+      source.newOutputFile(landing.root + "/orders/year=2024/month=01/_SUCCESS").create().close();
+
+      String created = given().contentType(ContentType.JSON).body(Map.of(
+              "tableName", "orders",
+              "sourceStorageName", landing.name,
+              "pathPrefix", "orders/",
+              "pollingIntervalSeconds", 1,
+              "columnOverrides", Map.of("amount", "DECIMAL(12,2)", "customer", "VARCHAR(4)"),
+              "keyConfig", Map.of("type", "primary", "columns", List.of("id"))))
+          .post(DATABASES + "/" + database + "/pipeTables")
+          .then().statusCode(202).extract().header("operation-id");
+      Operations.awaitSucceeded(created)
+          .body("kind", equalTo("create-pipe-table"))
+          .body("result.filesLoaded", equalTo(3))
+          .body("result.recordsLoaded", equalTo(9));
+
+      given().get(DATABASES + "/" + database + "/pipeTables/orders").then().statusCode(200)
+          .body("state", equalTo("active"))
+          .body("databaseName", equalTo(database))
+          .body("sourceStorageName", equalTo(landing.name))
+          .body("partitionColumns", equalTo(List.of("year", "month")))
+          .body("columns.find { it.name == 'amount' }.type", equalTo("DECIMAL(12,2)"))
+          .body("columns.find { it.name == 'customer' }.type", equalTo("VARCHAR(4)"))
+          .body("columns.find { it.name == 'year' }.type", equalTo("INT"))
+          .body("keyConfig.type", equalTo("primary"));
+      given().get(DATABASES + "/" + database + "/pipeTables").then().statusCode(200)
+          .body("pipeTables.tableName", hasItem("orders"));
+
+      TableIdentifier orders = TableIdentifier.of("default", "orders");
+      Table table = client.loadTable(orders);
+      assertThat(table.schema().identifierFieldNames()).containsExactly("id");
+      assertThat(table.spec().fields()).extracting(f -> f.name()).containsExactly("year", "month");
+      List<Record> rows = rows(table);
+      assertThat(rows).hasSize(9);
+      Record first = rows.stream().filter(r -> r.getField("id").equals(1L)).findFirst().orElseThrow();
+      assertThat(first.getField("amount")).isEqualTo(new BigDecimal("1.50"));
+      assertThat(first.getField("customer")).as("cut to VARCHAR(4)").isEqualTo("cust");
+      assertThat(first.getField("year")).isEqualTo(2024);
+      assertThat(first.getField("month")).isEqualTo(1);
+
+      // new files are picked up by the poller
+      writeParquet(source, landing.root + "/orders/year=2024/month=02/part-0.parquet", 200, 5);
+      Eventually.within(Duration.ofSeconds(30), () -> assertThat(rows(client.loadTable(orders))).hasSize(14));
+
+      // two loaders racing for the same new file (two replicas): it is loaded once
+      writeParquet(source, landing.root + "/orders/year=2024/month=03/part-0.parquet", 300, 2);
+      given().contentType(ContentType.JSON).body("{}").post("/api/v1/ailake/services/pipe-loader/commands/pause/run").then().statusCode(202);
+      try {
+        UUID pipeId = UUID.fromString(given().get(DATABASES + "/" + database + "/pipeTables/orders")
+            .jsonPath().getString("pipeTableId"));
+        CompletableFuture<?> a = CompletableFuture.runAsync(() -> loader.loadNew(pipeId));
+        CompletableFuture<?> b = CompletableFuture.runAsync(() -> loader.loadNew(pipeId));
+        List<Throwable> failures = new ArrayList<>();
+        for (CompletableFuture<?> f : List.of(a, b)) {
+          try {
+            f.join();
+          } catch (RuntimeException e) {
+            failures.add(e);
+          }
+        }
+        assertThat(failures.size()).isLessThanOrEqualTo(1);
+        assertThat(rows(client.loadTable(orders))).hasSize(16);
+        assertThat(ids(client.loadTable(orders))).hasSize(16);
+      } finally {
+        given().contentType(ContentType.JSON).body("{}").post("/api/v1/ailake/services/pipe-loader/commands/resume/run").then().statusCode(202);
+      }
+
+      // a producer rewrites a partition: refresh replaces exactly that partition's rows
+      source.deleteFile(landing.root + "/orders/year=2024/month=01/part-1.parquet");
+      writeParquet(source, landing.root + "/orders/year=2024/month=01/part-0.parquet", 50, 1);
+      String refreshed = given().contentType(ContentType.JSON)
+          .body(Map.of("partitionSpec", Map.of("month", "01", "year", "2024")))
+          .post(DATABASES + "/" + database + "/pipeTables/orders/refresh")
+          .then().statusCode(202).extract().header("operation-id");
+      Operations.awaitSucceeded(refreshed).body("kind", equalTo("refresh-partition"))
+          .body("result.filesLoaded", equalTo(1));
+      Table afterRefresh = client.loadTable(orders);
+      assertThat(rows(afterRefresh).stream().filter(r -> r.getField("month").equals(1)).map(r -> r.getField("id")))
+          .containsExactly(50L);
+      assertThat(rows(afterRefresh)).hasSize(12);
+      given().get(DATABASES + "/" + database + "/pipeTables/orders").then()
+          .body("filesLoaded", equalTo(4)).body("recordsLoaded", equalTo(12));
+
+      // bad refreshes are refused before anything runs
+      given().contentType(ContentType.JSON).body(Map.of("partitionSpec", Map.of("year", "2024")))
+          .post(DATABASES + "/" + database + "/pipeTables/orders/refresh")
+          .then().statusCode(400).body("detail", containsString("[year, month]"));
+
+      // deleting the pipe drops its table; the source files stay
+      Operations.awaitSucceeded(given().delete(DATABASES + "/" + database + "/pipeTables/orders")
+          .then().statusCode(202).extract().header("operation-id"));
+      assertThat(client.tableExists(orders)).isFalse();
+      given().get(DATABASES + "/" + database + "/pipeTables/orders").then().statusCode(404);
+      assertThat(files(landing)).hasSize(5);
+    }
+
+    Operations.awaitSucceeded(given().delete(DATABASES + "/" + database)
+        .then().statusCode(202).extract().header("operation-id"));
+    Eventually.within(Duration.ofSeconds(30), () -> assertThat(files(lake)).isEmpty());
+  }
+
+  @Test
+  void requestsIcebergCannotExpressAreRefusedWithTheReason() {
+    ObjectStorage landing = ObjectStorages.local("bad-landing");
+    String base = DATABASES + "/lake/pipeTables";
+    Map<String, Object> good = Map.of("tableName", "t1", "sourceStorageName", landing.name, "pathPrefix", "x/");
+
+    refused(base, with(good, "partitionConfig", Map.of("type", "dateTrunc", "column", "ts", "unit", "quarter")),
+        400, "no Iceberg partition transform");
+    refused(base, with(good, "keyConfig", Map.of("type", "aggregate")), 400, "aggregate");
+    refused(base, with(good, "tableName", "Bad Name"), 400, "Invalid tableName");
+    refused(base, with(good, "columnOverrides", Map.of("a", "GEOMETRY")), 400, "unknown type");
+    refused(base, with(good, "sourceStorageName", "nope"), 404, "nope");
+    refused(DATABASES + "/missing/pipeTables", good, 404, "missing");
+    given().contentType(ContentType.JSON).body("{\"tableName\": 5,").post(base).then().statusCode(400);
+    given().get(base + "/nothing").then().statusCode(404);
+    given().delete(base + "/nothing").then().statusCode(404);
+  }
+
+  @Test
+  void aPrefixWithoutParquetFilesFailsTheOperationWithAClearDetail() {
+    ObjectStorage landing = ObjectStorages.local("empty-landing");
+    String operation = given().contentType(ContentType.JSON)
+        .body(Map.of("tableName", "empty_" + UUID.randomUUID().toString().substring(0, 6),
+            "sourceStorageName", landing.name, "pathPrefix", "nothing-here/"))
+        .post(DATABASES + "/lake/pipeTables").then().statusCode(202).extract().header("operation-id");
+    Operations.awaitFinished(operation).body("status", equalTo("failed"))
+        .body("error.status", equalTo(400))
+        .body("error.detail", containsString("No parquet files under 'nothing-here/'"));
+  }
+
+  private static void refused(String path, Map<String, Object> body, int status, String detail) {
+    given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(status)
+        .contentType("application/problem+json").body("detail", containsString(detail));
+  }
+
+  private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+    Map<String, Object> copy = new java.util.HashMap<>(body);
+    copy.put(key, value);
+    return copy;
+  }
+
+  private static void writeParquet(FileIO io, String location, long firstId, int count) throws IOException {
+    try (FileAppender<Record> out = Parquet.write(io.newOutputFile(location))
+        .schema(SOURCE).createWriterFunc(GenericParquetWriter::create).overwrite().build()) {
+      for (long id = firstId; id < firstId + count; id++) {
+        Record row = GenericRecord.create(SOURCE);
+        row.setField("id", id);
+        row.setField("customer", "customer-" + id);
+        row.setField("amount", id + 0.5);
+        out.add(row);
+      }
+    }
+  }
+
+  private static List<Record> rows(Table table) {
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+      List<Record> all = new ArrayList<>();
+      rows.forEach(r -> all.add(r.copy()));
+      return all;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Set<Object> ids(Table table) {
+    return rows(table).stream().map(r -> r.getField("id")).collect(Collectors.toSet());
+  }
+
+  private List<String> files(ObjectStorage storage) {
+    SupportsPrefixOperations io = (SupportsPrefixOperations) fileIOs.forStorage(storage.storage());
+    return StreamSupport.stream(io.listPrefix(storage.root + "/").spliterator(), false)
+        .map(f -> f.location()).toList();
+  }
+}
