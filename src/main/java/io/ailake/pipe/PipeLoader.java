@@ -97,7 +97,7 @@ public class PipeLoader {
   }
 
   /** What a load did. */
-  record Outcome(int filesLoaded, int filesFailed, long records) {
+  record Outcome(int filesLoaded, int filesFailed, long records, String lastFailure) {
     Map<String, Object> asResult() {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("filesLoaded", filesLoaded);
@@ -107,7 +107,8 @@ public class PipeLoader {
     }
 
     Outcome plus(Outcome other) {
-      return new Outcome(filesLoaded + other.filesLoaded, filesFailed + other.filesFailed, records + other.records);
+      return new Outcome(filesLoaded + other.filesLoaded, filesFailed + other.filesFailed, records + other.records,
+          other.lastFailure != null ? other.lastFailure : lastFailure);
     }
   }
 
@@ -180,7 +181,7 @@ public class PipeLoader {
 
   /** Loads the files no load has taken yet, in batches; the caller holds the lease. */
   Outcome loadNew(UUID pipeId) {
-    Outcome total = new Outcome(0, 0, 0);
+    Outcome total = new Outcome(0, 0, 0, null);
     while (true) {
       Context context = context(pipeId);
       if (context == null || PipeTable.DELETING.equals(context.pipe().state)) {
@@ -192,11 +193,15 @@ public class PipeLoader {
           .limit(filesPerLoad)
           .toList();
       if (fresh.isEmpty()) {
-        markPolled(pipeId, null);
+        if (total.filesLoaded() + total.filesFailed() == 0) {
+          markPolled(pipeId); // nothing new: the last load's error, if any, still stands
+        } else {
+          markPolled(pipeId, total.lastFailure());
+        }
         return total;
       }
       total = total.plus(commit(context, fresh, null));
-      markPolled(pipeId, null);
+      markPolled(pipeId, total.lastFailure());
       if (fresh.size() < filesPerLoad) {
         return total;
       }
@@ -208,7 +213,9 @@ public class PipeLoader {
     Context context = context(pipeId);
     String directory = PipeSource.partitionDirectory(context.pipe().partitionColumns, partition);
     List<PipeSource.SourceFile> files = PipeSource.list(context.source(), context.root(), directory);
-    return commit(context, files, partition);
+    Outcome outcome = commit(context, files, partition);
+    markPolled(pipeId, outcome.lastFailure());
+    return outcome;
   }
 
   private Outcome commit(Context context, List<PipeSource.SourceFile> files, Map<String, String> partition) {
@@ -252,11 +259,9 @@ public class PipeLoader {
       deleteAll(table.io(), written);
       throw e;
     }
-    if (failed > 0) {
-      markPolled(pipeId, failed + " file(s) could not be loaded; the last: "
-          + records.stream().filter(r -> r.error() != null).reduce((a, b) -> b).map(r -> r.path() + ": " + r.error()).orElse(""));
-    }
-    return new Outcome(records.size() - failed, failed, rows);
+    String lastFailure = records.stream().filter(r -> r.error() != null).reduce((a, b) -> b)
+        .map(r -> "file " + r.path() + " was not loaded: " + r.error()).orElse(null);
+    return new Outcome(records.size() - failed, failed, rows, lastFailure);
   }
 
   private static <T extends SnapshotUpdate<T>> void commit(SnapshotUpdate<T> update, List<FileRecord> records) {
@@ -298,6 +303,13 @@ public class PipeLoader {
           .getResultList();
       return new HashSet<>(paths);
     });
+  }
+
+  private void markPolled(UUID pipeId) {
+    QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+            "UPDATE pipe_table SET last_polled_at = now() WHERE id = ?1")
+        .setParameter(1, pipeId)
+        .executeUpdate());
   }
 
   private void markPolled(UUID pipeId, String error) {

@@ -25,6 +25,7 @@ class ServicesTest {
     String id = workerId();
     given().get(SERVICES + "?metaInclude=page").then().statusCode(200)
         .body("services.name", hasItem("operations-worker"))
+        .body("services.name", hasItem("pipe-loader"))
         .body("totalCount", equalTo(given().get(SERVICES).jsonPath().getList("services").size()));
     given().get(SERVICES + "/" + id + "/status").then().statusCode(200)
         .body("status.state", equalTo("running"))

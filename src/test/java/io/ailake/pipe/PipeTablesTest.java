@@ -130,6 +130,16 @@ class PipeTablesTest {
       writeParquet(source, landing.root + "/orders/year=2024/month=02/part-0.parquet", 200, 5);
       Eventually.within(Duration.ofSeconds(30), () -> assertThat(rows(client.loadTable(orders))).hasSize(14));
 
+      // a file that is not parquet fails alone, visibly, and is not retried on every poll
+      try (var out = source.newOutputFile(landing.root + "/orders/year=2024/month=02/broken.parquet").create()) {
+        out.write("not parquet".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      Eventually.within(Duration.ofSeconds(30), () ->
+          given().get(DATABASES + "/" + database + "/pipeTables/orders").then()
+              .body("filesFailed", equalTo(1))
+              .body("lastError", containsString("year=2024/month=02/broken.parquet")));
+      source.deleteFile(landing.root + "/orders/year=2024/month=02/broken.parquet");
+
       // two loaders racing for the same new file (two replicas): it is loaded once
       writeParquet(source, landing.root + "/orders/year=2024/month=03/part-0.parquet", 300, 2);
       given().contentType(ContentType.JSON).body("{}").post("/api/v1/ailake/services/pipe-loader/commands/pause/run").then().statusCode(202);
