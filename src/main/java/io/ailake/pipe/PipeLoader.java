@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SnapshotUpdate;
@@ -37,6 +39,7 @@ import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
@@ -226,28 +229,74 @@ public class PipeLoader {
     Table table = tables.load(context.warehouse(), context.identifier(),
         () -> record(pipeId, records, replacedDirectory));
     Map<String, Integer> caps = PipeDefinition.caps(context.pipe().definition, table.schema());
-    List<DataFile> written = new ArrayList<>();
-    long rows = 0;
-    for (PipeSource.SourceFile file : files) {
-      List<DataFile> fromFile = new ArrayList<>();
-      try {
-        long count = write(table, caps, context.source().newInputFile(file.location(), file.size()), file, fromFile);
-        written.addAll(fromFile);
-        records.add(new FileRecord(file.path(), file.size(), count, null));
-        rows += count;
-      } catch (RuntimeException | IOException e) {
-        deleteAll(table.io(), fromFile);
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        LOG.warnf("Pipe table %s: file %s not loaded: %s", context.pipe().tableName, file.path(), why);
-        records.add(new FileRecord(file.path(), file.size(), 0, why));
+    Schema schema = table.schema();
+    List<String> keyColumns = schema.identifierFieldIds().stream().map(schema::findColumnName).sorted().toList();
+    Map<String, String> failures = new LinkedHashMap<>();
+
+    // A key's last row in this load is the one kept (files in path order, rows in file order): the
+    // first pass finds it, the second writes only it.
+    Map<List<Object>, Long> lastRowOfKey = new HashMap<>();
+    if (!keyColumns.isEmpty()) {
+      for (int i = 0; i < files.size(); i++) {
+        PipeSource.SourceFile file = files.get(i);
+        long fileOrdinal = (long) i << 40;
+        try {
+          read(schema, caps, input(context, file), file, (row, n) -> lastRowOfKey.put(key(row, keyColumns), fileOrdinal + n));
+        } catch (RuntimeException e) {
+          failures.put(file.path(), why(e));
+        }
       }
     }
+
+    List<DataFile> written = new ArrayList<>();
+    StructLikeMap<List<Record>> replacedKeys = StructLikeMap.create(table.spec().partitionType());
+    long rows = 0;
+    for (int i = 0; i < files.size(); i++) {
+      PipeSource.SourceFile file = files.get(i);
+      if (failures.containsKey(file.path())) {
+        records.add(new FileRecord(file.path(), file.size(), 0, failures.get(file.path())));
+        continue;
+      }
+      long fileOrdinal = (long) i << 40;
+      List<DataFile> fromFile = new ArrayList<>();
+      StructLikeMap<List<Record>> keysOfFile = StructLikeMap.create(table.spec().partitionType());
+      try {
+        long count = write(table, schema, caps, input(context, file), file, fromFile, (row, n) ->
+            keyColumns.isEmpty() || lastRowOfKey.get(key(row, keyColumns)) == fileOrdinal + n,
+            keyColumns.isEmpty() ? null : (partitionKey, row) -> {
+              List<Record> keys = keysOfFile.get(partitionKey);
+              if (keys == null) {
+                keys = new ArrayList<>();
+                keysOfFile.put(partitionKey.copy(), keys); // the map keeps the key object: not the reused one
+              }
+              keys.add(keyRecord(schema, keyColumns, row));
+            });
+        written.addAll(fromFile);
+        keysOfFile.forEach((k, keys) -> replacedKeys.computeIfAbsent(k, x -> new ArrayList<>()).addAll(keys));
+        records.add(new FileRecord(file.path(), file.size(), count, null));
+        rows += count;
+      } catch (RuntimeException e) {
+        deleteAll(table.io(), fromFile);
+        records.add(new FileRecord(file.path(), file.size(), 0, why(e)));
+      }
+    }
+    records.stream().filter(r -> r.error() != null).forEach(r ->
+        LOG.warnf("Pipe table %s: file %s not loaded: %s", context.pipe().tableName, r.path(), r.error()));
     int failed = (int) records.stream().filter(r -> r.error() != null).count();
+    List<DeleteFile> deletes = new ArrayList<>();
     try {
       if (partition != null) {
-        var overwrite = table.newOverwrite().overwriteByRowFilter(partitionFilter(table.schema(), partition));
+        // the partition's rows are all replaced, so its keys need no deletes
+        var overwrite = table.newOverwrite().overwriteByRowFilter(partitionFilter(schema, partition));
         written.forEach(overwrite::addFile);
         commit(overwrite, records);
+      } else if (!written.isEmpty() && !replacedKeys.isEmpty()) {
+        // upsert: an equality delete per partition replaces earlier rows with the same key
+        deletes.addAll(equalityDeletes(table, schema, keyColumns, replacedKeys));
+        var delta = table.newRowDelta();
+        written.forEach(delta::addRows);
+        deletes.forEach(delta::addDeletes);
+        commit(delta, records);
       } else if (!written.isEmpty()) {
         var append = table.newAppend();
         written.forEach(append::appendFile);
@@ -257,11 +306,62 @@ public class PipeLoader {
       }
     } catch (RuntimeException e) {
       deleteAll(table.io(), written);
+      deletes.forEach(d -> deleteQuietly(table.io(), d.location()));
       throw e;
     }
     String lastFailure = records.stream().filter(r -> r.error() != null).reduce((a, b) -> b)
         .map(r -> "file " + r.path() + " was not loaded: " + r.error()).orElse(null);
     return new Outcome(records.size() - failed, failed, rows, lastFailure);
+  }
+
+  private static InputFile input(Context context, PipeSource.SourceFile file) {
+    return context.source().newInputFile(file.location(), file.size());
+  }
+
+  private static String why(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static List<Object> key(Record row, List<String> keyColumns) {
+    List<Object> key = new ArrayList<>(keyColumns.size());
+    keyColumns.forEach(c -> key.add(row.getField(c)));
+    return key;
+  }
+
+  private static Record keyRecord(Schema schema, List<String> keyColumns, Record row) {
+    Record key = GenericRecord.create(schema.select(keyColumns));
+    keyColumns.forEach(c -> key.setField(c, row.getField(c)));
+    return key;
+  }
+
+  private static List<DeleteFile> equalityDeletes(
+      Table table, Schema schema, List<String> keyColumns, StructLikeMap<List<Record>> keysByPartition) {
+    Schema keySchema = schema.select(keyColumns);
+    List<Integer> keyIds = keyColumns.stream().map(c -> schema.findField(c).fieldId()).toList();
+    List<DeleteFile> deletes = new ArrayList<>();
+    try {
+      for (Map.Entry<org.apache.iceberg.StructLike, List<Record>> entry : keysByPartition.entrySet()) {
+        String location = table.locationProvider().newDataLocation(
+            table.spec(), entry.getKey(), "pipe-" + UUID.randomUUID() + "-keys.parquet");
+        EqualityDeleteWriter<Record> writer = Parquet.writeDeletes(table.io().newOutputFile(location))
+            .forTable(table)
+            .withSpec(table.spec())
+            .withPartition(entry.getKey())
+            .rowSchema(keySchema)
+            .createWriterFunc(GenericParquetWriter::create)
+            .equalityFieldIds(keyIds)
+            .overwrite()
+            .buildEqualityWriter();
+        try (writer) {
+          entry.getValue().forEach(writer::write);
+        }
+        deletes.add(writer.toDeleteFile());
+      }
+    } catch (IOException e) {
+      deletes.forEach(d -> deleteQuietly(table.io(), d.location()));
+      throw new UncheckedIOException("Cannot write the key deletes of " + table.name(), e);
+    }
+    return deletes;
   }
 
   private static <T extends SnapshotUpdate<T>> void commit(SnapshotUpdate<T> update, List<FileRecord> records) {
@@ -320,11 +420,20 @@ public class PipeLoader {
         .executeUpdate());
   }
 
-  /** Writes one source file's rows as data files of the table, one per partition it touches. */
-  private static long write(
-      Table table, Map<String, Integer> caps, InputFile input, PipeSource.SourceFile file, List<DataFile> out)
-      throws IOException {
-    Schema schema = table.schema();
+  private interface RowConsumer {
+    void accept(Record row, long rowNumber);
+  }
+
+  private interface RowFilter {
+    boolean keep(Record row, long rowNumber);
+  }
+
+  /**
+   * Reads one source file, each row converted to the table's columns (Hive values from its
+   * directories, the rest by name from the file: a producer's field ids mean nothing here).
+   */
+  private static long read(
+      Schema schema, Map<String, Integer> caps, InputFile input, PipeSource.SourceFile file, RowConsumer consumer) {
     MessageType footer = PipeSource.footer(input);
     Schema fileSchema = ParquetSchemaUtil.convert(footer);
     List<Types.NestedField> columns = schema.columns();
@@ -338,9 +447,6 @@ public class PipeLoader {
         }
       }
     }
-    PartitionKey key = new PartitionKey(table.spec(), schema);
-    InternalRecordWrapper wrapper = new InternalRecordWrapper(schema.asStruct());
-    StructLikeMap<DataWriter<Record>> writers = StructLikeMap.create(table.spec().partitionType());
     long count = 0;
     try (CloseableIterable<Record> rows = Parquet.read(input)
         .project(fileSchema)
@@ -366,30 +472,62 @@ public class PipeLoader {
             throw new IllegalArgumentException("row " + count + ", column " + column.name() + ": " + e.getMessage(), e);
           }
           Integer cap = caps.get(column.name());
-          if (cap != null && value instanceof String text && text.length() > cap) {
-            value = text.substring(0, text.offsetByCodePoints(0, Math.min(cap, text.codePointCount(0, text.length()))));
+          if (cap != null && value instanceof String text && text.codePointCount(0, text.length()) > cap) {
+            value = text.substring(0, text.offsetByCodePoints(0, cap));
           }
           if (value == null && column.isRequired()) {
             throw new IllegalArgumentException("row " + count + ": key column " + column.name() + " is null");
           }
           row.set(i, value);
         }
+        consumer.accept(row, count);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file.path(), e);
+    }
+    return count;
+  }
+
+  /**
+   * Writes the rows of one source file that {@code filter} keeps as data files of the table, one per
+   * partition they fall in; returns how many rows were kept.
+   */
+  private static long write(
+      Table table, Schema schema, Map<String, Integer> caps, InputFile input, PipeSource.SourceFile file,
+      List<DataFile> out, RowFilter filter, java.util.function.BiConsumer<PartitionKey, Record> onKept) {
+    PartitionKey key = new PartitionKey(table.spec(), schema);
+    InternalRecordWrapper wrapper = new InternalRecordWrapper(schema.asStruct());
+    StructLikeMap<DataWriter<Record>> writers = StructLikeMap.create(table.spec().partitionType());
+    long[] kept = {0};
+    try {
+      read(schema, caps, input, file, (row, n) -> {
+        if (!filter.keep(row, n)) {
+          return;
+        }
+        kept[0]++;
         key.partition(wrapper.wrap(row));
         DataWriter<Record> writer = writers.get(key);
         if (writer == null) {
           PartitionKey partition = key.copy();
-          writer = Parquet.writeData(table.io().newOutputFile(table.locationProvider()
-                  .newDataLocation(table.spec(), partition, "pipe-" + UUID.randomUUID() + ".parquet")))
-              .forTable(table)
-              .withSpec(table.spec())
-              .withPartition(partition)
-              .createWriterFunc(GenericParquetWriter::create)
-              .overwrite()
-              .build();
+          try {
+            writer = Parquet.writeData(table.io().newOutputFile(table.locationProvider()
+                    .newDataLocation(table.spec(), partition, "pipe-" + UUID.randomUUID() + ".parquet")))
+                .forTable(table)
+                .withSpec(table.spec())
+                .withPartition(partition)
+                .createWriterFunc(GenericParquetWriter::create)
+                .overwrite()
+                .build();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
           writers.put(partition, writer);
         }
         writer.write(row);
-      }
+        if (onKept != null) {
+          onKept.accept(key, row);
+        }
+      });
     } finally {
       for (DataWriter<Record> writer : writers.values()) {
         try {
@@ -400,7 +538,7 @@ public class PipeLoader {
         }
       }
     }
-    return count;
+    return kept[0];
   }
 
   private static Expression partitionFilter(Schema schema, Map<String, String> partition) {
@@ -430,12 +568,14 @@ public class PipeLoader {
   }
 
   private static void deleteAll(FileIO io, List<DataFile> files) {
-    for (DataFile file : files) {
-      try {
-        io.deleteFile(file.location());
-      } catch (RuntimeException e) {
-        LOG.debugf("Could not delete unused data file %s: %s", file.location(), e.getMessage());
-      }
+    files.forEach(file -> deleteQuietly(io, file.location()));
+  }
+
+  private static void deleteQuietly(FileIO io, String location) {
+    try {
+      io.deleteFile(location);
+    } catch (RuntimeException e) {
+      LOG.debugf("Could not delete unused file %s: %s", location, e.getMessage());
     }
   }
 }

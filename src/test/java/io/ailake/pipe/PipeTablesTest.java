@@ -130,6 +130,15 @@ class PipeTablesTest {
       writeParquet(source, landing.root + "/orders/year=2024/month=02/part-0.parquet", 200, 5);
       Eventually.within(Duration.ofSeconds(30), () -> assertThat(rows(client.loadTable(orders))).hasSize(14));
 
+      // with a primary key, a new file replaces the rows of the keys it holds (the last row of a key wins)
+      writeRows(source, landing.root + "/orders/year=2024/month=01/part-2.parquet",
+          List.of(new Object[] {1L, "changed", 9.25}, new Object[] {6L, "new", 1.0}, new Object[] {6L, "newer", 2.0}));
+      Eventually.within(Duration.ofSeconds(30), () -> assertThat(rows(client.loadTable(orders))).hasSize(15));
+      Map<Object, Object> amounts = rows(client.loadTable(orders)).stream()
+          .collect(Collectors.toMap(r -> r.getField("id"), r -> r.getField("amount")));
+      assertThat(amounts.get(1L)).isEqualTo(new BigDecimal("9.25"));
+      assertThat(amounts.get(6L)).isEqualTo(new BigDecimal("2.00"));
+
       // a file that is not parquet fails alone, visibly, and is not retried on every poll
       try (var out = source.newOutputFile(landing.root + "/orders/year=2024/month=02/broken.parquet").create()) {
         out.write("not parquet".getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -157,14 +166,15 @@ class PipeTablesTest {
           }
         }
         assertThat(failures.size()).isLessThanOrEqualTo(1);
-        assertThat(rows(client.loadTable(orders))).hasSize(16);
-        assertThat(ids(client.loadTable(orders))).hasSize(16);
+        assertThat(rows(client.loadTable(orders))).hasSize(17);
+        assertThat(ids(client.loadTable(orders))).hasSize(17);
       } finally {
         given().contentType(ContentType.JSON).body("{}").post("/api/v1/ailake/services/pipe-loader/commands/resume/run").then().statusCode(202);
       }
 
       // a producer rewrites a partition: refresh replaces exactly that partition's rows
       source.deleteFile(landing.root + "/orders/year=2024/month=01/part-1.parquet");
+      source.deleteFile(landing.root + "/orders/year=2024/month=01/part-2.parquet");
       writeParquet(source, landing.root + "/orders/year=2024/month=01/part-0.parquet", 50, 1);
       String refreshed = given().contentType(ContentType.JSON)
           .body(Map.of("partitionSpec", Map.of("month", "01", "year", "2024")))
@@ -246,6 +256,19 @@ class PipeTablesTest {
         row.setField("id", id);
         row.setField("customer", "customer-" + id);
         row.setField("amount", id + 0.5);
+        out.add(row);
+      }
+    }
+  }
+
+  private static void writeRows(FileIO io, String location, List<Object[]> rows) throws IOException {
+    try (FileAppender<Record> out = Parquet.write(io.newOutputFile(location))
+        .schema(SOURCE).createWriterFunc(GenericParquetWriter::create).overwrite().build()) {
+      for (Object[] values : rows) {
+        Record row = GenericRecord.create(SOURCE);
+        row.setField("id", values[0]);
+        row.setField("customer", values[1]);
+        row.setField("amount", values[2]);
         out.add(row);
       }
     }
