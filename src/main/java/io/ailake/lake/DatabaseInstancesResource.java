@@ -2,6 +2,7 @@ package io.ailake.lake;
 
 import io.ailake.api.Paging;
 import io.ailake.operations.OperationsResource;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -13,10 +14,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -36,23 +36,41 @@ public class DatabaseInstancesResource {
     this.dataSources = dataSources;
   }
 
+  /** GoodData's {@code ListDatabaseInstancesResponse}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(name = "ListDatabaseInstancesResponse", example = """
+      {"databases": [{"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales", "storageIds":
+      ["0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50"], "dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b",
+      "dataSourceId": "sales", "dataSourceName": "sales"}], "state": "ready"}], "totalCount": 1}""")
+  public record ListDatabaseInstancesResponse(List<DatabaseInstance> databases, Long totalCount) {}
+
+  @Schema(name = "ListDatabaseDataSourcesResponse", example = """
+      {"dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}]}""")
+  public record ListDatabaseDataSourcesResponse(List<DataSource.Info> dataSources) {}
+
+  @Schema(name = "AddDatabaseDataSourceResponse", example = """
+      {"dataSource": {"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales-bi", "dataSourceName": "Sales BI"}}""")
+  public record AddDatabaseDataSourceResponse(DataSource.Info dataSource) {}
+
+  @Schema(name = "UpdateDatabaseDataSourceResponse", example = "{\"dataSourceId\": \"sales-bi\", \"dataSourceName\": \"Sales BI\"}")
+  public record UpdateDatabaseDataSourceResponse(String dataSourceId, String dataSourceName) {}
+
+  @Schema(name = "RemoveDatabaseDataSourceResponse", example = "{\"dataSourceId\": \"sales-bi\"}")
+  public record RemoveDatabaseDataSourceResponse(String dataSourceId) {}
+
   @GET
   @Operation(summary = "List database instances, by name; metaInclude=page adds totalCount")
-  public Map<String, Object> list(
+  public ListDatabaseInstancesResponse list(
       @QueryParam("size") String size,
       @QueryParam("offset") String offset,
       @QueryParam("metaInclude") List<String> metaInclude) {
     Paging paging = Paging.of(size, offset, metaInclude);
     DatabaseInstances.Page page = databases.list(paging.size(), paging.offset());
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("databases", page.databases());
-    if (paging.withTotal()) {
-      body.put("totalCount", page.totalCount());
-    }
-    return body;
+    return new ListDatabaseInstancesResponse(page.databases(), paging.withTotal() ? page.totalCount() : null);
   }
 
   @POST
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Provision a database instance (an Iceberg warehouse); 202 with operation-id")
   public Response provision(
       @Parameter(description = "Client-chosen operation id; repeating it repeats nothing")
@@ -70,6 +88,7 @@ public class DatabaseInstancesResource {
 
   @DELETE
   @Path("/{instanceId}")
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Deprovision a database: drops its tables with their files; 202 with operation-id")
   public Response deprovision(
       @PathParam("instanceId") String instanceId, @HeaderParam(OPERATION_ID) String operationId) {
@@ -79,32 +98,32 @@ public class DatabaseInstancesResource {
   @PATCH
   @Path("/{instanceId}/dataSource")
   @Operation(summary = "Replace the id (and name) recorded for one of the database's data sources")
-  public Map<String, String> updateDataSource(
+  public UpdateDatabaseDataSourceResponse updateDataSource(
       @PathParam("instanceId") String instanceId, LakeRequests.UpdateDatabaseDataSource request) {
     DataSource.Info updated = dataSources.update(instanceId, request);
-    return Map.of("dataSourceId", updated.dataSourceId(), "dataSourceName", updated.dataSourceName());
+    return new UpdateDatabaseDataSourceResponse(updated.dataSourceId(), updated.dataSourceName());
   }
 
   @GET
   @Path("/{instanceId}/dataSources")
   @Operation(summary = "List the database's data sources")
-  public Map<String, Object> listDataSources(@PathParam("instanceId") String instanceId) {
-    return Map.of("dataSources", dataSources.list(instanceId));
+  public ListDatabaseDataSourcesResponse listDataSources(@PathParam("instanceId") String instanceId) {
+    return new ListDatabaseDataSourcesResponse(dataSources.list(instanceId));
   }
 
   @POST
   @Path("/{instanceId}/dataSources")
   @Operation(summary = "Add a data source to the database")
-  public Map<String, Object> addDataSource(
+  public AddDatabaseDataSourceResponse addDataSource(
       @PathParam("instanceId") String instanceId, LakeRequests.AddDatabaseDataSource request) {
-    return Map.of("dataSource", dataSources.add(instanceId, request));
+    return new AddDatabaseDataSourceResponse(dataSources.add(instanceId, request));
   }
 
   @DELETE
   @Path("/{instanceId}/dataSources/{dataSourceId}")
   @Operation(summary = "Remove a data source; the last one cannot be removed")
-  public Map<String, String> removeDataSource(
+  public RemoveDatabaseDataSourceResponse removeDataSource(
       @PathParam("instanceId") String instanceId, @PathParam("dataSourceId") String dataSourceId) {
-    return Map.of("dataSourceId", dataSources.remove(instanceId, dataSourceId));
+    return new RemoveDatabaseDataSourceResponse(dataSources.remove(instanceId, dataSourceId));
   }
 }

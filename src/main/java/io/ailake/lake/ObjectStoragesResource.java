@@ -21,6 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ObjectStoragesResource {
 
   /** GoodData's {@code ObjectStorageInfo}: only safe descriptors, never credentials. */
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ObjectStorageInfo", example = """
+      {"storageId": "0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50", "name": "s3-data-lake", "storageType": "S3",
+      "storageConfig": {"bucket": "lake", "region": "us-east-1", "endpoint": "http://minio:9000",
+      "pathStyleAccess": "true", "root": "s3://lake/raw"}}""")
   public record ObjectStorageInfo(
       String storageId, String name, String storageType, Map<String, String> storageConfig) {
 
@@ -31,6 +35,9 @@ public class ObjectStoragesResource {
   }
 
   /** GoodData's {@code ListObjectStoragesResponse}. */
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ListObjectStoragesResponse", example = """
+      {"storages": [{"storageId": "0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50", "name": "s3-data-lake", "storageType": "S3",
+      "storageConfig": {"bucket": "lake", "region": "us-east-1", "root": "s3://lake/raw"}}]}""")
   public record ListObjectStoragesResponse(List<ObjectStorageInfo> storages) {}
 
   private final ObjectStorageService storages;

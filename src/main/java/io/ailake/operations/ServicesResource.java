@@ -16,7 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -38,34 +37,45 @@ public class ServicesResource {
     this.operations = operations;
   }
 
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ServiceInfo", example = "{\"serviceId\": \"5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b\", \"name\": \"pipe-loader\"}")
+  public record ServiceInfo(String serviceId, String name) {}
+
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ListServicesResponse", example = """
+      {"services": [{"serviceId": "5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b", "name": "pipe-loader"}], "totalCount": 1}""")
+  public record ListServicesResponse(List<ServiceInfo> services, Integer totalCount) {}
+
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "GetServiceStatusResponse", example = """
+      {"status": {"state": "running", "commands": ["pause", "resume", "run-now"], "activePipeTables": 2}}""")
+  public record GetServiceStatusResponse(Map<String, Object> status) {}
+
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "RunServiceCommandRequest", example = "{\"context\": {}, \"payload\": {}}")
   public record RunServiceCommandRequest(Map<String, Object> context, Object payload) {}
 
   @GET
   @Operation(summary = "List the background services (serviceId, name); metaInclude=page adds totalCount")
-  public Map<String, Object> list(
+  public ListServicesResponse list(
       @QueryParam("size") String size,
       @QueryParam("offset") String offset,
       @QueryParam("metaInclude") List<String> metaInclude) {
     Paging paging = Paging.of(size, offset, metaInclude);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("services", services.stream().skip(paging.offset()).limit(paging.size())
-        .map(s -> Map.of("serviceId", s.serviceId().toString(), "name", s.name())).toList());
-    if (paging.withTotal()) {
-      body.put("totalCount", services.size());
-    }
-    return body;
+    return new ListServicesResponse(
+        services.stream().skip(paging.offset()).limit(paging.size())
+            .map(s -> new ServiceInfo(s.serviceId().toString(), s.name())).toList(),
+        paging.withTotal() ? services.size() : null);
   }
 
   @GET
   @Path("/{serviceId}/status")
   @Operation(summary = "A service's status, with the commands it accepts")
-  public Map<String, Object> status(@PathParam("serviceId") String serviceId) {
-    return Map.of("status", require(serviceId).status());
+  public GetServiceStatusResponse status(@PathParam("serviceId") String serviceId) {
+    return new GetServiceStatusResponse(require(serviceId).status());
   }
 
   @POST
   @Path("/{serviceId}/commands/{commandName}/run")
   @Transactional
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Run a service command (e.g. pause, resume, run-now); 202 with operation-id")
   public Response run(
       @PathParam("serviceId") String serviceId,

@@ -9,7 +9,12 @@ public final class PipeTableRequests {
 
   private PipeTableRequests() {}
 
-  @Schema(name = "CreatePipeTableRequest", description = "A table the service keeps loading from parquet files")
+  @Schema(name = "CreatePipeTableRequest", description = "A table the service keeps loading from parquet files",
+      example = """
+      {"tableName": "orders", "sourceStorageName": "s3-data-lake", "pathPrefix": "orders/",
+      "columnOverrides": {"amount": "DECIMAL(12,2)"}, "pollingIntervalSeconds": 60,
+      "keyConfig": {"type": "primary", "columns": ["id"]},
+      "partitionConfig": {"type": "dateTrunc", "column": "created_at", "unit": "day"}}""")
   public record CreatePipeTable(
       @Schema(required = true, example = "orders", pattern = "^[a-z][a-z0-9_-]{0,62}$") String tableName,
       @Schema(required = true, example = "s3-data-lake", description = "name of a registered object storage")

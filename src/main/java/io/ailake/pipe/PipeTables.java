@@ -34,40 +34,41 @@ public class PipeTables {
   }
 
   @Transactional
-  public List<Map<String, Object>> list(String instanceId) {
+  public List<PipeTableViews.PipeTableSummary> list(String instanceId) {
     return PipeTable.of(database(instanceId).id).stream().map(this::summary).toList();
   }
 
   @Transactional
-  public Map<String, Object> get(String instanceId, String tableName) {
+  public PipeTableViews.PipeTableView get(String instanceId, String tableName) {
     Warehouse warehouse = database(instanceId);
     PipeTable pipe = require(warehouse, tableName);
-    Map<String, Object> view = summary(pipe);
     PipeTableRequests.CreatePipeTable definition = pipe.definition;
-    view.put("databaseName", warehouse.name);
-    view.put("sourceStorageName", definition.sourceStorageName());
-    view.put("partitionColumns", pipe.partitionColumns == null ? List.of() : pipe.partitionColumns);
-    view.put("pollingIntervalSeconds", pipe.pollingIntervalSeconds);
-    view.put("tableProperties", definition.tableProperties() == null ? Map.of() : definition.tableProperties());
-    view.put("keyConfig", definition.keyConfig() == null
-        ? new PipeTableRequests.KeyConfig("duplicate", List.of()) : definition.keyConfig());
-    view.put("distributionConfig", definition.distributionConfig() == null
-        ? Map.of("type", "random", "buckets", 1) : definition.distributionConfig());
-    if (definition.partitionConfig() != null) {
-      view.put("partitionConfig", definition.partitionConfig());
-    }
-    view.put("namespace", pipe.namespace);
     Object[] counts = (Object[]) entityManager.createNativeQuery(
             "SELECT count(*) FILTER (WHERE state = 'loaded'), count(*) FILTER (WHERE state = 'failed'),"
                 + " coalesce(sum(record_count), 0) FROM pipe_file WHERE pipe_table_id = ?1")
         .setParameter(1, pipe.id)
         .getSingleResult();
-    view.put("filesLoaded", ((Number) counts[0]).longValue());
-    view.put("filesFailed", ((Number) counts[1]).longValue());
-    view.put("recordsLoaded", ((Number) counts[2]).longValue());
-    view.put("lastPolledAt", pipe.lastPolledAt);
-    view.put("lastError", pipe.lastError);
-    return view;
+    return new PipeTableViews.PipeTableView(
+        pipe.id.toString(),
+        pipe.tableName,
+        warehouse.name,
+        definition.sourceStorageName(),
+        pipe.pathPrefix,
+        columns(pipe),
+        pipe.partitionColumns == null ? List.of() : pipe.partitionColumns,
+        pipe.pollingIntervalSeconds,
+        definition.tableProperties() == null ? Map.of() : definition.tableProperties(),
+        definition.keyConfig() == null ? new PipeTableRequests.KeyConfig("duplicate", List.of()) : definition.keyConfig(),
+        definition.distributionConfig() == null ? Map.of("type", "random", "buckets", 1) : definition.distributionConfig(),
+        definition.partitionConfig(),
+        pipe.namespace,
+        pipe.state,
+        pipe.stateDetail,
+        ((Number) counts[0]).longValue(),
+        ((Number) counts[1]).longValue(),
+        ((Number) counts[2]).longValue(),
+        pipe.lastPolledAt,
+        pipe.lastError);
   }
 
   @Transactional
@@ -174,17 +175,14 @@ public class PipeTables {
         operationId, fingerprint);
   }
 
-  private Map<String, Object> summary(PipeTable pipe) {
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("pipeTableId", pipe.id.toString());
-    view.put("tableName", pipe.tableName);
-    view.put("pathPrefix", pipe.pathPrefix);
-    view.put("columns", pipe.columns == null ? List.of() : pipe.columns);
-    view.put("state", pipe.state);
-    if (pipe.stateDetail != null) {
-      view.put("stateDetail", pipe.stateDetail);
-    }
-    return view;
+  private PipeTableViews.PipeTableSummary summary(PipeTable pipe) {
+    return new PipeTableViews.PipeTableSummary(
+        pipe.id.toString(), pipe.tableName, pipe.pathPrefix, columns(pipe), pipe.state, pipe.stateDetail);
+  }
+
+  private static List<PipeTableViews.ColumnInfo> columns(PipeTable pipe) {
+    return pipe.columns == null ? List.of()
+        : pipe.columns.stream().map(c -> new PipeTableViews.ColumnInfo(c.get("name"), c.get("type"))).toList();
   }
 
   private static Warehouse database(String instanceId) {

@@ -10,7 +10,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -30,11 +29,12 @@ public class PipeTablesResource {
 
   @GET
   @Operation(summary = "List the database's pipe tables, by name")
-  public Map<String, Object> list(@PathParam("instanceId") String instanceId) {
-    return Map.of("pipeTables", pipeTables.list(instanceId));
+  public PipeTableViews.ListPipeTablesResponse list(@PathParam("instanceId") String instanceId) {
+    return new PipeTableViews.ListPipeTablesResponse(pipeTables.list(instanceId));
   }
 
   @POST
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Create a pipe table: infer its columns from the parquet files under pathPrefix, load them,"
       + " then keep loading new ones; 202 with operation-id")
   public Response create(
@@ -47,12 +47,13 @@ public class PipeTablesResource {
   @GET
   @Path("/{tableName}")
   @Operation(summary = "A pipe table, with its columns, configuration and loading progress")
-  public Map<String, Object> get(@PathParam("instanceId") String instanceId, @PathParam("tableName") String tableName) {
+  public PipeTableViews.PipeTableView get(@PathParam("instanceId") String instanceId, @PathParam("tableName") String tableName) {
     return pipeTables.get(instanceId, tableName);
   }
 
   @DELETE
   @Path("/{tableName}")
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Delete a pipe table and its Iceberg table (the source files stay); 202 with operation-id")
   public Response delete(
       @PathParam("instanceId") String instanceId,
@@ -63,6 +64,7 @@ public class PipeTablesResource {
 
   @POST
   @Path("/{tableName}/refresh")
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Replace one Hive partition's rows with what its files hold now; 202 with operation-id")
   public Response refresh(
       @PathParam("instanceId") String instanceId,

@@ -33,7 +33,7 @@ public class ObjectStorageAdminResource {
   @POST
   @Operation(summary = "Register an object storage",
       description = "Writes, reads back and deletes a probe object under the root with the given keys first.")
-  @APIResponse(responseCode = "201", description = "Registered")
+  @APIResponse(responseCode = "201", description = "Registered", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "400", description = "Invalid request, or the probe failed (the detail names the step)",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
@@ -53,6 +53,7 @@ public class ObjectStorageAdminResource {
   @GET
   @Path("{storageIdOrName}")
   @Operation(summary = "Get an object storage by id or name")
+  @APIResponse(responseCode = "200", description = "The storage", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   public ObjectStorageView get(@PathParam("storageIdOrName") String storageIdOrName) {
     return ObjectStorageView.of(storages.get(storageIdOrName));
@@ -62,6 +63,7 @@ public class ObjectStorageAdminResource {
   @Path("{storageIdOrName}")
   @Operation(summary = "Change an object storage",
       description = "Changes only the fields sent, then probes the result before storing it.")
+  @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "400", description = "Invalid change, or the probe failed",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))

@@ -7,7 +7,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * field left out (or null) keeps its value. An S3 location is {@code bucket} (+ {@code prefix}) or
  * {@code root} = {@code s3://bucket[/prefix]}; a LOCAL storage takes an absolute directory as {@code root}.
  */
-@Schema(name = "ObjectStorageRequest")
+@Schema(name = "ObjectStorageRequest", example = """
+    {"name": "s3-data-lake", "storageType": "S3", "bucket": "lake", "prefix": "raw", "endpoint": "http://minio:9000",
+    "region": "us-east-1", "pathStyleAccess": true, "accessKeyId": "AKIA...", "secretAccessKey": "..."}""")
 public record ObjectStorageRequest(
     @Schema(example = "s3-data-lake") String name,
     @Schema(description = "S3, MINIO or LOCAL (any case)", example = "S3") String storageType,

@@ -1,0 +1,61 @@
+package io.ailake.pipe;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The wire forms of pipe tables, as the AI Lake API names them. */
+public final class PipeTableViews {
+
+  private PipeTableViews() {}
+
+  @Schema(name = "ColumnInfo", example = "{\"name\": \"amount\", \"type\": \"DECIMAL(12,2)\"}")
+  public record ColumnInfo(String name, @Schema(description = "SQL type") String type) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(name = "PipeTableSummary", example = """
+      {"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders", "pathPrefix": "orders/",
+      "columns": [{"name": "id", "type": "BIGINT"}, {"name": "year", "type": "INT"}], "state": "active"}""")
+  public record PipeTableSummary(
+      String pipeTableId, String tableName, String pathPrefix, List<ColumnInfo> columns,
+      @Schema(enumeration = {"creating", "active", "deleting", "failed"}) String state, String stateDetail) {}
+
+  @Schema(name = "ListPipeTablesResponse", example = """
+      {"pipeTables": [{"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders",
+      "pathPrefix": "orders/", "columns": [{"name": "id", "type": "BIGINT"}], "state": "active"}]}""")
+  public record ListPipeTablesResponse(List<PipeTableSummary> pipeTables) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(name = "PipeTable", example = """
+      {"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders", "databaseName": "sales",
+      "sourceStorageName": "s3-data-lake", "pathPrefix": "orders/",
+      "columns": [{"name": "id", "type": "BIGINT"}, {"name": "amount", "type": "DECIMAL(12,2)"},
+      {"name": "year", "type": "INT"}, {"name": "month", "type": "INT"}],
+      "partitionColumns": ["year", "month"], "pollingIntervalSeconds": 60, "tableProperties": {},
+      "keyConfig": {"type": "primary", "columns": ["id"]}, "distributionConfig": {"type": "random", "buckets": 1},
+      "namespace": "default", "state": "active", "filesLoaded": 12, "filesFailed": 0, "recordsLoaded": 48210,
+      "lastPolledAt": "2026-05-07T10:15:30Z"}""")
+  public record PipeTableView(
+      String pipeTableId,
+      String tableName,
+      String databaseName,
+      String sourceStorageName,
+      String pathPrefix,
+      List<ColumnInfo> columns,
+      @Schema(description = "Hive partition columns detected from the directories") List<String> partitionColumns,
+      @Schema(description = "0 = the server default") int pollingIntervalSeconds,
+      Map<String, String> tableProperties,
+      PipeTableRequests.KeyConfig keyConfig,
+      Map<String, Object> distributionConfig,
+      PipeTableRequests.PartitionConfig partitionConfig,
+      @Schema(description = "the Iceberg namespace of the table") String namespace,
+      String state,
+      String stateDetail,
+      long filesLoaded,
+      @Schema(description = "files that could not be loaded; refreshing their partition tries them again") long filesFailed,
+      long recordsLoaded,
+      Instant lastPolledAt,
+      String lastError) {}
+}
