@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import io.ailake.api.ApiException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,7 @@ import org.jboss.logging.Logger;
  * is claimed again by another. Failures retry with exponential backoff, then mark the job failed.
  */
 @ApplicationScoped
-public class JobRunner implements BackgroundService {
+public class JobRunner extends PausableService {
 
   static final String NAME = "operations-worker";
 
@@ -94,7 +93,7 @@ public class JobRunner implements BackgroundService {
     try {
       Optional<Claimed> job;
       // paused is read before every claim: a pause also stops a worker in the middle of a backlog
-      while (!stopping && !states.isPaused(NAME) && (job = claim()).isPresent()) {
+      while (!stopping && !paused() && (job = claim()).isPresent()) {
         execute(job.get());
       }
     } catch (SQLException e) {
@@ -108,15 +107,17 @@ public class JobRunner implements BackgroundService {
   }
 
   @Override
-  public List<String> commands() {
-    return List.of("pause", "resume", "run-now");
+  protected ServiceStates states() {
+    return states;
   }
 
   @Override
-  public Map<String, Object> status() {
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("state", states.isPaused(NAME) ? "paused" : "running");
-    status.put("commands", commands());
+  protected void runNow() {
+    poll();
+  }
+
+  @Override
+  protected void describe(Map<String, Object> status) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(
             "SELECT count(*) FILTER (WHERE state = 'PENDING'), count(*) FILTER (WHERE state = 'FAILED') FROM job");
@@ -127,19 +128,6 @@ public class JobRunner implements BackgroundService {
     } catch (SQLException e) {
       status.put("database", "unavailable: " + e.getMessage());
     }
-    return status;
-  }
-
-  /** pause and resume hold for every replica; run-now works through what is due on this one. */
-  @Override
-  public Map<String, Object> run(String command, Map<String, Object> context) {
-    switch (command) {
-      case "pause" -> states.setPaused(NAME, true);
-      case "resume" -> states.setPaused(NAME, false);
-      case "run-now" -> poll();
-      default -> throw new IllegalArgumentException("Unknown command " + command);
-    }
-    return Map.of("state", states.isPaused(NAME) ? "paused" : "running");
   }
 
   private void execute(Claimed job) throws SQLException {

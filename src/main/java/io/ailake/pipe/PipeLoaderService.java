@@ -1,6 +1,6 @@
 package io.ailake.pipe;
 
-import io.ailake.operations.BackgroundService;
+import io.ailake.operations.PausableService;
 import io.ailake.operations.ServiceStates;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -9,8 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,7 +19,7 @@ import org.jboss.logging.Logger;
  * poll time are columns of their rows, claimed with SKIP LOCKED) and loads their new files.
  */
 @ApplicationScoped
-public class PipeLoaderService implements BackgroundService {
+public class PipeLoaderService extends PausableService {
 
   static final String NAME = "pipe-loader";
   private static final Logger LOG = Logger.getLogger(PipeLoaderService.class);
@@ -47,7 +45,7 @@ public class PipeLoaderService implements BackgroundService {
     lastTick = Instant.now();
     try {
       Optional<UUID> due;
-      while (!stopping && !states.isPaused(NAME) && (due = loader.claimDue()).isPresent()) {
+      while (!stopping && !paused() && (due = loader.claimDue()).isPresent()) {
         UUID pipeId = due.get();
         try {
           loader.loadNew(pipeId);
@@ -71,15 +69,21 @@ public class PipeLoaderService implements BackgroundService {
   }
 
   @Override
-  public List<String> commands() {
-    return List.of("pause", "resume", "run-now");
+  protected ServiceStates states() {
+    return states;
+  }
+
+  /** Polls every active pipe table at once. */
+  @Override
+  protected void runNow() {
+    QuarkusTransaction.requiringNew().run(() ->
+        entityManager.createNativeQuery("UPDATE pipe_table SET next_poll_at = now() WHERE state = 'active'")
+            .executeUpdate());
+    tick();
   }
 
   @Override
-  public Map<String, Object> status() {
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("state", states.isPaused(NAME) ? "paused" : "running");
-    status.put("commands", commands());
+  protected void describe(Map<String, Object> status) {
     status.put("lastTick", lastTick);
     Object[] counts = QuarkusTransaction.requiringNew().call(() -> (Object[]) entityManager.createNativeQuery(
             "SELECT (SELECT count(*) FROM pipe_table WHERE state = 'active'),"
@@ -89,23 +93,5 @@ public class PipeLoaderService implements BackgroundService {
     status.put("activePipeTables", ((Number) counts[0]).longValue());
     status.put("filesLoaded", ((Number) counts[1]).longValue());
     status.put("filesFailed", ((Number) counts[2]).longValue());
-    return status;
-  }
-
-  /** pause and resume hold for every replica; run-now polls every active pipe table at once. */
-  @Override
-  public Map<String, Object> run(String command, Map<String, Object> context) {
-    switch (command) {
-      case "pause" -> states.setPaused(NAME, true);
-      case "resume" -> states.setPaused(NAME, false);
-      case "run-now" -> {
-        QuarkusTransaction.requiringNew().run(() ->
-            entityManager.createNativeQuery("UPDATE pipe_table SET next_poll_at = now() WHERE state = 'active'")
-                .executeUpdate());
-        tick();
-      }
-      default -> throw new IllegalArgumentException("Unknown command " + command);
-    }
-    return Map.of("state", states.isPaused(NAME) ? "paused" : "running");
   }
 }
