@@ -121,6 +121,16 @@ class AnalyzeStatisticsTest {
     return table;
   }
 
+  /** A new local warehouse holding {@link #createOrders} as {@code orders} (its namespace created too). */
+  Warehouse warehouseWith(TableIdentifier orders) throws IOException {
+    Warehouse warehouse = Warehouses.local("stats");
+    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
+      client.createNamespace(orders.namespace());
+      createOrders(client, orders);
+    }
+    return warehouse;
+  }
+
   @Test
   void analyzingATableAttachesAPuffinFileWithATrueThetaSketchPerColumn() throws Exception {
     Warehouse warehouse = Warehouses.s3("stats");
@@ -192,12 +202,8 @@ class AnalyzeStatisticsTest {
 
   @Test
   void analyzingAgainReplacesTheSnapshotsStatisticsFileAndDeletesTheOldOne() throws Exception {
-    Warehouse warehouse = Warehouses.local("stats");
     TableIdentifier orders = TableIdentifier.of("default", "orders");
-    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
-      client.createNamespace(Namespace.of("default"));
-      createOrders(client, orders);
-    }
+    Warehouse warehouse = warehouseWith(orders);
     String first = awaitSucceeded(analyze(warehouse.name, "{\"tableNames\":[\"orders\"]}"))
         .getString("result.tables[0].statisticsFile");
     String second = awaitSucceeded(analyze(warehouse.name, "{\"tableNames\":[\"orders\"]}"))
@@ -214,12 +220,8 @@ class AnalyzeStatisticsTest {
 
   @Test
   void aJobWhoseWorkerDiedMidwayIsFinishedByTheNextAttempt() throws Exception {
-    Warehouse warehouse = Warehouses.local("stats");
     TableIdentifier orders = TableIdentifier.of("default", "orders");
-    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
-      client.createNamespace(Namespace.of("default"));
-      createOrders(client, orders);
-    }
+    Warehouse warehouse = warehouseWith(orders);
     String body = "{\"tableNames\":[\"orders\"]}";
 
     // died after writing its file, before attaching it: the file is there, the table does not know it
