@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * A table or a view: its name and the pointer to its current metadata file. Tables and views share one
@@ -68,6 +69,26 @@ public class CatalogObject extends PanacheEntityBase {
         .getResultList();
   }
 
+  /** Every table of a warehouse, in every namespace, ordered by namespace and name. */
+  public static List<TableIdentifier> tables(UUID warehouseId) {
+    return getEntityManager()
+        .createQuery(
+            "select o.namespace, o.name from CatalogObject o where o.warehouseId = ?1 and o.kind = ?2"
+                + " order by o.namespace, o.name",
+            Object[].class)
+        .setParameter(1, warehouseId)
+        .setParameter(2, Kind.TABLE)
+        .getResultList()
+        .stream()
+        .map(row -> TableIdentifier.of(NamespaceKeys.fromKey((String) row[0]), (String) row[1]))
+        .toList();
+  }
+
+  public static boolean isTable(UUID warehouseId, TableIdentifier identifier) {
+    return find(warehouseId, NamespaceKeys.key(identifier.namespace()), identifier.name())
+        .filter(o -> o.kind == Kind.TABLE)
+        .isPresent();
+  }
 
   public static long countIn(UUID warehouseId, String namespace) {
     return count("warehouseId = ?1 and namespace = ?2", warehouseId, namespace);

@@ -131,9 +131,17 @@ public class DatabaseInstances {
         .executeUpdate();
   }
 
-  static Warehouse require(String idOrName) {
+  /** The database an {@code instanceId} names (by name or id), or the 404 that says it does not exist. */
+  public static Warehouse require(String idOrName) {
     return Warehouse.findByIdOrName(ORG, idOrName)
         .orElseThrow(() -> ApiException.notFound("Database instance %s does not exist", idOrName));
+  }
+
+  /** A 409 unless {@code warehouse} is ready: work on a database waits for its pending operation. */
+  public static void requireReady(Warehouse warehouse) {
+    if (!Warehouse.READY.equals(warehouse.state)) {
+      throw ApiException.conflict("Database %s is %s; wait until it is ready", warehouse.name, warehouse.state);
+    }
   }
 
   private DatabaseInstance view(Warehouse warehouse) {
