@@ -3,6 +3,7 @@ package io.ailake.pipe;
 import io.ailake.AilakeConfig;
 import io.ailake.api.ApiException;
 import io.ailake.iceberg.Warehouse;
+import io.ailake.lake.DatabaseInstances;
 import io.ailake.operations.OperationService;
 import io.ailake.organization.Organizations;
 import io.ailake.storage.ObjectStorage;
@@ -35,12 +36,12 @@ public class PipeTables {
 
   @Transactional
   public List<PipeTableViews.PipeTableSummary> list(String instanceId) {
-    return PipeTable.of(database(instanceId).id).stream().map(this::summary).toList();
+    return PipeTable.of(DatabaseInstances.require(instanceId).id).stream().map(this::summary).toList();
   }
 
   @Transactional
   public PipeTableViews.PipeTableView get(String instanceId, String tableName) {
-    Warehouse warehouse = database(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(instanceId);
     PipeTable pipe = require(warehouse, tableName);
     PipeTableRequests.CreatePipeTable definition = pipe.definition;
     Object[] counts = (Object[]) entityManager.createNativeQuery(
@@ -74,7 +75,7 @@ public class PipeTables {
   @Transactional
   public OperationService.Submitted create(
       String instanceId, PipeTableRequests.CreatePipeTable request, String operationId) {
-    Warehouse warehouse = database(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(instanceId);
     if (request == null) {
       throw ApiException.badRequest(
           "The request body must be a JSON object with 'tableName', 'sourceStorageName' and 'pathPrefix'");
@@ -102,7 +103,7 @@ public class PipeTables {
     PipeDefinition.validate(request);
     ObjectStorage storage = ObjectStorage.findByName(ORG, request.sourceStorageName())
         .orElseThrow(() -> ApiException.notFound("Object storage %s does not exist", request.sourceStorageName()));
-    requireReady(warehouse);
+    DatabaseInstances.requireReady(warehouse);
     if (PipeTable.find(warehouse.id, request.tableName()).isPresent()) {
       throw ApiException.conflict("A pipe table named %s already exists in database %s", request.tableName(), warehouse.name);
     }
@@ -124,7 +125,7 @@ public class PipeTables {
 
   @Transactional
   public OperationService.Submitted delete(String instanceId, String tableName, String operationId) {
-    Warehouse warehouse = database(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(instanceId);
     PipeTable pipe = require(warehouse, tableName);
     String fingerprint = "DELETE database/instances/" + warehouse.id + "/pipeTables/" + pipe.id;
     Optional<OperationService.Submitted> repeated =
@@ -144,7 +145,7 @@ public class PipeTables {
   @Transactional
   public OperationService.Submitted refresh(
       String instanceId, String tableName, PipeTableRequests.RefreshPartition request, String operationId) {
-    Warehouse warehouse = database(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(instanceId);
     PipeTable pipe = require(warehouse, tableName);
     if (request == null || request.partitionSpec() == null) {
       throw ApiException.badRequest("The request body must be a JSON object with 'partitionSpec'");
@@ -183,17 +184,6 @@ public class PipeTables {
   private static List<PipeTableViews.ColumnInfo> columns(PipeTable pipe) {
     return pipe.columns == null ? List.of()
         : pipe.columns.stream().map(c -> new PipeTableViews.ColumnInfo(c.get("name"), c.get("type"))).toList();
-  }
-
-  private static Warehouse database(String instanceId) {
-    return Warehouse.findByIdOrName(ORG, instanceId)
-        .orElseThrow(() -> ApiException.notFound("Database instance %s does not exist", instanceId));
-  }
-
-  private static void requireReady(Warehouse warehouse) {
-    if (!Warehouse.READY.equals(warehouse.state)) {
-      throw ApiException.conflict("Database %s is %s; wait until it is ready", warehouse.name, warehouse.state);
-    }
   }
 
   private static PipeTable require(Warehouse warehouse, String tableName) {

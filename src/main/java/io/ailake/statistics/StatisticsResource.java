@@ -36,6 +36,7 @@ public class StatisticsResource {
    * content type) means "every table", not 415. Unreadable JSON is still the 400 of {@code ApiErrors}.
    */
   @POST
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(
       summary = "Compute row, null and distinct-value statistics of the named tables (all when none are"
           + " named) into Iceberg Puffin statistics files; 202 with operation-id")
