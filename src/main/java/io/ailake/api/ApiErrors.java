@@ -73,7 +73,7 @@ public class ApiErrors {
     return request.getUriInfo().getPath().startsWith("/iceberg");
   }
 
-  static Response problem(int status, String title, String detail, ContainerRequestContext request) {
+  public static Response problem(int status, String title, String detail, ContainerRequestContext request) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("title", title);
     body.put("status", status);

@@ -54,7 +54,7 @@ public class IcebergCatalogResource {
   static final Endpoint V1_UNREGISTER_TABLE =
       Endpoint.create("POST", "/v1/{prefix}/namespaces/{namespace}/tables/{table}/unregister");
 
-  static final List<Endpoint> ENDPOINTS =
+  public static final List<Endpoint> ENDPOINTS =
       List.of(
           Endpoint.V1_LIST_NAMESPACES,
           Endpoint.V1_LOAD_NAMESPACE,

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * user reads, and the type name travels as {@code error.type} so Iceberg clients raise the same
  * exception on their side.
  */
-final class IcebergErrors {
+public final class IcebergErrors {
 
   private static final Logger LOG = Logger.getLogger(IcebergErrors.class);
 
@@ -114,7 +114,7 @@ final class IcebergErrors {
     return null;
   }
 
-  static Response response(int status, String type, String message) {
+  public static Response response(int status, String type, String message) {
     ErrorResponse body =
         ErrorResponse.builder().responseCode(status).withType(type).withMessage(message).build();
     return Response.status(status)

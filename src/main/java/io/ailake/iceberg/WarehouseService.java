@@ -2,7 +2,7 @@ package io.ailake.iceberg;
 
 import io.ailake.AilakeConfig;
 import io.ailake.api.Names;
-import io.ailake.organization.Organizations;
+import io.ailake.auth.Caller;
 import io.ailake.storage.LocalFileIO;
 import io.ailake.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,19 +20,26 @@ import org.apache.iceberg.exceptions.NoSuchWarehouseException;
 public class WarehouseService {
 
   private final AilakeConfig config;
+  private final Caller caller;
 
-  WarehouseService(AilakeConfig config) {
+  WarehouseService(AilakeConfig config, Caller caller) {
     this.config = config;
+    this.caller = caller;
   }
 
   /**
-   * The warehouse named {@code name}, or the default one when no name is given. Only a ready warehouse
-   * serves the catalog: one being provisioned or deleted does not exist for engines.
+   * The caller's warehouse named {@code name}; without a name, the configured default one, or else the
+   * organization's first by name. Only a ready warehouse serves the catalog: one being provisioned or
+   * deleted does not exist for engines. Another organization's warehouse does not exist either.
    */
   public Warehouse resolve(String name) {
+    UUID organizationId = caller.organizationId();
     String wanted = name == null || name.isBlank() ? config.warehouse().name() : name;
     Warehouse warehouse =
-        Warehouse.findByName(Organizations.DEFAULT_ID, wanted)
+        Warehouse.findByName(organizationId, wanted)
+            .or(() -> name == null || name.isBlank()
+                ? Warehouse.<Warehouse>find("organizationId = ?1 order by name", organizationId).firstResultOptional()
+                : java.util.Optional.empty())
             .orElseThrow(() -> new NoSuchWarehouseException("Warehouse does not exist: %s", wanted));
     if (!Warehouse.READY.equals(warehouse.state)) {
       throw new NoSuchWarehouseException("Warehouse is not ready: %s (%s)", wanted, warehouse.state);
@@ -46,16 +53,16 @@ public class WarehouseService {
 
   /** Registers a warehouse rooted at {@code location} (a directory, file: URI or s3:// URI). */
   @Transactional
-  public Warehouse create(String name, String location, Storage storage) {
+  public Warehouse create(UUID organizationId, String name, String location, Storage storage) {
     if (!Names.isValid(name)) {
       throw new IllegalArgumentException("Invalid warehouse name: " + name + " (" + Names.RULE + ")");
     }
-    if (Warehouse.findByName(Organizations.DEFAULT_ID, name).isPresent()) {
+    if (Warehouse.findByName(organizationId, name).isPresent()) {
       throw new AlreadyExistsException("Warehouse already exists: %s", name);
     }
     Warehouse warehouse = new Warehouse();
     warehouse.id = UUID.randomUUID();
-    warehouse.organizationId = Organizations.DEFAULT_ID;
+    warehouse.organizationId = organizationId;
     warehouse.name = name;
     warehouse.location = normalizeLocation(location, storage.type());
     warehouse.storageType = storage.type();

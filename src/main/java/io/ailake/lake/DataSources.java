@@ -1,5 +1,6 @@
 package io.ailake.lake;
 
+import io.ailake.auth.Caller;
 import io.ailake.api.ApiException;
 import io.ailake.iceberg.Warehouse;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,16 +12,22 @@ import java.util.UUID;
 @ApplicationScoped
 public class DataSources {
 
+  private final Caller caller;
+
+  DataSources(Caller caller) {
+    this.caller = caller;
+  }
+
   @Transactional
   public List<DataSource.Info> list(String instanceId) {
-    return DataSource.of(DatabaseInstances.require(instanceId).id).stream().map(DataSource.Info::of).toList();
+    return DataSource.of(DatabaseInstances.require(caller.organizationId(), instanceId).id).stream().map(DataSource.Info::of).toList();
   }
 
   @Transactional
   public DataSource.Info add(String instanceId, LakeRequests.AddDatabaseDataSource request) {
-    Warehouse warehouse = DatabaseInstances.require(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     String id = requireId(request == null ? null : request.dataSourceId(), "dataSourceId");
-    checkFree(id);
+    checkFree(warehouse.organizationId, id);
     String name = request.dataSourceName() == null || request.dataSourceName().isBlank() ? id : request.dataSourceName();
     return DataSource.Info.of(insert(warehouse, id, name));
   }
@@ -28,12 +35,12 @@ public class DataSources {
   /** Replaces the recorded id (and name) of one of the database's data sources. */
   @Transactional
   public DataSource.Info update(String instanceId, LakeRequests.UpdateDatabaseDataSource request) {
-    Warehouse warehouse = DatabaseInstances.require(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     String oldId = requireId(request == null ? null : request.oldDataSourceId(), "oldDataSourceId");
     String newId = requireId(request.dataSourceId(), "dataSourceId");
     DataSource source = ofDatabase(warehouse, oldId);
     if (!newId.equals(oldId)) {
-      checkFree(newId);
+      checkFree(warehouse.organizationId, newId);
     }
     source.dataSourceId = newId;
     source.dataSourceName =
@@ -43,7 +50,7 @@ public class DataSources {
 
   @Transactional
   public String remove(String instanceId, String dataSourceId) {
-    Warehouse warehouse = DatabaseInstances.require(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     DataSource source = ofDatabase(warehouse, dataSourceId);
     if (DataSource.count("warehouseId", warehouse.id) <= 1) {
       throw ApiException.conflict(
@@ -71,8 +78,8 @@ public class DataSources {
             "Data source %s does not belong to database %s", dataSourceId, warehouse.name));
   }
 
-  private static void checkFree(String dataSourceId) {
-    if (DataSource.find(DatabaseInstances.ORG, dataSourceId).isPresent()) {
+  private static void checkFree(UUID organizationId, String dataSourceId) {
+    if (DataSource.find(organizationId, dataSourceId).isPresent()) {
       throw ApiException.conflict("Data source id %s is already used in this organization", dataSourceId);
     }
   }

@@ -5,7 +5,7 @@ import io.ailake.api.Names;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.iceberg.WarehouseService;
 import io.ailake.operations.OperationService;
-import io.ailake.organization.Organizations;
+import io.ailake.auth.Caller;
 import io.ailake.storage.ObjectStorage;
 import io.ailake.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,30 +28,33 @@ public class DatabaseInstances {
 
   static final String PROVISION = "provision-database";
   static final String DEPROVISION = "deprovision-database";
-  static final UUID ORG = Organizations.DEFAULT_ID;
 
   private final WarehouseService warehouses;
   private final OperationService operations;
   private final EntityManager entityManager;
+  private final Caller caller;
 
-  DatabaseInstances(WarehouseService warehouses, OperationService operations, EntityManager entityManager) {
+  DatabaseInstances(
+      WarehouseService warehouses, OperationService operations, EntityManager entityManager, Caller caller) {
     this.warehouses = warehouses;
     this.operations = operations;
     this.entityManager = entityManager;
+    this.caller = caller;
   }
 
   public record Page(List<DatabaseInstance> databases, long totalCount) {}
 
   @Transactional
   public Page list(int size, int offset) {
+    UUID org = caller.organizationId();
     List<Warehouse> page =
-        Warehouse.<Warehouse>find("organizationId = ?1 order by name", ORG).range(offset, offset + size - 1).list();
-    return new Page(page.stream().map(this::view).toList(), Warehouse.count("organizationId", ORG));
+        Warehouse.<Warehouse>find("organizationId = ?1 order by name", org).range(offset, offset + size - 1).list();
+    return new Page(page.stream().map(this::view).toList(), Warehouse.count("organizationId", org));
   }
 
   @Transactional
   public DatabaseInstance get(String idOrName) {
-    return view(require(idOrName));
+    return view(require(caller.organizationId(), idOrName));
   }
 
   @Transactional
@@ -60,8 +63,9 @@ public class DatabaseInstances {
     if (request == null) {
       throw ApiException.badRequest("The request body must be a JSON object with 'name' and 'storageIds'");
     }
+    UUID org = caller.organizationId();
     String fingerprint = "POST database/instances " + request;
-    Optional<OperationService.Submitted> repeated = operations.repeated(ORG, PROVISION, operationId, fingerprint);
+    Optional<OperationService.Submitted> repeated = operations.repeated(org, PROVISION, operationId, fingerprint);
     if (repeated.isPresent()) {
       return repeated.get();
     }
@@ -75,36 +79,37 @@ public class DatabaseInstances {
     List<ObjectStorage> storages = new ArrayList<>();
     for (String storageId : new LinkedHashSet<>(request.storageIds())) {
       storages.add(
-          ObjectStorage.findByIdOrName(ORG, storageId)
+          ObjectStorage.findByIdOrName(org, storageId)
               .orElseThrow(() -> ApiException.notFound("Object storage %s does not exist", storageId)));
     }
-    if (Warehouse.findByName(ORG, name).isPresent()) {
+    if (Warehouse.findByName(org, name).isPresent()) {
       throw ApiException.conflict("A database named %s already exists", name);
     }
     String dataSourceId = blankToNull(request.dataSourceId(), name);
     String dataSourceName = blankToNull(request.dataSourceName(), name);
-    if (DataSource.find(ORG, dataSourceId).isPresent()) {
+    if (DataSource.find(org, dataSourceId).isPresent()) {
       throw ApiException.conflict("Data source id %s is already used in this organization", dataSourceId);
     }
 
     ObjectStorage primary = storages.get(0);
     Storage storage = primary.storage();
-    Warehouse warehouse = warehouses.create(name, primary.root + "/" + name, storage);
+    Warehouse warehouse = warehouses.create(org, name, primary.root + "/" + name, storage);
     warehouse.state = Warehouse.PROVISIONING;
     for (int i = 0; i < storages.size(); i++) {
       linkStorage(entityManager, warehouse, storages.get(i).id, i);
     }
     DataSources.insert(warehouse, dataSourceId, dataSourceName);
     return operations.submit(
-        ORG, PROVISION, Map.of("warehouseId", warehouse.id.toString()), operationId, fingerprint);
+        org, PROVISION, Map.of("warehouseId", warehouse.id.toString()), operationId, fingerprint);
   }
 
   @Transactional
   public OperationService.Submitted deprovision(String idOrName, String operationId) {
-    Warehouse warehouse = require(idOrName);
+    UUID org = caller.organizationId();
+    Warehouse warehouse = require(org, idOrName);
     String fingerprint = "DELETE database/instances/" + warehouse.id;
     Optional<OperationService.Submitted> repeated =
-        operations.repeated(ORG, DEPROVISION, operationId, fingerprint);
+        operations.repeated(org, DEPROVISION, operationId, fingerprint);
     if (repeated.isPresent()) {
       return repeated.get();
     }
@@ -115,7 +120,7 @@ public class DatabaseInstances {
     warehouse.state = Warehouse.DELETING;
     warehouse.stateDetail = null;
     return operations.submit(
-        ORG, DEPROVISION, Map.of("warehouseId", warehouse.id.toString()), operationId, fingerprint);
+        org, DEPROVISION, Map.of("warehouseId", warehouse.id.toString()), operationId, fingerprint);
   }
 
   /** Records that {@code warehouse} uses a storage; position 0 is the one holding its files. */
@@ -132,8 +137,8 @@ public class DatabaseInstances {
   }
 
   /** The database an {@code instanceId} names (by name or id), or the 404 that says it does not exist. */
-  public static Warehouse require(String idOrName) {
-    return Warehouse.findByIdOrName(ORG, idOrName)
+  public static Warehouse require(UUID organizationId, String idOrName) {
+    return Warehouse.findByIdOrName(organizationId, idOrName)
         .orElseThrow(() -> ApiException.notFound("Database instance %s does not exist", idOrName));
   }
 

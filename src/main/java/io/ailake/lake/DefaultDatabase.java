@@ -44,7 +44,7 @@ public class DefaultDatabase {
     Warehouse warehouse =
         Warehouse.findByName(Organizations.DEFAULT_ID, name)
             .orElseGet(() -> {
-              Warehouse created = warehouses.create(name, storage.root, storage.storage());
+              Warehouse created = warehouses.create(Organizations.DEFAULT_ID, name, storage.root, storage.storage());
               LOG.infof("Registered the default warehouse '%s' at %s", name, created.location);
               return created;
             });

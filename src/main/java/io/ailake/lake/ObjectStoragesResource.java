@@ -41,16 +41,18 @@ public class ObjectStoragesResource {
   public record ListObjectStoragesResponse(List<ObjectStorageInfo> storages) {}
 
   private final ObjectStorageService storages;
+  private final io.ailake.auth.Caller caller;
 
-  ObjectStoragesResource(ObjectStorageService storages) {
+  ObjectStoragesResource(ObjectStorageService storages, io.ailake.auth.Caller caller) {
     this.storages = storages;
+    this.caller = caller;
   }
 
   @GET
   @Path("objectStorages")
   @Operation(operationId = "listAiLakeObjectStorages", summary = "List the organization's object storages, ordered by name")
   public ListObjectStoragesResponse list() {
-    return new ListObjectStoragesResponse(storages.list().stream().map(ObjectStorageInfo::of).toList());
+    return new ListObjectStoragesResponse(storages.list(caller.organizationId()).stream().map(ObjectStorageInfo::of).toList());
   }
 
   /** The path before GoodData renamed it (May 2026); older clients still call it. */

@@ -16,9 +16,9 @@ public interface BackgroundService {
 
   List<String> commands();
 
-  /** What the service is doing, for {@code GET /services/{id}/status}; includes its commands. */
-  Map<String, Object> status();
+  /** What the service is doing for an organization, for {@code GET /services/{id}/status}; includes its commands. */
+  Map<String, Object> status(UUID organizationId);
 
-  /** Runs one of {@link #commands()}; returns what the operation reports as its result. */
-  Map<String, Object> run(String command, Map<String, Object> context);
+  /** Runs one of {@link #commands()} for an organization; returns what the operation reports as its result. */
+  Map<String, Object> run(UUID organizationId, String command, Map<String, Object> context);
 }

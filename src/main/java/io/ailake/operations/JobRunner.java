@@ -43,6 +43,8 @@ public class JobRunner extends PausableService {
        WHERE id = (SELECT id FROM job
                     WHERE state = 'PENDING' AND run_after <= now()
                       AND (lease_until IS NULL OR lease_until < now())
+                      AND organization_id NOT IN (SELECT organization_id FROM service_state
+                                                   WHERE service_id = 'operations-worker' AND paused)
                     ORDER BY run_after, id
                     LIMIT 1
                     FOR UPDATE SKIP LOCKED)
@@ -92,8 +94,8 @@ public class JobRunner extends PausableService {
   void poll() {
     try {
       Optional<Claimed> job;
-      // paused is read before every claim: a pause also stops a worker in the middle of a backlog
-      while (!stopping && !paused() && (job = claim()).isPresent()) {
+      // paused organizations are read at every claim: a pause also stops a worker in the middle of a backlog
+      while (!stopping && (job = claim()).isPresent()) {
         execute(job.get());
       }
     } catch (SQLException e) {
@@ -117,11 +119,13 @@ public class JobRunner extends PausableService {
   }
 
   @Override
-  protected void describe(Map<String, Object> status) {
+  protected void describe(UUID organizationId, Map<String, Object> status) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(
-            "SELECT count(*) FILTER (WHERE state = 'PENDING'), count(*) FILTER (WHERE state = 'FAILED') FROM job");
-        ResultSet rs = ps.executeQuery()) {
+            "SELECT count(*) FILTER (WHERE state = 'PENDING'), count(*) FILTER (WHERE state = 'FAILED')"
+                + " FROM job WHERE organization_id = ?")) {
+      ps.setObject(1, organizationId);
+      ResultSet rs = ps.executeQuery();
       rs.next();
       status.put("pendingJobs", rs.getLong(1));
       status.put("failedJobs", rs.getLong(2));

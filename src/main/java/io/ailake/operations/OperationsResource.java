@@ -1,7 +1,7 @@
 package io.ailake.operations;
 
 import io.ailake.api.ApiException;
-import io.ailake.organization.Organizations;
+import io.ailake.auth.Caller;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,9 +20,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class OperationsResource {
 
   private final OperationService operations;
+  private final Caller caller;
 
-  OperationsResource(OperationService operations) {
+  OperationsResource(OperationService operations, Caller caller) {
     this.operations = operations;
+    this.caller = caller;
   }
 
   /** GoodData's Operation: pending, succeeded (with result) or failed (with error). */
@@ -44,7 +46,7 @@ public class OperationsResource {
       summary = "An operation's state: pending, then succeeded (with its result) or failed (with its error)")
   public OperationView get(@PathParam("operationId") String operationId) {
     Job job =
-        operations.find(Organizations.DEFAULT_ID, operationId)
+        operations.find(caller.organizationId(), operationId)
             .orElseThrow(() -> ApiException.notFound("Operation %s does not exist", operationId));
     Map<String, Object> error = job.state != Job.State.FAILED ? null
         : job.error != null ? job.error

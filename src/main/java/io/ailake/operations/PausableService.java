@@ -3,10 +3,12 @@ package io.ailake.operations;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * A background service that every replica runs and that is paused and resumed for all of them at once
- * (the flag lives in PostgreSQL); {@code run-now} does a round of its work at once on this replica.
+ * A background service that every replica runs; an organization pauses and resumes it for its own work,
+ * on all replicas at once (the flag lives in PostgreSQL); {@code run-now} does a round of its work at
+ * once on this replica.
  */
 public abstract class PausableService implements BackgroundService {
 
@@ -17,11 +19,11 @@ public abstract class PausableService implements BackgroundService {
   /** One round of the service's work. */
   protected abstract void runNow();
 
-  /** What the service adds to its status besides its state and commands. */
-  protected abstract void describe(Map<String, Object> status);
+  /** What the service adds to an organization's status besides its state and commands. */
+  protected abstract void describe(UUID organizationId, Map<String, Object> status);
 
-  protected boolean paused() {
-    return states().isPaused(name());
+  protected boolean paused(UUID organizationId) {
+    return states().isPaused(organizationId, name());
   }
 
   @Override
@@ -30,22 +32,22 @@ public abstract class PausableService implements BackgroundService {
   }
 
   @Override
-  public Map<String, Object> status() {
+  public Map<String, Object> status(UUID organizationId) {
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("state", paused() ? "paused" : "running");
+    status.put("state", paused(organizationId) ? "paused" : "running");
     status.put("commands", commands());
-    describe(status);
+    describe(organizationId, status);
     return status;
   }
 
   @Override
-  public Map<String, Object> run(String command, Map<String, Object> context) {
+  public Map<String, Object> run(UUID organizationId, String command, Map<String, Object> context) {
     switch (command) {
-      case "pause" -> states().setPaused(name(), true);
-      case "resume" -> states().setPaused(name(), false);
+      case "pause" -> states().setPaused(organizationId, name(), true);
+      case "resume" -> states().setPaused(organizationId, name(), false);
       case "run-now" -> runNow();
       default -> throw new IllegalArgumentException("Unknown command " + command);
     }
-    return Map.of("state", paused() ? "paused" : "running");
+    return Map.of("state", paused(organizationId) ? "paused" : "running");
   }
 }

@@ -2,7 +2,7 @@ package io.ailake.operations;
 
 import io.ailake.api.ApiException;
 import io.ailake.api.Paging;
-import io.ailake.organization.Organizations;
+import io.ailake.auth.Caller;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Transactional;
@@ -31,10 +31,12 @@ public class ServicesResource {
 
   private final List<BackgroundService> services;
   private final OperationService operations;
+  private final Caller caller;
 
-  ServicesResource(@Any Instance<BackgroundService> services, OperationService operations) {
+  ServicesResource(@Any Instance<BackgroundService> services, OperationService operations, Caller caller) {
     this.services = services.stream().sorted(Comparator.comparing(BackgroundService::name)).toList();
     this.operations = operations;
+    this.caller = caller;
   }
 
   @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ServiceInfo", example = "{\"serviceId\": \"5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b\", \"name\": \"pipe-loader\"}")
@@ -69,7 +71,7 @@ public class ServicesResource {
   @Path("/{serviceId}/status")
   @Operation(summary = "A service's status, with the commands it accepts")
   public GetServiceStatusResponse status(@PathParam("serviceId") String serviceId) {
-    return new GetServiceStatusResponse(require(serviceId).status());
+    return new GetServiceStatusResponse(require(serviceId).status(caller.organizationId()));
   }
 
   @POST
@@ -88,13 +90,14 @@ public class ServicesResource {
           "Service %s has no command %s; its commands are %s", service.name(), commandName, service.commands());
     }
     String fingerprint = "POST services/" + service.serviceId() + "/commands/" + commandName + " " + request;
-    var repeated = operations.repeated(Organizations.DEFAULT_ID, RUN_COMMAND, operationId, fingerprint);
+    var repeated = operations.repeated(caller.organizationId(), RUN_COMMAND, operationId, fingerprint);
     if (repeated.isPresent()) {
       return OperationsResource.accepted(repeated.get());
     }
-    Map<String, Object> result = service.run(commandName, request == null ? Map.of() : request.context());
+    Map<String, Object> result =
+        service.run(caller.organizationId(), commandName, request == null ? Map.of() : request.context());
     return OperationsResource.accepted(operations.recordFinished(
-        Organizations.DEFAULT_ID, RUN_COMMAND, operationId, fingerprint, result, null));
+        caller.organizationId(), RUN_COMMAND, operationId, fingerprint, result, null));
   }
 
   /** By id, or by name for convenience. */

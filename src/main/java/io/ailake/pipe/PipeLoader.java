@@ -161,6 +161,8 @@ public class PipeLoader {
                WHERE id = (SELECT p.id FROM pipe_table p JOIN warehouse w ON w.id = p.warehouse_id
                             WHERE p.state = 'active' AND w.state = 'ready' AND p.next_poll_at <= now()
                               AND (p.lease_until IS NULL OR p.lease_until < now())
+                              AND p.organization_id NOT IN (SELECT organization_id FROM service_state
+                                                             WHERE service_id = 'pipe-loader' AND paused)
                             ORDER BY p.next_poll_at LIMIT 1 FOR UPDATE OF p SKIP LOCKED)
               RETURNING id
               """, UUID.class)

@@ -45,7 +45,7 @@ public class PipeLoaderService extends PausableService {
     lastTick = Instant.now();
     try {
       Optional<UUID> due;
-      while (!stopping && !paused() && (due = loader.claimDue()).isPresent()) {
+      while (!stopping && (due = loader.claimDue()).isPresent()) {
         UUID pipeId = due.get();
         try {
           loader.loadNew(pipeId);
@@ -83,12 +83,15 @@ public class PipeLoaderService extends PausableService {
   }
 
   @Override
-  protected void describe(Map<String, Object> status) {
+  protected void describe(UUID organizationId, Map<String, Object> status) {
     status.put("lastTick", lastTick);
     Object[] counts = QuarkusTransaction.requiringNew().call(() -> (Object[]) entityManager.createNativeQuery(
-            "SELECT (SELECT count(*) FROM pipe_table WHERE state = 'active'),"
-                + " (SELECT count(*) FROM pipe_file WHERE state = 'loaded'),"
-                + " (SELECT count(*) FROM pipe_file WHERE state = 'failed')")
+            "SELECT (SELECT count(*) FROM pipe_table WHERE state = 'active' AND organization_id = ?1),"
+                + " (SELECT count(*) FROM pipe_file f JOIN pipe_table p ON p.id = f.pipe_table_id"
+                + "   WHERE f.state = 'loaded' AND p.organization_id = ?1),"
+                + " (SELECT count(*) FROM pipe_file f JOIN pipe_table p ON p.id = f.pipe_table_id"
+                + "   WHERE f.state = 'failed' AND p.organization_id = ?1)")
+        .setParameter(1, organizationId)
         .getSingleResult());
     status.put("activePipeTables", ((Number) counts[0]).longValue());
     status.put("filesLoaded", ((Number) counts[1]).longValue());

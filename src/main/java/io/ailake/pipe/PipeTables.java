@@ -5,7 +5,7 @@ import io.ailake.api.ApiException;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.lake.DatabaseInstances;
 import io.ailake.operations.OperationService;
-import io.ailake.organization.Organizations;
+import io.ailake.auth.Caller;
 import io.ailake.storage.ObjectStorage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -21,27 +21,28 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class PipeTables {
 
-  static final UUID ORG = Organizations.DEFAULT_ID;
   private static final Pattern TABLE_NAME = Pattern.compile("^[a-z][a-z0-9_-]{0,62}$");
 
   private final OperationService operations;
   private final EntityManager entityManager;
   private final String namespace;
+  private final Caller caller;
 
-  PipeTables(OperationService operations, EntityManager entityManager, AilakeConfig config) {
+  PipeTables(OperationService operations, EntityManager entityManager, AilakeConfig config, Caller caller) {
     this.operations = operations;
     this.entityManager = entityManager;
     this.namespace = config.pipe().namespace();
+    this.caller = caller;
   }
 
   @Transactional
   public List<PipeTableViews.PipeTableSummary> list(String instanceId) {
-    return PipeTable.of(DatabaseInstances.require(instanceId).id).stream().map(this::summary).toList();
+    return PipeTable.of(DatabaseInstances.require(caller.organizationId(), instanceId).id).stream().map(this::summary).toList();
   }
 
   @Transactional
   public PipeTableViews.PipeTableView get(String instanceId, String tableName) {
-    Warehouse warehouse = DatabaseInstances.require(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     PipeTable pipe = require(warehouse, tableName);
     PipeTableRequests.CreatePipeTable definition = pipe.definition;
     Object[] counts = (Object[]) entityManager.createNativeQuery(
@@ -75,14 +76,14 @@ public class PipeTables {
   @Transactional
   public OperationService.Submitted create(
       String instanceId, PipeTableRequests.CreatePipeTable request, String operationId) {
-    Warehouse warehouse = DatabaseInstances.require(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     if (request == null) {
       throw ApiException.badRequest(
           "The request body must be a JSON object with 'tableName', 'sourceStorageName' and 'pathPrefix'");
     }
     String fingerprint = "POST database/instances/" + warehouse.id + "/pipeTables " + request;
     Optional<OperationService.Submitted> repeated =
-        operations.repeated(ORG, PipeTableJobs.CREATE, operationId, fingerprint);
+        operations.repeated(warehouse.organizationId, PipeTableJobs.CREATE, operationId, fingerprint);
     if (repeated.isPresent()) {
       return repeated.get();
     }
@@ -101,7 +102,7 @@ public class PipeTables {
       throw ApiException.badRequest("pathPrefix must be a path under the storage's root, without '..' or a scheme");
     }
     PipeDefinition.validate(request);
-    ObjectStorage storage = ObjectStorage.findByName(ORG, request.sourceStorageName())
+    ObjectStorage storage = ObjectStorage.findByName(warehouse.organizationId, request.sourceStorageName())
         .orElseThrow(() -> ApiException.notFound("Object storage %s does not exist", request.sourceStorageName()));
     DatabaseInstances.requireReady(warehouse);
     if (PipeTable.find(warehouse.id, request.tableName()).isPresent()) {
@@ -109,7 +110,7 @@ public class PipeTables {
     }
     PipeTable pipe = new PipeTable();
     pipe.id = UUID.randomUUID();
-    pipe.organizationId = ORG;
+    pipe.organizationId = warehouse.organizationId;
     pipe.warehouseId = warehouse.id;
     pipe.namespace = namespace;
     pipe.tableName = request.tableName();
@@ -119,17 +120,17 @@ public class PipeTables {
     pipe.pollingIntervalSeconds = request.pollingIntervalSeconds() == null ? 0 : request.pollingIntervalSeconds();
     pipe.state = PipeTable.CREATING;
     pipe.persist();
-    return operations.submit(ORG, PipeTableJobs.CREATE, Map.of("pipeTableId", pipe.id.toString()),
+    return operations.submit(warehouse.organizationId, PipeTableJobs.CREATE, Map.of("pipeTableId", pipe.id.toString()),
         operationId, fingerprint);
   }
 
   @Transactional
   public OperationService.Submitted delete(String instanceId, String tableName, String operationId) {
-    Warehouse warehouse = DatabaseInstances.require(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     PipeTable pipe = require(warehouse, tableName);
     String fingerprint = "DELETE database/instances/" + warehouse.id + "/pipeTables/" + pipe.id;
     Optional<OperationService.Submitted> repeated =
-        operations.repeated(ORG, PipeTableJobs.DELETE, operationId, fingerprint);
+        operations.repeated(warehouse.organizationId, PipeTableJobs.DELETE, operationId, fingerprint);
     if (repeated.isPresent()) {
       return repeated.get();
     }
@@ -138,14 +139,14 @@ public class PipeTables {
           tableName, pipe.state);
     }
     pipe.state = PipeTable.DELETING;
-    return operations.submit(ORG, PipeTableJobs.DELETE, Map.of("pipeTableId", pipe.id.toString()),
+    return operations.submit(warehouse.organizationId, PipeTableJobs.DELETE, Map.of("pipeTableId", pipe.id.toString()),
         operationId, fingerprint);
   }
 
   @Transactional
   public OperationService.Submitted refresh(
       String instanceId, String tableName, PipeTableRequests.RefreshPartition request, String operationId) {
-    Warehouse warehouse = DatabaseInstances.require(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     PipeTable pipe = require(warehouse, tableName);
     if (request == null || request.partitionSpec() == null) {
       throw ApiException.badRequest("The request body must be a JSON object with 'partitionSpec'");
@@ -153,7 +154,7 @@ public class PipeTables {
     String fingerprint = "POST database/instances/" + warehouse.id + "/pipeTables/" + pipe.id + "/refresh "
         + new java.util.TreeMap<>(request.partitionSpec());
     Optional<OperationService.Submitted> repeated =
-        operations.repeated(ORG, PipeTableJobs.REFRESH, operationId, fingerprint);
+        operations.repeated(warehouse.organizationId, PipeTableJobs.REFRESH, operationId, fingerprint);
     if (repeated.isPresent()) {
       return repeated.get();
     }
@@ -171,7 +172,7 @@ public class PipeTables {
     }
     Map<String, String> ordered = new LinkedHashMap<>();
     columns.forEach(c -> ordered.put(c, request.partitionSpec().get(c)));
-    return operations.submit(ORG, PipeTableJobs.REFRESH,
+    return operations.submit(warehouse.organizationId, PipeTableJobs.REFRESH,
         Map.of("pipeTableId", pipe.id.toString(), "partitionSpec", PipeTableJobs.encode(ordered)),
         operationId, fingerprint);
   }

@@ -5,7 +5,7 @@ import io.ailake.iceberg.CatalogObject;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.lake.DatabaseInstances;
 import io.ailake.operations.OperationService;
-import io.ailake.organization.Organizations;
+import io.ailake.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -23,22 +23,24 @@ import org.apache.iceberg.catalog.TableIdentifier;
 public class StatisticsService {
 
   static final String KIND = "analyze-statistics";
-  private static final UUID ORG = Organizations.DEFAULT_ID;
 
   private final OperationService operations;
 
-  StatisticsService(OperationService operations) {
+  private final Caller caller;
+
+  StatisticsService(OperationService operations, Caller caller) {
     this.operations = operations;
+    this.caller = caller;
   }
 
   @Transactional
   public OperationService.Submitted analyze(
       String instanceId, AnalyzeStatisticsRequest request, String operationId) {
-    Warehouse warehouse = DatabaseInstances.require(instanceId);
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     List<TableIdentifier> tables = requested(request);
     String fingerprint =
         "POST database/instances/" + warehouse.id + "/analyzeStatistics " + AnalyzeStatisticsJob.names(tables);
-    Optional<OperationService.Submitted> repeated = operations.repeated(ORG, KIND, operationId, fingerprint);
+    Optional<OperationService.Submitted> repeated = operations.repeated(warehouse.organizationId, KIND, operationId, fingerprint);
     if (repeated.isPresent()) {
       return repeated.get();
     }
@@ -50,7 +52,7 @@ public class StatisticsService {
       }
     }
     return operations.submit(
-        ORG, KIND, AnalyzeStatisticsJob.payload(warehouse, tables), operationId, fingerprint);
+        warehouse.organizationId, KIND, AnalyzeStatisticsJob.payload(warehouse, tables), operationId, fingerprint);
   }
 
   /** The tables named, without repeats; none for "every table". */

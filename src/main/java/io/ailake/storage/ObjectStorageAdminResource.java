@@ -25,9 +25,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ObjectStorageAdminResource {
 
   private final ObjectStorageService storages;
+  private final io.ailake.auth.Caller caller;
 
-  ObjectStorageAdminResource(ObjectStorageService storages) {
+  ObjectStorageAdminResource(ObjectStorageService storages, io.ailake.auth.Caller caller) {
     this.storages = storages;
+    this.caller = caller;
   }
 
   @POST
@@ -38,7 +40,7 @@ public class ObjectStorageAdminResource {
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   public Response create(ObjectStorageRequest request) {
-    ObjectStorage created = storages.create(request);
+    ObjectStorage created = storages.create(caller.organizationId(), request);
     return Response.created(URI.create("/api/v1/admin/objectStorages/" + created.id))
         .entity(ObjectStorageView.of(created))
         .build();
@@ -47,7 +49,7 @@ public class ObjectStorageAdminResource {
   @GET
   @Operation(summary = "List object storages, ordered by name")
   public ObjectStorageView.Listing list() {
-    return new ObjectStorageView.Listing(storages.list().stream().map(ObjectStorageView::of).toList());
+    return new ObjectStorageView.Listing(storages.list(caller.organizationId()).stream().map(ObjectStorageView::of).toList());
   }
 
   @GET
@@ -56,7 +58,7 @@ public class ObjectStorageAdminResource {
   @APIResponse(responseCode = "200", description = "The storage", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   public ObjectStorageView get(@PathParam("storageIdOrName") String storageIdOrName) {
-    return ObjectStorageView.of(storages.get(storageIdOrName));
+    return ObjectStorageView.of(storages.get(caller.organizationId(), storageIdOrName));
   }
 
   @PATCH
@@ -71,7 +73,7 @@ public class ObjectStorageAdminResource {
       description = "Name taken, root of a storage in use, or a storage declared in configuration",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   public ObjectStorageView patch(@PathParam("storageIdOrName") String storageIdOrName, ObjectStorageRequest patch) {
-    return ObjectStorageView.of(storages.patch(storageIdOrName, patch));
+    return ObjectStorageView.of(storages.patch(caller.organizationId(), storageIdOrName, patch));
   }
 
   @DELETE
@@ -82,6 +84,6 @@ public class ObjectStorageAdminResource {
   @APIResponse(responseCode = "409", description = "A warehouse uses it, or it is declared in configuration",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   public void delete(@PathParam("storageIdOrName") String storageIdOrName) {
-    storages.delete(storageIdOrName);
+    storages.delete(caller.organizationId(), storageIdOrName);
   }
 }

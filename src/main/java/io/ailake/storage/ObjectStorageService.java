@@ -36,7 +36,7 @@ public class ObjectStorageService {
   public static final String DEFAULT_NAME = "default";
 
   private static final Logger LOG = Logger.getLogger(ObjectStorageService.class);
-  private static final UUID ORG = Organizations.DEFAULT_ID;
+  private static final UUID DEFAULT_ORGANIZATION = Organizations.DEFAULT_ID;
   /** AWS's rule for bucket names, which MinIO and most S3-compatible stores share. */
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   private static final String DEFAULT_REGION = "us-east-1";
@@ -68,26 +68,26 @@ public class ObjectStorageService {
     }
   }
 
-  public List<ObjectStorage> list() {
-    return QuarkusTransaction.joiningExisting().call(() -> ObjectStorage.listByName(ORG));
+  public List<ObjectStorage> list(UUID organizationId) {
+    return QuarkusTransaction.joiningExisting().call(() -> ObjectStorage.listByName(organizationId));
   }
 
-  public ObjectStorage get(String idOrName) {
+  public ObjectStorage get(UUID organizationId, String idOrName) {
     return QuarkusTransaction.joiningExisting()
-        .call(() -> ObjectStorage.findByIdOrName(ORG, idOrName))
+        .call(() -> ObjectStorage.findByIdOrName(organizationId, idOrName))
         .orElseThrow(() -> ApiException.notFound("Object storage does not exist: %s", idOrName));
   }
 
   /** Registers a storage after probing it with its own keys: 400 when invalid or not working, 409 on a taken name. */
-  public ObjectStorage create(ObjectStorageRequest request) {
+  public ObjectStorage create(UUID organizationId, ObjectStorageRequest request) {
     Spec spec = validate(request);
-    if (ObjectStorage.findByName(ORG, spec.name()).isPresent()) {
+    if (ObjectStorage.findByName(organizationId, spec.name()).isPresent()) {
       throw ApiException.conflict("Object storage already exists: %s", spec.name());
     }
     probe(spec);
     ObjectStorage storage = new ObjectStorage();
     storage.id = UUID.randomUUID();
-    storage.organizationId = ORG;
+    storage.organizationId = organizationId;
     storage.origin = ObjectStorage.ORIGIN_API;
     apply(storage, spec);
     write(spec.name(), () -> storage.persistAndFlush());
@@ -99,11 +99,11 @@ public class ObjectStorageService {
    * Changes the fields the request carries, keeps the others, and probes the result before storing
    * it. A storage that holds a warehouse's data cannot move (409); LOCAL cannot turn into S3.
    */
-  public ObjectStorage patch(String idOrName, ObjectStorageRequest patch) {
+  public ObjectStorage patch(UUID organizationId, String idOrName, ObjectStorageRequest patch) {
     if (patch == null) {
       throw ApiException.badRequest("A JSON body is required");
     }
-    ObjectStorage current = get(idOrName);
+    ObjectStorage current = get(organizationId, idOrName);
     refuseConfigured(current, "changed");
     if (patch.storageType() != null
         && (parseType(patch.storageType()) == ObjectStorage.Type.LOCAL)
@@ -112,7 +112,7 @@ public class ObjectStorageService {
           "storageType cannot change between LOCAL and S3/MINIO; register a new storage instead");
     }
     Spec spec = validate(merge(current, patch));
-    if (!spec.name().equals(current.name) && ObjectStorage.findByName(ORG, spec.name()).isPresent()) {
+    if (!spec.name().equals(current.name) && ObjectStorage.findByName(organizationId, spec.name()).isPresent()) {
       throw ApiException.conflict("Object storage already exists: %s", spec.name());
     }
     probe(spec);
@@ -133,9 +133,9 @@ public class ObjectStorageService {
   }
 
   /** 409 while a warehouse uses the storage: its data would be unreachable. */
-  public void delete(String idOrName) {
+  public void delete(UUID organizationId, String idOrName) {
     ObjectStorage deleted = write(idOrName, () -> {
-      ObjectStorage row = ObjectStorage.findByIdOrName(ORG, idOrName)
+      ObjectStorage row = ObjectStorage.findByIdOrName(organizationId, idOrName)
           .orElseThrow(() -> ApiException.notFound("Object storage does not exist: %s", idOrName));
       refuseConfigured(row, "deleted");
       if (ObjectStorage.usedByAWarehouse(row.id)) {
@@ -162,13 +162,13 @@ public class ObjectStorageService {
    */
   @Transactional
   public ObjectStorage ensureDefaultStorage(String location) {
-    Optional<ObjectStorage> existing = ObjectStorage.findByName(ORG, DEFAULT_NAME);
+    Optional<ObjectStorage> existing = ObjectStorage.findByName(DEFAULT_ORGANIZATION, DEFAULT_NAME);
     if (existing.isPresent()) {
       return existing.get();
     }
     ObjectStorage storage = new ObjectStorage();
     storage.id = UUID.randomUUID();
-    storage.organizationId = ORG;
+    storage.organizationId = DEFAULT_ORGANIZATION;
     storage.origin = ObjectStorage.ORIGIN_DEFAULT;
     apply(storage, defaultSpec(location));
     storage.persist();
@@ -224,7 +224,7 @@ public class ObjectStorageService {
   /** The id of the row written, or empty when the name belongs to a storage registered otherwise. */
   private Optional<UUID> registerConfigured(Spec spec) {
     return QuarkusTransaction.requiringNew().call(() -> {
-      ObjectStorage row = ObjectStorage.findByName(ORG, spec.name()).orElse(null);
+      ObjectStorage row = ObjectStorage.findByName(DEFAULT_ORGANIZATION, spec.name()).orElse(null);
       if (row != null && !ObjectStorage.ORIGIN_CONFIG.equals(row.origin)) {
         LOG.warnf("Object storage '%s' from the configuration is skipped: a storage of that name was "
             + "registered through the %s origin; rename one of them", spec.name(), row.origin);
@@ -233,7 +233,7 @@ public class ObjectStorageService {
       if (row == null) {
         row = new ObjectStorage();
         row.id = UUID.randomUUID();
-        row.organizationId = ORG;
+        row.organizationId = DEFAULT_ORGANIZATION;
         row.origin = ObjectStorage.ORIGIN_CONFIG;
       }
       apply(row, spec);

@@ -20,7 +20,7 @@ class DependencyOutageTest {
   @Test
   void unreachableStorageIs503AndCreatesNothing() {
     String name = "down_" + UUID.randomUUID().toString().substring(0, 8);
-    warehouses.create(name, "s3://nowhere/" + name, Storage.s3("http://127.0.0.1:9", "us-east-1", true));
+    warehouses.create(io.ailake.organization.Organizations.DEFAULT_ID, name, "s3://nowhere/" + name, Storage.s3("http://127.0.0.1:9", "us-east-1", true));
     String base = "/iceberg/v1/" + name;
     given().contentType(ContentType.JSON).body("{\"namespace\":[\"ns\"]}").post(base + "/namespaces")
         .then().statusCode(200);

@@ -58,7 +58,8 @@ class RestCompatibilityKitTest {
     properties.put("rck.supports-names-with-dot", "true");
     return NestedMavenSuite.run(
         POM,
-        Map.of("CATALOG_URI", catalog.toString(), "CATALOG_WAREHOUSE", warehouse.name),
+        Map.of("CATALOG_URI", catalog.toString(), "CATALOG_WAREHOUSE", warehouse.name,
+            "CATALOG_TOKEN", io.ailake.testing.TestTokens.defaultAdmin()),
         properties,
         Path.of("target", "nested-suites", name));
   }

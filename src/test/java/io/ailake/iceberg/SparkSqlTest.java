@@ -49,6 +49,7 @@ class SparkSqlTest {
     Map<String, String> properties = new HashMap<>();
     properties.put("catalog.uri", catalog.toString());
     properties.put("catalog.warehouse", warehouse);
+    properties.put("catalog.prop.token", io.ailake.testing.TestTokens.defaultAdmin());
     catalogProperties.forEach((k, v) -> properties.put("catalog.prop." + k, v));
     return NestedMavenSuite.run(POM, Map.of(), properties, Path.of("target", "nested-suites", name));
   }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.ailake.auth.Caller;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.iceberg.WarehouseService;
 import io.ailake.storage.FileIOs;
@@ -47,6 +48,7 @@ class DatabaseInstancesTest {
   @Inject FileIOs fileIOs;
   @Inject WarehouseService warehouses;
   @Inject DatabaseInstances databases;
+  @Inject Caller caller;
 
   @Test
   void aProvisionedDatabaseIsAWarehouseEnginesUseAndDeprovisioningLeavesTheStorageClean() throws Exception {
@@ -189,7 +191,7 @@ class DatabaseInstancesTest {
   @Test
   void aDatabaseWithAPendingOperationShowsItsStateAndRefusesConflictingOnes() {
     String name = uniqueName("pending");
-    Warehouse warehouse = warehouses.create(name, "target/test-warehouses/" + name, io.ailake.storage.Storage.local());
+    Warehouse warehouse = warehouses.create(io.ailake.organization.Organizations.DEFAULT_ID, name, "target/test-warehouses/" + name, io.ailake.storage.Storage.local());
     QuarkusTransaction.requiringNew().run(() ->
         Warehouse.update("state = ?1 where id = ?2", Warehouse.PROVISIONING, warehouse.id));
 
@@ -255,6 +257,8 @@ class DatabaseInstancesTest {
     String operationId = UUID.randomUUID().toString();
     // the request is accepted and a worker claims its job, then dies: in one transaction, so no live
     // worker sees the job unclaimed
+    caller.authenticated(new Caller.Principal(
+        io.ailake.organization.Organizations.DEFAULT_ID, io.ailake.auth.Role.ADMIN, null, false));
     QuarkusTransaction.requiringNew().run(() -> {
       databases.provision(
           new LakeRequests.ProvisionDatabaseInstance(name, List.of(storage.id.toString()), null, null),

@@ -1,5 +1,6 @@
 package io.ailake.storage;
 
+import io.ailake.organization.Organizations;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -43,7 +44,7 @@ class ObjectStorageAdminResourceTest {
 
     given().contentType(ContentType.JSON).body(s3(name)).post(PATH)
         .then().statusCode(201)
-        .header("Location", endsWith(PATH + "/" + service.get(name).id))
+        .header("Location", endsWith(PATH + "/" + service.get(Organizations.DEFAULT_ID, name).id))
         .body("name", equalTo(name))
         .body("storageType", equalTo("S3"))
         .body("storageConfig.bucket", equalTo(S3ProxyResource.BUCKET))

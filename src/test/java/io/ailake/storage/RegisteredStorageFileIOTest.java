@@ -1,5 +1,6 @@
 package io.ailake.storage;
 
+import io.ailake.organization.Organizations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,7 +53,7 @@ class RegisteredStorageFileIOTest {
 
   @Test
   void aRegisteredStoragesFileIOUsesItsOwnKeys() {
-    ObjectStorage storage = storages.create(request(unique(), "own-access-key", "own-secret-key"));
+    ObjectStorage storage = storages.create(Organizations.DEFAULT_ID, request(unique(), "own-access-key", "own-secret-key"));
 
     FileIO io = fileIOs.forStorage(storage.storage());
     write(io, "s3://" + BUCKET + "/data/a.txt", "hello");
@@ -67,7 +68,7 @@ class RegisteredStorageFileIOTest {
   @Test
   void patchedKeysReplaceTheCachedClientAndADeletedStorageIsNotServed() throws Exception {
     String name = unique();
-    ObjectStorage storage = storages.create(request(name, "own-access-key", "own-secret-key"));
+    ObjectStorage storage = storages.create(Organizations.DEFAULT_ID, request(name, "own-access-key", "own-secret-key"));
     FileIO io = fileIOs.forStorage(storage.storage());
     write(io, "s3://" + BUCKET + "/before.txt", "1");
 
@@ -76,12 +77,12 @@ class RegisteredStorageFileIOTest {
     startProxy("rotated-access-key", "rotated-secret-key");
     assertThatThrownBy(() -> write(io, "s3://" + BUCKET + "/stale.txt", "x")).hasStackTraceContaining("403");
 
-    storages.patch(name, new ObjectStorageRequest(
+    storages.patch(Organizations.DEFAULT_ID, name, new ObjectStorageRequest(
         null, null, null, null, null, null, null, null, "rotated-access-key", "rotated-secret-key"));
     write(io, "s3://" + BUCKET + "/after.txt", "2");
     assertThat(read(io, "s3://" + BUCKET + "/after.txt")).isEqualTo("2");
 
-    storages.delete(name);
+    storages.delete(Organizations.DEFAULT_ID, name);
     assertThatThrownBy(() -> read(io, "s3://" + BUCKET + "/after.txt"))
         .hasMessageContaining("not registered any more");
   }

@@ -1,5 +1,6 @@
 package io.ailake.testing;
 
+import io.ailake.organization.Organizations;
 import io.ailake.storage.ObjectStorage;
 import io.ailake.storage.ObjectStorageRequest;
 import io.ailake.storage.ObjectStorageService;
@@ -17,7 +18,7 @@ public final class ObjectStorages {
 
   public static ObjectStorage s3(String prefix) {
     String name = unique(prefix);
-    return service().create(new ObjectStorageRequest(
+    return service().create(Organizations.DEFAULT_ID, new ObjectStorageRequest(
         name, "S3", S3ProxyResource.BUCKET, name, null, S3ProxyResource.endpoint(), S3ProxyResource.REGION,
         true, S3ProxyResource.ACCESS_KEY, S3ProxyResource.SECRET_KEY));
   }
@@ -28,7 +29,7 @@ public final class ObjectStorages {
 
   public static ObjectStorage localAt(String prefix, String root) {
     String directory = root.startsWith("file:") ? root.substring("file:".length()) : root;
-    return service().create(new ObjectStorageRequest(
+    return service().create(Organizations.DEFAULT_ID, new ObjectStorageRequest(
         unique(prefix), "LOCAL", null, null, directory, null, null, null, null, null));
   }
 

@@ -1,5 +1,6 @@
 package io.ailake.testing;
 
+import io.ailake.organization.Organizations;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.iceberg.WarehouseService;
 import io.ailake.storage.Storage;
@@ -16,7 +17,7 @@ public final class Warehouses {
   public static Warehouse local(String prefix) {
     String name = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
     Path dir = Path.of("target", "test-warehouses", name).toAbsolutePath();
-    return service().create(name, dir.toString(), Storage.local());
+    return service().create(Organizations.DEFAULT_ID, name, dir.toString(), Storage.local());
   }
 
   /** A new warehouse under a new prefix of the S3Proxy bucket. */
@@ -24,6 +25,7 @@ public final class Warehouses {
     String name = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
     return service()
         .create(
+            Organizations.DEFAULT_ID,
             name,
             "s3://" + S3ProxyResource.BUCKET + "/" + name,
             Storage.s3(S3ProxyResource.endpoint(), S3ProxyResource.REGION, true));

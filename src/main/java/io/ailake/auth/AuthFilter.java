@@ -1,0 +1,99 @@
+package io.ailake.auth;
+
+import io.ailake.api.ApiErrors;
+import io.ailake.iceberg.IcebergErrors;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Every request of the Iceberg and AI Lake APIs carries {@code Authorization: Bearer <token>}. Without
+ * a valid one it is a 401; with a role too small for the route, a 403; a route of another
+ * organization's token management, a 404. Each API family answers in its own error format.
+ */
+public class AuthFilter {
+
+  static final String OAUTH_TOKENS = "/iceberg/v1/oauth/tokens";
+  private static final Pattern ORGANIZATION_TOKENS =
+      Pattern.compile("^/api/v1/admin/organizations/([^/]+)/tokens(/.*)?$");
+
+  private final Tokens tokens;
+  private final Caller caller;
+
+  AuthFilter(Tokens tokens, Caller caller) {
+    this.tokens = tokens;
+    this.caller = caller;
+  }
+
+  enum Decision { ALLOW, FORBIDDEN, NOT_FOUND }
+
+  @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+  public Optional<Response> authenticate(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    boolean iceberg = path.startsWith("/iceberg/");
+    if (!iceberg && !path.startsWith("/api/") || path.equals(OAUTH_TOKENS)) {
+      return Optional.empty();
+    }
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+      return Optional.of(unauthorized(request, iceberg, "Authorization: Bearer <token> is required"));
+    }
+    Optional<Caller.Principal> principal = tokens.authenticate(header.substring(7).trim());
+    if (principal.isEmpty()) {
+      return Optional.of(unauthorized(request, iceberg, "The token is not valid (unknown, revoked or expired)"));
+    }
+    caller.authenticated(principal.get());
+    return switch (decide(path, request.getMethod(), principal.get())) {
+      case ALLOW -> Optional.empty();
+      case NOT_FOUND -> Optional.of(error(request, iceberg, 404, "NoSuchResourceException", "Not Found",
+          "Not found: " + path));
+      case FORBIDDEN -> Optional.of(error(request, iceberg, 403, "ForbiddenException", "Forbidden",
+          principal.get().serverAdmin()
+              ? "The server admin token manages organizations and their tokens only"
+              : "A " + principal.get().role().wire() + " token may not " + request.getMethod() + " " + path));
+    };
+  }
+
+  /** What a principal may do on a route. */
+  static Decision decide(String path, String method, Caller.Principal principal) {
+    if (path.startsWith("/api/v1/admin/organizations")) {
+      if (principal.serverAdmin()) {
+        return Decision.ALLOW;
+      }
+      Matcher tokens = ORGANIZATION_TOKENS.matcher(path);
+      if (!tokens.matches()) {
+        return Decision.FORBIDDEN;
+      }
+      if (!tokens.group(1).equals(principal.organizationId().toString())) {
+        return Decision.NOT_FOUND;
+      }
+      return principal.role() == Role.ADMIN ? Decision.ALLOW : Decision.FORBIDDEN;
+    }
+    if (principal.serverAdmin()) {
+      return Decision.FORBIDDEN;
+    }
+    if (path.startsWith("/api/v1/admin/")) {
+      return principal.role() == Role.ADMIN ? Decision.ALLOW : Decision.FORBIDDEN;
+    }
+    boolean reads = method.equals("GET") || method.equals("HEAD")
+        || path.startsWith("/iceberg/") && method.equals("POST") && path.endsWith("/metrics");
+    return reads || principal.role().atLeast(Role.MANAGE) ? Decision.ALLOW : Decision.FORBIDDEN;
+  }
+
+  private static Response unauthorized(ContainerRequestContext request, boolean iceberg, String detail) {
+    Response response = error(request, iceberg, 401, "NotAuthorizedException", "Unauthorized", detail);
+    return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ailake\"").build();
+  }
+
+  private static Response error(
+      ContainerRequestContext request, boolean iceberg, int status, String icebergType, String title, String detail) {
+    return iceberg
+        ? IcebergErrors.response(status, icebergType, detail)
+        : ApiErrors.problem(status, title, detail, request);
+  }
+}

@@ -1,0 +1,77 @@
+package io.ailake.auth;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The OAuth2 token endpoint of the Iceberg REST spec, so engines configured with
+ * {@code credential=<token id>:<token secret>} get short-lived access tokens (client credentials), and
+ * refresh them (token exchange). Errors follow OAuth2's own model.
+ */
+@Path(AuthFilter.OAUTH_TOKENS)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Iceberg REST catalog")
+public class OAuthTokensResource {
+
+  static final String CLIENT_CREDENTIALS = "client_credentials";
+  static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+  static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+
+  private final Tokens tokens;
+
+  OAuthTokensResource(Tokens tokens) {
+    this.tokens = tokens;
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(summary = "OAuth2 token endpoint: client_credentials (client_id = token id, client_secret = token"
+      + " secret) or token-exchange; answers a short-lived bearer access token")
+  public Response token(
+      @FormParam("grant_type") String grantType,
+      @FormParam("client_id") String clientId,
+      @FormParam("client_secret") String clientSecret,
+      @FormParam("subject_token") String subjectToken) {
+    Optional<Tokens.AccessToken> issued;
+    if (CLIENT_CREDENTIALS.equals(grantType)) {
+      if (clientId == null || clientSecret == null) {
+        return error(400, "invalid_request", "client_credentials needs client_id and client_secret");
+      }
+      issued = tokens.clientCredentials(clientId, clientSecret);
+    } else if (TOKEN_EXCHANGE.equals(grantType)) {
+      if (subjectToken == null) {
+        return error(400, "invalid_request", "token-exchange needs subject_token");
+      }
+      issued = tokens.exchange(subjectToken);
+    } else {
+      return error(400, "unsupported_grant_type",
+          "grant_type must be " + CLIENT_CREDENTIALS + " or " + TOKEN_EXCHANGE);
+    }
+    if (issued.isEmpty()) {
+      return error(401, "invalid_client", "Unknown or revoked credentials");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("access_token", issued.get().token());
+    body.put("token_type", "bearer");
+    body.put("expires_in", issued.get().expiresInSeconds());
+    body.put("issued_token_type", ACCESS_TOKEN_TYPE);
+    return Response.ok(body).header("Cache-Control", "no-store").build();
+  }
+
+  private static Response error(int status, String error, String description) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(Map.of("error", error, "error_description", description))
+        .build();
+  }
+}

@@ -1,0 +1,196 @@
+package io.ailake.auth;
+
+import io.ailake.AilakeConfig;
+import io.ailake.api.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * API tokens and the short-lived access tokens the OAuth2 endpoint issues for them. A secret is shown
+ * once, when it is created, and stored only as a hash; every request looks its token up in PostgreSQL,
+ * so a revocation holds from the next request on, on every replica.
+ */
+@ApplicationScoped
+public class Tokens {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final EntityManager entityManager;
+  private final Optional<String> serverAdminToken;
+  private final Duration accessTokenLifetime;
+
+  Tokens(EntityManager entityManager, AilakeConfig config) {
+    this.entityManager = entityManager;
+    this.serverAdminToken = config.adminToken().filter(t -> !t.isBlank());
+    this.accessTokenLifetime = config.auth().accessTokenLifetime();
+  }
+
+  @Schema(name = "CreatedToken", example = """
+      {"id": "5b0c1f7e-9d2a-4c3b-8e1f-2a3b4c5d6e7f", "name": "spark-etl", "role": "manage",
+      "token": "ail_Zq3v7mK2pX9rT4wY8bN1cD6fH0jL5sA2eG7iU3oQ9xE"}""")
+  public record Issued(String id, String name, String role, @Schema(description = "the secret: shown only here") String token) {}
+
+  @Schema(name = "Token", example = """
+      {"id": "5b0c1f7e-9d2a-4c3b-8e1f-2a3b4c5d6e7f", "name": "spark-etl", "role": "manage",
+      "createdAt": "2026-05-07T10:15:30Z"}""")
+  public record TokenInfo(String id, String name, String role, Instant createdAt) {}
+
+  public record AccessToken(String token, long expiresInSeconds) {}
+
+  @Transactional
+  public Issued create(UUID organizationId, String name, Role role) {
+    if (name == null || name.isBlank() || name.length() > 200) {
+      throw ApiException.badRequest("A token needs a name of 1 to 200 characters");
+    }
+    UUID id = UUID.randomUUID();
+    String secret = "ail_" + randomSecret();
+    insert(id, organizationId, name, role, secret);
+    return new Issued(id.toString(), name, role.wire(), secret);
+  }
+
+  /** Registers {@code secret} as an admin token of the organization, once. */
+  @Transactional
+  public void ensure(UUID organizationId, String name, String secret) {
+    boolean exists = !entityManager.createNativeQuery("SELECT 1 FROM api_token WHERE secret_hash = ?1")
+        .setParameter(1, hash(secret)).getResultList().isEmpty();
+    if (!exists) {
+      insert(UUID.randomUUID(), organizationId, name, Role.ADMIN, secret);
+    }
+  }
+
+  @Transactional
+  public boolean any(UUID organizationId) {
+    return !entityManager.createNativeQuery("SELECT 1 FROM api_token WHERE organization_id = ?1 LIMIT 1")
+        .setParameter(1, organizationId).getResultList().isEmpty();
+  }
+
+  private void insert(UUID id, UUID organizationId, String name, Role role, String secret) {
+    entityManager.createNativeQuery(
+            "INSERT INTO api_token (id, organization_id, name, role, secret_hash) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .setParameter(1, id)
+        .setParameter(2, organizationId)
+        .setParameter(3, name)
+        .setParameter(4, role.wire())
+        .setParameter(5, hash(secret))
+        .executeUpdate();
+  }
+
+  @Transactional
+  @SuppressWarnings("unchecked")
+  public List<TokenInfo> list(UUID organizationId) {
+    List<Object[]> rows = entityManager.createNativeQuery(
+            "SELECT id, name, role, created_at FROM api_token WHERE organization_id = ?1 AND revoked_at IS NULL"
+                + " ORDER BY created_at, id")
+        .setParameter(1, organizationId)
+        .getResultList();
+    return rows.stream().map(r -> new TokenInfo(r[0].toString(), (String) r[1], (String) r[2], instant(r[3]))).toList();
+  }
+
+  /** Revokes a token (and the access tokens issued for it); false when the organization has no such token. */
+  @Transactional
+  public boolean revoke(UUID organizationId, UUID tokenId) {
+    return entityManager.createNativeQuery(
+            "UPDATE api_token SET revoked_at = now() WHERE id = ?1 AND organization_id = ?2 AND revoked_at IS NULL")
+        .setParameter(1, tokenId)
+        .setParameter(2, organizationId)
+        .executeUpdate() == 1;
+  }
+
+  /** Who a bearer token stands for, if anyone. */
+  @Transactional
+  @SuppressWarnings("unchecked")
+  public Optional<Caller.Principal> authenticate(String bearer) {
+    if (serverAdminToken.isPresent() && MessageDigest.isEqual(
+        serverAdminToken.get().getBytes(StandardCharsets.UTF_8), bearer.getBytes(StandardCharsets.UTF_8))) {
+      return Optional.of(Caller.Principal.serverAdministrator());
+    }
+    String hash = hash(bearer);
+    List<Object[]> rows = entityManager.createNativeQuery(
+            """
+            SELECT id, organization_id, role FROM api_token WHERE secret_hash = ?1 AND revoked_at IS NULL
+            UNION ALL
+            SELECT t.id, t.organization_id, t.role FROM access_token a JOIN api_token t ON t.id = a.api_token_id
+             WHERE a.token_hash = ?1 AND a.expires_at > now() AND t.revoked_at IS NULL
+            """)
+        .setParameter(1, hash)
+        .getResultList();
+    return rows.stream().findFirst().map(r ->
+        new Caller.Principal((UUID) r[1], Role.parse((String) r[2]), (UUID) r[0], false));
+  }
+
+  /** OAuth2 client credentials: the client id is a token's id, the secret its secret. */
+  @Transactional
+  @SuppressWarnings("unchecked")
+  public Optional<AccessToken> clientCredentials(String clientId, String clientSecret) {
+    UUID id;
+    try {
+      id = UUID.fromString(clientId);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return Optional.empty();
+    }
+    List<String> hashes = entityManager.createNativeQuery(
+            "SELECT secret_hash FROM api_token WHERE id = ?1 AND revoked_at IS NULL", String.class)
+        .setParameter(1, id)
+        .getResultList();
+    if (hashes.isEmpty() || clientSecret == null || !MessageDigest.isEqual(
+        hashes.get(0).getBytes(StandardCharsets.UTF_8), hash(clientSecret).getBytes(StandardCharsets.UTF_8))) {
+      return Optional.empty();
+    }
+    return Optional.of(issue(id));
+  }
+
+  /** OAuth2 token exchange: a valid token buys a fresh access token for the same API token. */
+  @Transactional
+  public Optional<AccessToken> exchange(String subjectToken) {
+    return authenticate(subjectToken).filter(p -> !p.serverAdmin()).map(p -> issue(p.tokenId()));
+  }
+
+  private AccessToken issue(UUID apiTokenId) {
+    String token = "ail_at_" + randomSecret();
+    entityManager.createNativeQuery("DELETE FROM access_token WHERE expires_at < now() - interval '1 hour'")
+        .executeUpdate();
+    entityManager.createNativeQuery(
+            "INSERT INTO access_token (token_hash, api_token_id, expires_at)"
+                + " VALUES (?1, ?2, now() + make_interval(secs => ?3))")
+        .setParameter(1, hash(token))
+        .setParameter(2, apiTokenId)
+        .setParameter(3, accessTokenLifetime.toSeconds())
+        .executeUpdate();
+    return new AccessToken(token, accessTokenLifetime.toSeconds());
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static String hash(String secret) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Instant instant(Object value) {
+    return value instanceof Instant i ? i
+        : value instanceof java.sql.Timestamp t ? t.toInstant()
+        : value instanceof java.time.OffsetDateTime o ? o.toInstant()
+        : Instant.parse(value.toString());
+  }
+}
