@@ -37,6 +37,8 @@ public interface AilakeConfig {
 
   Auth auth();
 
+  RateLimit rateLimit();
+
   Secrets secrets();
 
   /** Object storages declared by the deployment, registered (origin {@code config}) at every start. */
@@ -89,6 +91,31 @@ public interface AilakeConfig {
     /** How long an access token from the OAuth2 endpoint lives. */
     @WithDefault("1h")
     Duration accessTokenLifetime();
+  }
+
+  /** A token bucket per token: {@code burst} requests at once, refilled at {@code requestsPerSecond}. */
+  interface RateLimit {
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithDefault("200")
+    double requestsPerSecond();
+
+    @WithDefault("400")
+    int burst();
+
+    /** {@code memory} (per replica) or {@code postgres} (one bucket per token for every replica). */
+    @WithDefault("memory")
+    String store();
+
+    /** Per organization (by name or id): other limits for its tokens. */
+    Map<String, Limits> organizations();
+
+    interface Limits {
+      Optional<Double> requestsPerSecond();
+
+      Optional<Integer> burst();
+    }
   }
 
   interface Pipe {

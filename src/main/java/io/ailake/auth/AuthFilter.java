@@ -54,7 +54,7 @@ public class AuthFilter {
           "Not found: " + path));
       case FORBIDDEN -> Optional.of(error(request, iceberg, 403, "ForbiddenException", "Forbidden",
           principal.get().serverAdmin()
-              ? "The server admin token manages organizations and their tokens only"
+              ? "The server admin token manages organizations and their tokens, and reads the audit log, only"
               : "A " + principal.get().role().wire() + " token may not " + request.getMethod() + " " + path));
     };
   }
@@ -75,7 +75,7 @@ public class AuthFilter {
       return principal.role() == Role.ADMIN ? Decision.ALLOW : Decision.FORBIDDEN;
     }
     if (principal.serverAdmin()) {
-      return Decision.FORBIDDEN;
+      return path.startsWith("/api/v1/admin/audit") ? Decision.ALLOW : Decision.FORBIDDEN;
     }
     if (path.startsWith("/api/v1/admin/")) {
       return principal.role() == Role.ADMIN ? Decision.ALLOW : Decision.FORBIDDEN;

@@ -1,0 +1,112 @@
+package io.ailake.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.ailake.testing.AuthenticatedRestAssured;
+import io.ailake.testing.TestTokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class RateLimitAndAuditTest {
+
+  static final String ORGANIZATIONS = "/api/v1/admin/organizations";
+
+  @Test
+  void everyResponseCarriesTheLimitAndPastItTheAnswerIs429WithRetryAfter() {
+    String orgId = given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin()))
+        .contentType(ContentType.JSON).body(Map.of("name", "limited")).post(ORGANIZATIONS)
+        .then().statusCode(201).extract().path("id");
+    String token = given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin()))
+        .contentType(ContentType.JSON).body(Map.of("name", "busy", "role", "read"))
+        .post(ORGANIZATIONS + "/" + orgId + "/tokens").then().statusCode(201).extract().path("token");
+
+    // the bucket of this organization's tokens holds 3 (configuration), refilled every 20 s
+    for (int remaining = 2; remaining >= 0; remaining--) {
+      given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
+          .then().statusCode(200)
+          .header("X-RateLimit-Limit", "3")
+          .header("X-RateLimit-Remaining", String.valueOf(remaining))
+          .header("X-RateLimit-Reset", notNullValue());
+    }
+    Response refused = given().header("Authorization", TestTokens.bearer(token)).get("/iceberg/v1/config");
+    refused.then().statusCode(429).body("error.code", equalTo(429)).header("X-RateLimit-Remaining", "0");
+    assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 20);
+    given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
+        .then().statusCode(429).contentType("application/problem+json");
+
+    // other tokens have their own buckets, with the server-wide limits
+    given().get("/api/v1/ailake/database/instances").then().statusCode(200).header("X-RateLimit-Limit", "400");
+  }
+
+  @jakarta.inject.Inject RateLimiter limiter;
+
+  @Test
+  void aBucketInPostgreSqlIsOneBucketForEveryReplica() throws Exception {
+    String key = "shared-" + java.util.UUID.randomUUID();
+    // 8 workers (as if on several replicas) take 40 times from a bucket of 10 that barely refills
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Boolean>> takes = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        takes.add(pool.submit(() -> limiter.takeShared(key, 10, 0.001).allowed()));
+      }
+      int allowed = 0;
+      for (var take : takes) {
+        allowed += take.get() ? 1 : 0;
+      }
+      assertThat(allowed).isEqualTo(10);
+    } finally {
+      pool.shutdown();
+    }
+    RateLimiter.Outcome refused = limiter.takeShared(key, 10, 0.001);
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.remaining()).isZero();
+    assertThat(refused.secondsUntilNext()).isGreaterThan(100);
+  }
+
+  @Test
+  void mutatingCallsAreAuditedAndAdminsListThemByTimeAndActor() {
+    Instant before = Instant.now().minusSeconds(1);
+    String name = "audited_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(name))).post("/iceberg/v1/lake/namespaces")
+        .then().statusCode(200);
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(name))).post("/iceberg/v1/lake/namespaces")
+        .then().statusCode(409);
+    given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").delete("/iceberg/v1/lake/namespaces/" + name)
+        .then().statusCode(401);
+    given().get("/iceberg/v1/lake/namespaces/" + name).then().statusCode(200); // a read: not audited
+
+    Response events = given().queryParam("from", before.toString()).queryParam("metaInclude", "page")
+        .get("/api/v1/admin/audit");
+    events.then().statusCode(200)
+        .body("events.findAll { it.path == '/iceberg/v1/lake/namespaces' && it.method == 'POST' }.status",
+            hasItem(200))
+        .body("events.findAll { it.path == '/iceberg/v1/lake/namespaces' && it.method == 'POST' }.status",
+            hasItem(409))
+        .body("events.findAll { it.path == '/iceberg/v1/lake/namespaces/" + name + "' }.method", not(hasItem("GET")))
+        .body("events[0].requestId", notNullValue());
+    String actor = events.jsonPath().getString("events.find { it.method == 'POST' }.actor");
+    given().queryParam("actor", actor).get("/api/v1/admin/audit").then().statusCode(200)
+        .body("events.actor.unique()", equalTo(List.of(actor)))
+        .body("events[0].actorName", equalTo("bootstrap"));
+    // the refused anonymous call is recorded, but belongs to no organization: the server admin sees it
+    given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin())).queryParam("actor", "anonymous")
+        .queryParam("from", before.toString()).get("/api/v1/admin/audit").then().statusCode(200)
+        .body("events.path", hasItem("/iceberg/v1/lake/namespaces/" + name))
+        .body("events.status", hasItem(401));
+    given().queryParam("from", "yesterday").get("/api/v1/admin/audit").then().statusCode(400);
+    given().queryParam("to", before.toString()).queryParam("from", before.toString()).get("/api/v1/admin/audit")
+        .then().statusCode(200).body("events.size()", equalTo(0));
+  }
+}
