@@ -91,6 +91,10 @@ public interface AilakeConfig {
     /** How long an access token from the OAuth2 endpoint lives. */
     @WithDefault("1h")
     Duration accessTokenLifetime();
+
+    /** How long a stored response answers a repeated idempotency key (advertised in /v1/config). */
+    @WithDefault("30m")
+    Duration idempotencyKeyLifetime();
   }
 
   /** A token bucket per token: {@code burst} requests at once, refilled at {@code requestsPerSecond}. */

@@ -21,6 +21,11 @@ public class ApiErrors {
   private static final Logger LOG = Logger.getLogger(ApiErrors.class);
 
   @ServerExceptionMapper
+  public Response replayed(ReplayedResponse e) {
+    return e.response();
+  }
+
+  @ServerExceptionMapper
   public Response apiException(ApiException e, ContainerRequestContext request) {
     if (e.status() >= 500) {
       LOG.warnf("Request failed: %s", e.getMessage());
@@ -74,11 +79,15 @@ public class ApiErrors {
   }
 
   public static Response problem(int status, String title, String detail, ContainerRequestContext request) {
+    return problem(status, title, detail, RequestIds.of(request));
+  }
+
+  public static Response problem(int status, String title, String detail, String traceId) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("title", title);
     body.put("status", status);
     body.put("detail", detail);
-    body.put("traceId", RequestIds.of(request));
+    body.put("traceId", traceId);
     return Response.status(status).type(PROBLEM_JSON).entity(body).build();
   }
 }

@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/admin/organizations")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin - Organizations")
+@io.ailake.auth.Idempotent
 public class OrganizationsResource {
 
   private final OrganizationService organizations;

@@ -98,6 +98,17 @@ public class CatalogObject extends PanacheEntityBase {
    * Compare-and-swap of the metadata pointer: succeeds only when nobody committed since {@code
    * expected} was read.
    */
+  /** The pointer's current metadata location, locked until the transaction ends; null when it is gone. */
+  public static String lockedMetadataLocation(UUID id) {
+    return (String) getEntityManager()
+        .createNativeQuery("SELECT metadata_location FROM catalog_object WHERE id = ?1 FOR UPDATE")
+        .setParameter(1, id)
+        .getResultList()
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
   public static boolean swapMetadataLocation(UUID id, String expected, String next) {
     return update(
             "metadataLocation = ?1, updatedAt = current_timestamp where id = ?2 and metadataLocation = ?3",

@@ -74,7 +74,7 @@ final class CatalogObjects {
     object.metadataLocation = metadataLocation;
     object.updatedAt = Instant.now();
     try {
-      QuarkusTransaction.requiringNew().run(object::persistAndFlush);
+      QuarkusTransaction.joiningExisting().run(object::persistAndFlush);
     } catch (RuntimeException e) {
       ConstraintViolationException violation = constraintViolation(e);
       if (violation == null) {

@@ -49,6 +49,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Path("/iceberg/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Iceberg REST catalog", description = "Apache Iceberg REST catalog API (see Iceberg's rest-catalog-open-api.yaml)")
+@io.ailake.auth.Idempotent
 public class IcebergCatalogResource {
 
   static final Endpoint V1_UNREGISTER_TABLE =
@@ -88,6 +89,7 @@ public class IcebergCatalogResource {
   private final TableCommits commits;
   private final ViewService views;
   private final AilakeConfig.Iceberg settings;
+  private final String idempotencyKeyLifetime;
   private final String separator;
 
   IcebergCatalogResource(
@@ -103,6 +105,7 @@ public class IcebergCatalogResource {
     this.commits = commits;
     this.views = views;
     this.settings = config.iceberg();
+    this.idempotencyKeyLifetime = config.auth().idempotencyKeyLifetime().toString();
     this.separator = URLDecoder.decode(settings.namespaceSeparator(), StandardCharsets.UTF_8);
   }
 
@@ -132,6 +135,7 @@ public class IcebergCatalogResource {
             .withDefaults(new HashMap<>())
             .withOverrides(overrides)
             .withEndpoints(ENDPOINTS)
+            .withIdempotencyKeyLifetime(idempotencyKeyLifetime)
             .build();
     return json(config);
   }

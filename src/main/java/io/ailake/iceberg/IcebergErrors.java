@@ -55,7 +55,10 @@ public final class IcebergErrors {
 
   private IcebergErrors() {}
 
-  static Response toResponse(Throwable error) {
+  public static Response toResponse(Throwable error) {
+    if (error instanceof io.ailake.api.ReplayedResponse replayed) {
+      return replayed.response();
+    }
     if (error instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
       int status = web.getResponse().getStatus();
       return response(status, status == 404 ? "NotFoundException" : "BadRequestException", web.getMessage());

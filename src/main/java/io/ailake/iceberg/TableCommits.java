@@ -72,7 +72,8 @@ public class TableCommits {
       TableMetadata written = write(io, prepared);
       boolean swapped;
       try {
-        swapped = QuarkusTransaction.requiringNew().call(() -> {
+        // joins the request's transaction when an idempotency key holds one open (see IdempotencyInterceptor)
+        swapped = QuarkusTransaction.joiningExisting().call(() -> {
           boolean done = CatalogObject.swapMetadataLocation(
               prepared.pointer().id, prepared.pointer().metadataLocation, written.metadataFileLocation());
           if (done) {
@@ -123,7 +124,7 @@ public class TableCommits {
         written.forEach(m -> io.deleteFile(m.metadataFileLocation()));
         throw e;
       }
-      boolean swapped = QuarkusTransaction.requiringNew().call(() -> swapAll(changed, written));
+      boolean swapped = QuarkusTransaction.joiningExisting().call(() -> swapAll(changed, written));
       if (swapped) {
         for (int i = 0; i < changed.size(); i++) {
           deleteReplacedMetadataFiles(io, changed.get(i).base(), written.get(i));
@@ -135,7 +136,11 @@ public class TableCommits {
     }
   }
 
-  /** Swaps every pointer, in a fixed order so concurrent transactions never deadlock; false rolls back. */
+  /**
+   * Locks every pointer (in a fixed order, so concurrent transactions never deadlock) and checks it is
+   * still the one the changes were made against; only then swaps them all. Nothing is written when one
+   * moved, so the transaction stays usable for the retry.
+   */
   private static boolean swapAll(List<Prepared> changed, List<TableMetadata> written) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < changed.size(); i++) {
@@ -144,11 +149,13 @@ public class TableCommits {
     order.sort(Comparator.comparing(i -> changed.get(i).pointer().id));
     for (int i : order) {
       CatalogObject pointer = changed.get(i).pointer();
-      if (!CatalogObject.swapMetadataLocation(
-          pointer.id, pointer.metadataLocation, written.get(i).metadataFileLocation())) {
-        QuarkusTransaction.setRollbackOnly();
+      if (!pointer.metadataLocation.equals(CatalogObject.lockedMetadataLocation(pointer.id))) {
         return false;
       }
+    }
+    for (int i : order) {
+      CatalogObject pointer = changed.get(i).pointer();
+      CatalogObject.swapMetadataLocation(pointer.id, pointer.metadataLocation, written.get(i).metadataFileLocation());
     }
     return true;
   }

@@ -109,7 +109,7 @@ public class TableService {
           throw CatalogObjects.alreadyExists(identifier, current.kind, CatalogObject.Kind.TABLE);
         }
         boolean swapped =
-            QuarkusTransaction.requiringNew()
+            QuarkusTransaction.joiningExisting()
                 .call(
                     () ->
                         CatalogObject.swapMetadataLocation(
@@ -155,7 +155,7 @@ public class TableService {
    * background; it is queued in the same transaction, so a crash cannot forget it.
    */
   public void drop(Warehouse warehouse, TableIdentifier identifier, boolean purge) {
-    QuarkusTransaction.requiringNew()
+    QuarkusTransaction.joiningExisting()
         .run(
             () -> {
               CatalogObject table = CatalogObjects.requireTable(warehouse, identifier);
@@ -180,7 +180,7 @@ public class TableService {
     CatalogObject table = CatalogObjects.requireTable(warehouse, identifier);
     TableMetadata metadata = metadataFiles.readTable(io(warehouse), table.metadataLocation);
     long deleted =
-        QuarkusTransaction.requiringNew()
+        QuarkusTransaction.joiningExisting()
             .call(
                 () ->
                     CatalogObject.delete(
@@ -201,7 +201,7 @@ public class TableService {
     TableIdentifier source = request.source();
     TableIdentifier destination = request.destination();
     try {
-      QuarkusTransaction.requiringNew()
+      QuarkusTransaction.joiningExisting()
           .run(
               () -> {
                 CatalogObject object =

@@ -99,7 +99,7 @@ public class ViewService {
       }
       ViewMetadata written = metadataFiles.writeView(io, updated, pointer.metadataLocation);
       boolean swapped =
-          QuarkusTransaction.requiringNew()
+          QuarkusTransaction.joiningExisting()
               .call(() -> CatalogObject.swapMetadataLocation(
                   pointer.id, pointer.metadataLocation, written.metadataFileLocation()));
       if (swapped) {
@@ -111,7 +111,7 @@ public class ViewService {
   }
 
   public void drop(Warehouse warehouse, TableIdentifier identifier) {
-    QuarkusTransaction.requiringNew()
+    QuarkusTransaction.joiningExisting()
         .run(() -> CatalogObjects.requireView(warehouse, identifier).delete());
   }
 

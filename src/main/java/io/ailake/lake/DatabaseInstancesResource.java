@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/ailake/database/instances")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "AI Lake - Databases")
+@io.ailake.auth.Idempotent
 public class DatabaseInstancesResource {
 
   private static final String OPERATION_ID = "operation-id";

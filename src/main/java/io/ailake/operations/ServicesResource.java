@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/ailake/services")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "AI Lake - Services & Operations")
+@io.ailake.auth.Idempotent
 public class ServicesResource {
 
   static final String RUN_COMMAND = "run-service-command";

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/ailake/database/instances/{instanceId}/pipeTables")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "AI Lake - Pipe Tables")
+@io.ailake.auth.Idempotent
 public class PipeTablesResource {
 
   private static final String OPERATION_ID = "operation-id";

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/ailake/database/instances/{instanceId}/analyzeStatistics")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "AI Lake - Pipe Tables")
+@io.ailake.auth.Idempotent
 public class StatisticsResource {
 
   private final StatisticsService statistics;

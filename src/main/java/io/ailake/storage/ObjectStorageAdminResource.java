@@ -22,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin - Object Storages", description = "Register S3, MinIO and local-disk storages")
+@io.ailake.auth.Idempotent
 public class ObjectStorageAdminResource {
 
   private final ObjectStorageService storages;

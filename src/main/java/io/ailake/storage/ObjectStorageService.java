@@ -271,10 +271,13 @@ public class ObjectStorageService {
     }
   }
 
-  /** Runs one write in its own transaction; a unique or foreign-key violation is the conflict it is. */
+  /**
+   * Runs one write in a transaction (the request's, when an idempotency key holds one open); a unique or
+   * foreign-key violation is the conflict it is.
+   */
   private static <T> T write(String name, java.util.concurrent.Callable<T> work) {
     try {
-      return QuarkusTransaction.requiringNew().call(work);
+      return QuarkusTransaction.joiningExisting().call(work);
     } catch (RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof ConstraintViolationException) {

@@ -1,0 +1,238 @@
+package io.ailake.auth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ailake.AilakeConfig;
+import io.ailake.api.ApiErrors;
+import io.ailake.api.ApiException;
+import io.ailake.api.ReplayedResponse;
+import io.ailake.iceberg.IcebergErrors;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.MDC;
+
+/**
+ * Idempotency keys ({@code Idempotency-Key}; on the AI Lake API also {@code X-Idempotency-Key}) on every
+ * mutating route. The key is claimed (a row keyed by organization and key) in one PostgreSQL
+ * transaction with the request's change and its final response, so a crash cannot separate them, and
+ * a concurrent request with the same key waits on that row, then gets the stored response: one effect.
+ * A repeated key replays the stored response (2xx, and 4xx other than 408/429); a 5xx is never stored.
+ * The same key with another request (method, path, query, parameters and body) is a 422.
+ */
+@Idempotent
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_AFTER)
+public class IdempotencyInterceptor {
+
+  static final String HEADER = "Idempotency-Key";
+  static final String ALTERNATIVE_HEADER = "X-Idempotency-Key";
+  static final String REPLAYED = "Idempotent-Replayed";
+  private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
+  private static final List<String> KEPT_HEADERS =
+      List.of("ETag", "Location", "operation-id", "operation-location");
+  /** The server admin's requests have no organization; their keys live here. */
+  private static final UUID SERVER_SCOPE = new UUID(0, 0);
+
+  @Inject HttpServerRequest request;
+  @Inject Caller caller;
+  @Inject EntityManager entityManager;
+  @Inject ObjectMapper json;
+  @Inject AilakeConfig config;
+
+  @AroundInvoke
+  Object around(InvocationContext context) throws Exception {
+    String method = request.method().name();
+    boolean iceberg = request.path().startsWith("/iceberg/");
+    String key = request.getHeader(HEADER);
+    if (key == null && !iceberg) {
+      key = request.getHeader(ALTERNATIVE_HEADER);
+    }
+    if (key == null || !MUTATING.contains(method)) {
+      return context.proceed();
+    }
+    if (key.isBlank() || key.length() > 255) {
+      throw new ReplayedResponse(error(iceberg, 400, "BadRequestException", "Bad Request",
+          "An idempotency key has 1 to 255 characters"));
+    }
+    UUID scope = caller.serverAdmin() ? SERVER_SCOPE : caller.organizationId();
+    String fingerprint = fingerprint(method, context.getParameters());
+    String idempotencyKey = key;
+    try {
+      return QuarkusTransaction.requiringNew().call(() -> {
+        Stored earlier = claim(scope, idempotencyKey, fingerprint);
+        if (earlier != null) {
+          throw new ReplayedResponse(replay(earlier, fingerprint, iceberg, idempotencyKey));
+        }
+        Object result = context.proceed();
+        store(scope, idempotencyKey, fingerprint, stored(result));
+        return result;
+      });
+    } catch (ReplayedResponse replayed) {
+      throw replayed;
+    } catch (Exception e) {
+      Throwable failure = e instanceof io.quarkus.narayana.jta.QuarkusTransactionException && e.getCause() != null
+          ? e.getCause() : e;
+      // the change rolled back with the claim; a final refusal is kept on its own, for the replays
+      Response refusal = iceberg ? IcebergErrors.toResponse(failure)
+          : failure instanceof ApiException api
+              ? ApiErrors.problem(api.status(), api.title(), api.getMessage(), traceId())
+              : null;
+      if (refusal != null && refusal.getStatus() >= 400 && refusal.getStatus() < 500
+          && refusal.getStatus() != 408 && refusal.getStatus() != 429) {
+        QuarkusTransaction.requiringNew().run(() -> store(scope, idempotencyKey, fingerprint, stored(refusal)));
+      }
+      if (failure instanceof Exception exception) {
+        throw exception;
+      }
+      throw e;
+    }
+  }
+
+  record Stored(String fingerprint, int status, String contentType, Map<String, String> headers, String body) {}
+
+  /** Claims the key, or returns what an earlier request with it stored (waiting for one in flight). */
+  private Stored claim(UUID scope, String key, String fingerprint) {
+    entityManager.createNativeQuery(
+            "DELETE FROM idempotency_record WHERE organization_id = ?1 AND idempotency_key = ?2 AND expires_at < now()")
+        .setParameter(1, scope).setParameter(2, key).executeUpdate();
+    int claimed = entityManager.createNativeQuery(
+            "INSERT INTO idempotency_record (organization_id, idempotency_key, fingerprint, status, headers, expires_at)"
+                + " VALUES (?1, ?2, ?3, 0, CAST('{}' AS jsonb), now() + make_interval(secs => ?4))"
+                + " ON CONFLICT (organization_id, idempotency_key) DO NOTHING")
+        .setParameter(1, scope).setParameter(2, key).setParameter(3, fingerprint)
+        .setParameter(4, lifetime().toSeconds())
+        .executeUpdate();
+    if (claimed == 1) {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = entityManager.createNativeQuery(
+            "SELECT fingerprint, status, content_type, CAST(headers AS text), body FROM idempotency_record"
+                + " WHERE organization_id = ?1 AND idempotency_key = ?2")
+        .setParameter(1, scope).setParameter(2, key).getResultList();
+    if (rows.isEmpty()) {
+      throw ApiException.unavailable("A request with the same idempotency key just ended; retry");
+    }
+    Object[] row = rows.get(0);
+    try {
+      return new Stored((String) row[0], ((Number) row[1]).intValue(), (String) row[2],
+          json.readValue((String) row[3], new TypeReference<Map<String, String>>() {}), (String) row[4]);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void store(UUID scope, String key, String fingerprint, Stored response) {
+    String headers;
+    try {
+      headers = json.writeValueAsString(response.headers());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    entityManager.createNativeQuery(
+            "INSERT INTO idempotency_record"
+                + " (organization_id, idempotency_key, fingerprint, status, content_type, headers, body, expires_at)"
+                + " VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS jsonb), ?7, now() + make_interval(secs => ?8))"
+                + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET status = EXCLUDED.status,"
+                + " content_type = EXCLUDED.content_type, headers = EXCLUDED.headers, body = EXCLUDED.body"
+                + " WHERE idempotency_record.fingerprint = EXCLUDED.fingerprint AND idempotency_record.status = 0")
+        .setParameter(1, scope).setParameter(2, key).setParameter(3, fingerprint)
+        .setParameter(4, response.status()).setParameter(5, response.contentType()).setParameter(6, headers)
+        .setParameter(7, response.body()).setParameter(8, lifetime().toSeconds())
+        .executeUpdate();
+  }
+
+  private Response replay(Stored earlier, String fingerprint, boolean iceberg, String key) {
+    if (!earlier.fingerprint().equals(fingerprint)) {
+      return error(iceberg, 422, "UnprocessableEntityException", "Unprocessable Entity",
+          "Idempotency key " + key + " was already used for a different request");
+    }
+    Response.ResponseBuilder replay = Response.status(earlier.status()).header(REPLAYED, "true");
+    earlier.headers().forEach(replay::header);
+    if (earlier.body() != null) {
+      replay.entity(earlier.body()).type(earlier.contentType());
+    }
+    return replay.build();
+  }
+
+  private Stored stored(Object result) {
+    try {
+      return storedOrFail(result);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot keep the response for its idempotency key", e);
+    }
+  }
+
+  private Stored storedOrFail(Object result) throws JsonProcessingException {
+    if (result instanceof Response response) {
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (String name : KEPT_HEADERS) {
+        String value = response.getHeaderString(name);
+        if (value != null) {
+          headers.put(name, value);
+        }
+      }
+      Object entity = response.getEntity();
+      String body = entity == null ? null
+          : entity instanceof String text ? text
+          : entity instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
+          : json.writeValueAsString(entity);
+      MediaType type = response.getMediaType();
+      return new Stored(null, response.getStatus(),
+          type != null ? type.toString() : MediaType.APPLICATION_JSON, headers, body);
+    }
+    if (result == null) {
+      return new Stored(null, 204, null, Map.of(), null);
+    }
+    return new Stored(null, 200, MediaType.APPLICATION_JSON, Map.of(), json.writeValueAsString(result));
+  }
+
+  private String fingerprint(String method, Object[] parameters) {
+    StringBuilder request = new StringBuilder(method).append(' ').append(this.request.uri()).append('\n');
+    for (Object parameter : parameters) {
+      try {
+        request.append(parameter instanceof String text ? text : json.writeValueAsString(parameter)).append('\n');
+      } catch (JsonProcessingException e) {
+        request.append(parameter).append('\n');
+      }
+    }
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(request.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Response error(boolean iceberg, int status, String icebergType, String title, String detail) {
+    return iceberg ? IcebergErrors.response(status, icebergType, detail) : ApiErrors.problem(status, title, detail, traceId());
+  }
+
+  private static String traceId() {
+    Object id = MDC.get("requestId");
+    return id == null ? UUID.randomUUID().toString() : id.toString();
+  }
+
+  private Duration lifetime() {
+    return config.auth().idempotencyKeyLifetime();
+  }
+}

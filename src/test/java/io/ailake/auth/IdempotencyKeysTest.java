@@ -1,0 +1,140 @@
+package io.ailake.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ailake.testing.ObjectStorages;
+import io.ailake.testing.Operations;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class IdempotencyKeysTest {
+
+  static final String NAMESPACES = "/iceberg/v1/lake/namespaces";
+
+  static String unique(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void theCatalogAdvertisesHowLongKeysLive() {
+    given().get("/iceberg/v1/config").then().statusCode(200).body("idempotency-key-lifetime", equalTo("PT30M"));
+  }
+
+  @Test
+  void aRepeatedCreateReplaysTheFirstAnswerAndCreatesOnce() {
+    String namespace = unique("idem");
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES)
+        .then().statusCode(200);
+    String key = UUID.randomUUID().toString();
+    String table = "{\"name\": \"t\", \"schema\": {\"type\": \"struct\", \"schema-id\": 0, \"fields\": ["
+        + "{\"id\": 1, \"name\": \"id\", \"required\": true, \"type\": \"long\"}]}}";
+    Response first = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(table)
+        .post(NAMESPACES + "/" + namespace + "/tables");
+    first.then().statusCode(200);
+    Response again = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(table)
+        .post(NAMESPACES + "/" + namespace + "/tables");
+    again.then().statusCode(200).header("Idempotent-Replayed", "true");
+    assertThat(again.jsonPath().getString("metadata-location")).isEqualTo(first.jsonPath().getString("metadata-location"));
+    assertThat(again.header("ETag")).isEqualTo(first.header("ETag"));
+    // without the key the same request is what it is: the table exists
+    given().contentType(ContentType.JSON).body(table).post(NAMESPACES + "/" + namespace + "/tables")
+        .then().statusCode(409);
+    // the same key with another request is refused
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(table.replace("\"t\"", "\"u\""))
+        .post(NAMESPACES + "/" + namespace + "/tables")
+        .then().statusCode(422).body("error.code", equalTo(422));
+  }
+
+  @Test
+  void aRepeatedCommitAddsOneSnapshot() {
+    String namespace = unique("idem_commit");
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
+    String table = "{\"name\": \"t\", \"schema\": {\"type\": \"struct\", \"schema-id\": 0, \"fields\": ["
+        + "{\"id\": 1, \"name\": \"id\", \"required\": true, \"type\": \"long\"}]}}";
+    given().contentType(ContentType.JSON).body(table).post(NAMESPACES + "/" + namespace + "/tables").then().statusCode(200);
+    String path = NAMESPACES + "/" + namespace + "/tables/t";
+    String commit = "{\"requirements\": [], \"updates\": [{\"action\": \"set-properties\", \"updates\": {\"n\": \"1\"}},"
+        + " {\"action\": \"add-snapshot\", \"snapshot\": {\"snapshot-id\": 42, \"timestamp-ms\": 1700000000000,"
+        + " \"manifest-list\": \"s3://nowhere/snap-42.avro\", \"summary\": {\"operation\": \"append\"}, \"schema-id\": 0}},"
+        + " {\"action\": \"set-snapshot-ref\", \"ref-name\": \"main\", \"type\": \"branch\", \"snapshot-id\": 42}]}";
+    String key = UUID.randomUUID().toString();
+    Response first = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(commit).post(path);
+    first.then().statusCode(200);
+    Response again = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(commit).post(path);
+    again.then().statusCode(200).header("Idempotent-Replayed", "true");
+    assertThat(again.jsonPath().getString("metadata-location")).isEqualTo(first.jsonPath().getString("metadata-location"));
+    given().get(path).then().statusCode(200)
+        .body("metadata.snapshots.size()", equalTo(1))
+        .body("metadata-location", equalTo(first.jsonPath().getString("metadata-location")));
+    // without the key, the same commit is a second one, refused: snapshot 42 exists
+    given().contentType(ContentType.JSON).body(commit).post(path).then().statusCode(400);
+  }
+
+  @Test
+  void aRepeatedProvisionIsOneOperationAndOneDatabase() {
+    String name = unique("idem_db");
+    String body = "{\"name\": \"" + name + "\", \"storageIds\": [\"" + ObjectStorages.local("idem").id + "\"]}";
+    String key = UUID.randomUUID().toString();
+    Response first = given().header("X-Idempotency-Key", key).contentType(ContentType.JSON).body(body)
+        .post("/api/v1/ailake/database/instances");
+    first.then().statusCode(202);
+    Response again = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body)
+        .post("/api/v1/ailake/database/instances");
+    again.then().statusCode(202).header("Idempotent-Replayed", "true")
+        .header("operation-id", first.header("operation-id"))
+        .header("operation-location", first.header("operation-location"));
+    Operations.awaitSucceeded(first.header("operation-id"));
+    given().get("/api/v1/ailake/database/instances?size=500").then()
+        .body("databases.findAll { it.name == '" + name + "' }.size()", equalTo(1));
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(body.replace(name, name + "x"))
+        .post("/api/v1/ailake/database/instances")
+        .then().statusCode(422).contentType("application/problem+json");
+  }
+
+  @Test
+  void aRefusalIsReplayedToo() {
+    String namespace = unique("idem_refused");
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
+    String key = UUID.randomUUID().toString();
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace)))
+        .post(NAMESPACES).then().statusCode(409);
+    given().delete(NAMESPACES + "/" + namespace).then().statusCode(204);
+    // the namespace is gone, but the key's answer was a 409, and stays one
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace)))
+        .post(NAMESPACES).then().statusCode(409).header("Idempotent-Replayed", "true");
+    given().get(NAMESPACES + "/" + namespace).then().statusCode(404);
+  }
+
+  @Test
+  void concurrentRequestsWithOneKeyHaveOneEffect() throws Exception {
+    String namespace = unique("idem_race");
+    String key = UUID.randomUUID().toString();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        statuses.add(pool.submit(() -> given().header("Idempotency-Key", key).contentType(ContentType.JSON)
+            .body(Map.of("namespace", List.of(namespace), "properties", Map.of("owner", "race")))
+            .post(NAMESPACES).statusCode()));
+      }
+      for (Future<Integer> status : statuses) {
+        assertThat(status.get()).isEqualTo(200);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    given().get(NAMESPACES + "/" + namespace).then().statusCode(200).body("properties.owner", equalTo("race"));
+  }
+}
