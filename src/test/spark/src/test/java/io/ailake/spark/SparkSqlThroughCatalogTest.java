@@ -41,6 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>{@code catalog.warehouse} (optional): the warehouse the client asks the catalog for
  *   <li>{@code catalog.prop.<name>=<value>} (optional, any number): extra catalog properties, passed
  *       as {@code spark.sql.catalog.lake.<name>}, e.g. {@code catalog.prop.s3.endpoint=http://...}
+ *   <li>{@code catalog.read-credential} (optional): {@code <token id>:<secret>} of a read token, for the
+ *       test of a read-only catalog
  * </ul>
  *
  * <p>The tests run in order and build on each other (one table whose history they extend). Each run
@@ -297,6 +299,51 @@ class SparkSqlThroughCatalogTest {
     sql("DROP NAMESPACE " + nsName);
 
     assertThat(namespaces()).doesNotContain(namespace);
+  }
+
+  /**
+   * With {@code catalog.read-credential=<token id>:<secret>} (a token of the read role), a second catalog
+   * configured with it reads what the first one wrote, and an INSERT through it fails with the
+   * catalog's refusal.
+   */
+  @Test
+  @Order(10)
+  void aCatalogWithAReadTokenSelectsButCannotInsert() {
+    String credential = System.getProperty("catalog.read-credential");
+    org.junit.jupiter.api.Assumptions.assumeTrue(credential != null && !credential.isBlank(),
+        "catalog.read-credential not given");
+    String readNamespace = namespace + "_read";
+    sql("CREATE NAMESPACE " + CATALOG + "." + readNamespace);
+    sql("CREATE TABLE " + CATALOG + "." + readNamespace + ".seen (id BIGINT) USING iceberg");
+    sql("INSERT INTO " + CATALOG + "." + readNamespace + ".seen VALUES (1), (2)");
+    try {
+      String prefix = "spark.sql.catalog.reader";
+      spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set(prefix + ".type", "rest");
+      spark.conf().set(prefix + ".uri", System.getProperty("catalog.uri"));
+      String warehouse = System.getProperty("catalog.warehouse");
+      if (warehouse != null && !warehouse.isBlank()) {
+        spark.conf().set(prefix + ".warehouse", warehouse);
+      }
+      spark.conf().set(prefix + ".cache-enabled", "false");
+      spark.conf().set(prefix + ".credential", credential);
+      for (String name : System.getProperties().stringPropertyNames()) {
+        if (name.startsWith(PROP_PREFIX) && !name.equals(PROP_PREFIX + "token")) {
+          spark.conf().set(prefix + "." + name.substring(PROP_PREFIX.length()), System.getProperty(name));
+        }
+      }
+
+      assertThat(rows("SELECT count(*) FROM reader." + readNamespace + ".seen"))
+          .containsExactly(List.of(2L));
+      assertThatThrownBy(() -> sql("INSERT INTO reader." + readNamespace + ".seen VALUES (3)"))
+          .hasStackTraceContaining("ForbiddenException")
+          .hasStackTraceContaining("read token may not POST");
+      assertThat(rows("SELECT count(*) FROM " + CATALOG + "." + readNamespace + ".seen"))
+          .containsExactly(List.of(2L));
+    } finally {
+      quietly("DROP TABLE IF EXISTS " + CATALOG + "." + readNamespace + ".seen PURGE");
+      quietly("DROP NAMESPACE IF EXISTS " + CATALOG + "." + readNamespace);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
