@@ -88,6 +88,20 @@ public interface AilakeConfig {
   }
 
   interface Auth {
+    /**
+     * The OpenID Connect issuer whose JWTs are accepted as tokens ({@code AILAKE_AUTH_OIDC_ISSUER}); its
+     * keys come from {@code mp.jwt.verify.publickey.location} (the issuer's JWKS URL).
+     */
+    Optional<String> oidcIssuer();
+
+    /** The claim naming the caller's organization (its name or id). */
+    @WithDefault("org")
+    String organizationClaim();
+
+    /** The claim holding the caller's role: admin, manage or read. */
+    @WithDefault("ailake_role")
+    String roleClaim();
+
     /** How long an access token from the OAuth2 endpoint lives. */
     @WithDefault("1h")
     Duration accessTokenLifetime();

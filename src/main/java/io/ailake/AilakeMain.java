@@ -13,7 +13,7 @@ import java.nio.file.Path;
 public class AilakeMain {
 
   /** Set when the service runs its own PostgreSQL: the first-run default mode. */
-  public static final String EMBEDDED = "ailake.embedded";
+  public static final String EMBEDDED = "io.ailake.embedded-postgres";
 
   public static void main(String... args) {
     useLenientS3Checksums();

@@ -31,11 +31,13 @@ public class Tokens {
   private final EntityManager entityManager;
   private final Optional<String> serverAdminToken;
   private final Duration accessTokenLifetime;
+  private final ExternalTokens external;
 
-  Tokens(EntityManager entityManager, AilakeConfig config) {
+  Tokens(EntityManager entityManager, AilakeConfig config, ExternalTokens external) {
     this.entityManager = entityManager;
     this.serverAdminToken = config.adminToken().filter(t -> !t.isBlank());
     this.accessTokenLifetime = config.auth().accessTokenLifetime();
+    this.external = external;
   }
 
   @Schema(name = "CreatedToken", example = """
@@ -116,6 +118,9 @@ public class Tokens {
     if (serverAdminToken.isPresent() && MessageDigest.isEqual(
         serverAdminToken.get().getBytes(StandardCharsets.UTF_8), bearer.getBytes(StandardCharsets.UTF_8))) {
       return Optional.of(Caller.Principal.serverAdministrator());
+    }
+    if (external.looksLikeOne(bearer)) {
+      return external.authenticate(bearer);
     }
     String hash = hash(bearer);
     List<Object[]> rows = entityManager.createNativeQuery(

@@ -1,0 +1,78 @@
+package io.ailake.auth;
+
+import io.ailake.AilakeConfig;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+/**
+ * JWTs of an external OpenID Connect issuer, when one is configured: Quarkus' JWT support verifies the
+ * signature (the issuer's keys), issuer and expiry; the organization (name or id) and the role come from
+ * configured claims. An organization that does not exist, or a role that is not one of ours, is no
+ * principal.
+ */
+@ApplicationScoped
+class ExternalTokens {
+
+  private static final Logger LOG = Logger.getLogger(ExternalTokens.class);
+
+  private final Optional<String> issuer;
+  private final String organizationClaim;
+  private final String roleClaim;
+  private final JWTParser parser;
+  private final EntityManager entityManager;
+
+  ExternalTokens(AilakeConfig config, JWTParser parser, EntityManager entityManager) {
+    this.issuer = config.auth().oidcIssuer().filter(i -> !i.isBlank());
+    this.organizationClaim = config.auth().organizationClaim();
+    this.roleClaim = config.auth().roleClaim();
+    this.parser = parser;
+    this.entityManager = entityManager;
+  }
+
+  /** A JWT (three base64url parts) while an issuer is configured; ailake's own tokens never are. */
+  boolean looksLikeOne(String bearer) {
+    return issuer.isPresent() && bearer.chars().filter(c -> c == '.').count() == 2 && !bearer.startsWith("ail_");
+  }
+
+  /** Runs inside the caller's transaction. */
+  Optional<Caller.Principal> authenticate(String bearer) {
+    JsonWebToken jwt;
+    try {
+      jwt = parser.parse(bearer);
+    } catch (ParseException e) {
+      LOG.debugf("A JWT was refused: %s", e.getMessage());
+      return Optional.empty();
+    }
+    Object organization = jwt.getClaim(organizationClaim);
+    Object role = jwt.getClaim(roleClaim);
+    if (organization == null || role == null) {
+      return Optional.empty();
+    }
+    String org = unquote(organization.toString());
+    Role parsed;
+    try {
+      parsed = Role.parse(unquote(role.toString()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    @SuppressWarnings("unchecked")
+    Optional<UUID> organizationId = entityManager.createNativeQuery(
+            "SELECT id FROM organization WHERE name = ?1 OR CAST(id AS text) = ?1", UUID.class)
+        .setParameter(1, org)
+        .getResultList().stream().findFirst();
+    // a stable id per issuer and subject: what rate limits and the audit log know the caller by
+    UUID subject = UUID.nameUUIDFromBytes((jwt.getIssuer() + "\n" + jwt.getSubject()).getBytes(StandardCharsets.UTF_8));
+    return organizationId.map(id -> new Caller.Principal(id, parsed, subject, false));
+  }
+
+  private static String unquote(String value) {
+    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+  }
+}
