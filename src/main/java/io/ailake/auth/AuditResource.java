@@ -87,7 +87,7 @@ public class AuditResource {
     }
     List<AuditEvent> events = new ArrayList<>();
     for (Object[] row : (List<Object[]>) query.getResultList()) {
-      events.add(new AuditEvent(((Number) row[0]).longValue(), toInstant(row[1]),
+      events.add(new AuditEvent(((Number) row[0]).longValue(), io.ailake.api.SqlValues.instant(row[1]),
           row[2] == null ? null : row[2].toString(), (String) row[3], (String) row[4], (String) row[5],
           (String) row[6], ((Number) row[7]).intValue(), (String) row[8]));
     }
@@ -108,11 +108,5 @@ public class AuditResource {
     } catch (DateTimeParseException e) {
       throw ApiException.badRequest("%s must be an ISO-8601 instant such as 2026-05-07T10:15:30Z (was '%s')", name, value);
     }
-  }
-
-  private static Instant toInstant(Object value) {
-    return value instanceof Instant i ? i
-        : value instanceof java.sql.Timestamp t ? t.toInstant()
-        : value instanceof java.time.OffsetDateTime o ? o.toInstant() : Instant.parse(value.toString());
   }
 }

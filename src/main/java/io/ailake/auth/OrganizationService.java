@@ -95,10 +95,6 @@ public class OrganizationService {
   }
 
   private static Organization of(Object[] row) {
-    Object created = row[2];
-    Instant createdAt = created instanceof Instant i ? i
-        : created instanceof java.sql.Timestamp t ? t.toInstant()
-        : created instanceof java.time.OffsetDateTime o ? o.toInstant() : Instant.parse(created.toString());
-    return new Organization(row[0].toString(), (String) row[1], createdAt);
+    return new Organization(row[0].toString(), (String) row[1], io.ailake.api.SqlValues.instant(row[2]));
   }
 }

@@ -98,7 +98,7 @@ public class Tokens {
                 + " ORDER BY created_at, id")
         .setParameter(1, organizationId)
         .getResultList();
-    return rows.stream().map(r -> new TokenInfo(r[0].toString(), (String) r[1], (String) r[2], instant(r[3]))).toList();
+    return rows.stream().map(r -> new TokenInfo(r[0].toString(), (String) r[1], (String) r[2], io.ailake.api.SqlValues.instant(r[3]))).toList();
   }
 
   /** Revokes a token (and the access tokens issued for it); false when the organization has no such token. */
@@ -190,12 +190,5 @@ public class Tokens {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static Instant instant(Object value) {
-    return value instanceof Instant i ? i
-        : value instanceof java.sql.Timestamp t ? t.toInstant()
-        : value instanceof java.time.OffsetDateTime o ? o.toInstant()
-        : Instant.parse(value.toString());
   }
 }
