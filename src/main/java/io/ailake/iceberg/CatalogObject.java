@@ -109,6 +109,17 @@ public class CatalogObject extends PanacheEntityBase {
         .orElse(null);
   }
 
+  /** Like {@link #lockedMetadataLocation}, but null at once when another transaction holds the row. */
+  public static String lockedMetadataLocationIfFree(UUID id) {
+    return (String) getEntityManager()
+        .createNativeQuery("SELECT metadata_location FROM catalog_object WHERE id = ?1 FOR UPDATE SKIP LOCKED")
+        .setParameter(1, id)
+        .getResultList()
+        .stream()
+        .findFirst()
+        .orElse(null);
+  }
+
   public static boolean swapMetadataLocation(UUID id, String expected, String next) {
     return update(
             "metadataLocation = ?1, updatedAt = current_timestamp where id = ?2 and metadataLocation = ?3",

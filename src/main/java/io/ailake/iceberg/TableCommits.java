@@ -74,8 +74,12 @@ public class TableCommits {
       try {
         // joins the request's transaction when an idempotency key holds one open (see IdempotencyInterceptor)
         swapped = QuarkusTransaction.joiningExisting().call(() -> {
-          boolean done = CatalogObject.swapMetadataLocation(
-              prepared.pointer().id, prepared.pointer().metadataLocation, written.metadataFileLocation());
+          // a pointer another request holds locked is a lost race at once: waiting for that request to
+          // end would serialize every writer of the table behind the slowest one
+          boolean done = prepared.pointer().metadataLocation.equals(
+                  CatalogObject.lockedMetadataLocationIfFree(prepared.pointer().id))
+              && CatalogObject.swapMetadataLocation(
+                  prepared.pointer().id, prepared.pointer().metadataLocation, written.metadataFileLocation());
           if (done) {
             alsoInTransaction.run();
           }

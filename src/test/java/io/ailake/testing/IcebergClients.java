@@ -19,7 +19,7 @@ public final class IcebergClients {
     props.put("uri", catalog.toString());
     props.put("warehouse", warehouse.name);
     props.put("rest-metrics-reporting-enabled", "false");
-    props.put("token", TestTokens.defaultAdmin());
+    props.put("header.Authorization", TestTokens.bearer(TestTokens.defaultAdmin()));
     if (warehouse.storageType == Storage.Type.S3) {
       props.putAll(S3ProxyResource.clientProperties());
       props.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
