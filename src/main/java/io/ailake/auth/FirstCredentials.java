@@ -33,13 +33,20 @@ class FirstCredentials {
       tokens.ensure(Organizations.DEFAULT_ID, "bootstrap", config.bootstrapToken().get());
       return;
     }
-    if (!Boolean.getBoolean(AilakeMain.EMBEDDED) || tokens.any(Organizations.DEFAULT_ID)) {
+    if (Boolean.getBoolean(AilakeMain.EMBEDDED)) {
+      // printed to the console, on purpose: this is how the operator of a fresh install gets in
+      firstStart(Organizations.DEFAULT_ID, System.out);
+    }
+  }
+
+  /** Creates and prints the organization's first admin token, unless it has a token already. */
+  void firstStart(java.util.UUID organizationId, java.io.PrintStream out) {
+    if (tokens.any(organizationId)) {
       return;
     }
-    Tokens.Issued first = tokens.create(Organizations.DEFAULT_ID, "first-start", Role.ADMIN);
+    Tokens.Issued first = tokens.create(organizationId, "first-start", Role.ADMIN);
     String warehouse = config.warehouse().name();
-    // printed to the console once, on purpose: this is how the operator of a fresh install gets in
-    System.out.printf("""
+    out.printf("""
 
         ailake: first start. An admin token of the default organization was created; it is shown only now.
           token: %1$s
