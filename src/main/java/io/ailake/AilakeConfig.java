@@ -70,9 +70,13 @@ public interface AilakeConfig {
 
     int commitAttempts();
 
-    /** Bound of the parsed-metadata cache, in units of snapshots, schemas and log entries. */
-    @WithDefault("100000")
-    long metadataCacheWeight();
+    /** Bound of the table metadata cache, in bytes (estimated from the metadata's JSON). */
+    @WithDefault("134217728")
+    long metadataCacheBytes();
+
+    /** How long a conditional load trusts that a metadata file it found in storage is still there. */
+    @WithDefault("10s")
+    Duration metadataRecheck();
 
     /** An extra namespace separator accepted in paths and advertised to clients; %1F always works. */
     @WithDefault("%1F")

@@ -37,7 +37,6 @@ import org.apache.iceberg.rest.requests.ReportMetricsRequest;
 import org.apache.iceberg.rest.requests.UpdateNamespacePropertiesRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.rest.responses.ConfigResponse;
-import org.apache.iceberg.rest.responses.LoadTableResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -212,9 +211,10 @@ public class IcebergCatalogResource {
   @Operation(summary = "Create a table, or stage its creation (stage-create)")
   public Response createTable(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
-    LoadTableResponse response =
-        tables.create(warehouse(prefix), namespace(ns), IcebergJson.read(body, CreateTableRequest.class));
-    return tableJson(response, SnapshotMode.ALL);
+    Warehouse warehouse = warehouse(prefix);
+    TableMetadata metadata =
+        tables.create(warehouse, namespace(ns), IcebergJson.read(body, CreateTableRequest.class));
+    return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
 
   @POST
@@ -222,9 +222,10 @@ public class IcebergCatalogResource {
   @Operation(summary = "Register an existing metadata file as a table")
   public Response registerTable(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
-    LoadTableResponse response =
-        tables.register(warehouse(prefix), namespace(ns), IcebergJson.read(body, RegisterTableRequest.class));
-    return tableJson(response, SnapshotMode.ALL);
+    Warehouse warehouse = warehouse(prefix);
+    TableMetadata metadata =
+        tables.register(warehouse, namespace(ns), IcebergJson.read(body, RegisterTableRequest.class));
+    return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
 
   @GET
@@ -245,8 +246,7 @@ public class IcebergCatalogResource {
         return Response.notModified().header(HttpHeaders.ETAG, etag).build();
       }
     }
-    TableMetadata metadata = mode.apply(tables.load(warehouse, identifier));
-    return tableJson(tables.response(warehouse, metadata), mode);
+    return tableJson(warehouse, tables.load(warehouse, identifier), mode);
   }
 
   @HEAD
@@ -269,7 +269,7 @@ public class IcebergCatalogResource {
     Warehouse warehouse = warehouse(prefix);
     UpdateTableRequest request = IcebergJson.read(body, UpdateTableRequest.class);
     TableMetadata metadata = commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request);
-    return tableJson(tables.response(warehouse, metadata), SnapshotMode.ALL);
+    return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
 
   @DELETE
@@ -429,10 +429,11 @@ public class IcebergCatalogResource {
     return Response.ok(IcebergJson.write(body), MediaType.APPLICATION_JSON_TYPE).build();
   }
 
-  private static Response tableJson(LoadTableResponse response, SnapshotMode mode) {
-    Response.ResponseBuilder builder = Response.ok(IcebergJson.write(response), MediaType.APPLICATION_JSON_TYPE);
-    if (response.metadataLocation() != null) {
-      builder.header(HttpHeaders.ETAG, ETags.of(response.metadataLocation(), mode));
+  private Response tableJson(Warehouse warehouse, TableMetadata metadata, SnapshotMode mode) {
+    Response.ResponseBuilder builder =
+        Response.ok(tables.loadResultJson(warehouse, metadata, mode), MediaType.APPLICATION_JSON_TYPE);
+    if (metadata.metadataFileLocation() != null) {
+      builder.header(HttpHeaders.ETAG, ETags.of(metadata.metadataFileLocation(), mode));
     }
     return builder.build();
   }

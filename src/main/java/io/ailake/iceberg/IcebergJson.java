@@ -4,10 +4,15 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.rest.RESTSerializers;
 
@@ -54,6 +59,33 @@ public final class IcebergJson {
       // Iceberg's parsers reject invalid structures with these
       throw new BadRequestException("Malformed request: %s", String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * Iceberg's LoadTableResult ({@code metadata-location}, {@code metadata}, {@code config}) around
+   * metadata already serialized by Iceberg's TableMetadataParser, so a load writes cached bytes.
+   */
+  static byte[] loadTableResult(String metadataLocation, String metadataJson, Map<String, String> config) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(metadataJson.length() + 256);
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      if (metadataLocation != null) {
+        json.writeStringField("metadata-location", metadataLocation);
+      }
+      json.writeFieldName("metadata");
+      json.writeRawValue(metadataJson);
+      if (!config.isEmpty()) {
+        json.writeObjectFieldStart("config");
+        for (Map.Entry<String, String> entry : config.entrySet()) {
+          json.writeStringField(entry.getKey(), entry.getValue());
+        }
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   public static byte[] write(Object value) {

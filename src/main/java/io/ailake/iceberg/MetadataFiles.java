@@ -25,31 +25,76 @@ import org.apache.iceberg.view.ViewProperties;
 /**
  * Reads and writes Iceberg metadata files. A new metadata file gets the next version number and a
  * random UUID in its name, so two writers racing for the same version never overwrite each other.
- * Metadata files are immutable, so parsed table metadata is cached by location (bounded by weight:
- * snapshots, schemas and log entries), filled when a file is read and when one is written.
+ * Metadata files are immutable, so a table's file is cached by location, parsed and as the JSON
+ * clients receive: a load is a pointer lookup plus writing cached bytes. The cache is bounded by
+ * bytes and filled when a file is read and when one is written.
  */
 @ApplicationScoped
 public class MetadataFiles {
 
   private static final Pattern VERSION = Pattern.compile("^(\\d+)-.*");
 
-  private final Cache<String, TableMetadata> tables;
+  /** A table metadata file: parsed, and serialized the way a load answers it. */
+  record TableFile(TableMetadata metadata, String json) {
+    /** Parsed metadata takes a few times the bytes of its JSON. */
+    int weight() {
+      return 4 * json.length();
+    }
+  }
+
+  private final Cache<String, TableFile> tables;
+  /** Metadata files a conditional load found in storage lately (see {@link #stillExists}). */
+  private final Cache<String, Boolean> seenInStorage;
 
   MetadataFiles(AilakeConfig config) {
     this.tables =
         Caffeine.newBuilder()
-            .maximumWeight(config.iceberg().metadataCacheWeight())
-            .weigher((String location, TableMetadata metadata) -> weight(metadata))
+            .maximumWeight(config.iceberg().metadataCacheBytes())
+            .weigher((String location, TableFile file) -> file.weight())
+            .build();
+    this.seenInStorage =
+        Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(config.iceberg().metadataRecheck())
             .build();
   }
 
-  private static int weight(TableMetadata metadata) {
-    return 1 + metadata.snapshots().size() + metadata.schemas().size() + metadata.specs().size()
-        + metadata.previousFiles().size() + metadata.snapshotLog().size();
+  TableMetadata readTable(FileIO io, String location) {
+    return readTableFile(io, location).metadata();
   }
 
-  TableMetadata readTable(FileIO io, String location) {
-    return tables.get(location, l -> TableMetadataParser.read(io, l));
+  TableFile readTableFile(FileIO io, String location) {
+    return tables.get(location, l -> {
+      TableMetadata metadata = TableMetadataParser.read(io, l);
+      return new TableFile(metadata, TableMetadataParser.toJson(metadata));
+    });
+  }
+
+  /** The JSON of {@code metadata} as a load answers it; from the cache when it is a cached file. */
+  String tableJson(TableMetadata metadata, SnapshotMode mode) {
+    if (mode == SnapshotMode.ALL && metadata.metadataFileLocation() != null) {
+      TableFile file = tables.getIfPresent(metadata.metadataFileLocation());
+      if (file != null && file.metadata() == metadata) {
+        return file.json();
+      }
+    }
+    return TableMetadataParser.toJson(mode.apply(metadata));
+  }
+
+  /**
+   * Whether the metadata file is still in storage, for answering "not modified". Someone may delete it
+   * behind the catalog's back; a look at storage per conditional load would cost as much as the load,
+   * so a file seen lately ({@code ailake.iceberg.metadata-recheck}) counts as still there.
+   */
+  boolean stillExists(FileIO io, String location) {
+    if (seenInStorage.getIfPresent(location) != null) {
+      return true;
+    }
+    boolean exists = io.newInputFile(location).exists();
+    if (exists) {
+      seenInStorage.put(location, Boolean.TRUE);
+    }
+    return exists;
   }
 
   ViewMetadata readView(FileIO io, String location) {
@@ -71,7 +116,7 @@ public class MetadataFiles {
     String json = TableMetadataParser.toJson(metadata);
     write(io.newOutputFile(location), json, isGzip(codec));
     TableMetadata written = TableMetadataParser.fromJson(location, json);
-    tables.put(location, written);
+    tables.put(location, new TableFile(written, json));
     return written;
   }
 

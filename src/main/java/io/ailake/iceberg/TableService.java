@@ -55,7 +55,7 @@ public class TableService {
   }
 
   /** Creates a table, or with {@code stage-create} only returns the metadata it would have. */
-  public LoadTableResponse create(Warehouse warehouse, Namespace namespace, CreateTableRequest request) {
+  public TableMetadata create(Warehouse warehouse, Namespace namespace, CreateTableRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     NamespaceRecord record = CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
@@ -71,7 +71,7 @@ public class TableService {
             location,
             request.properties());
     if (request.stageCreate()) {
-      return response(warehouse, metadata);
+      return metadata;
     }
     FileIO io = io(warehouse);
     TableMetadata written = metadataFiles.writeTable(io, metadata, null);
@@ -82,7 +82,7 @@ public class TableService {
       io.deleteFile(written.metadataFileLocation());
       throw e;
     }
-    return response(warehouse, written);
+    return written;
   }
 
   /** Tables get {@code <warehouse>/<namespace levels>/<table>-<uuid>}: a re-created table never reuses a location. */
@@ -95,7 +95,7 @@ public class TableService {
     return parent + "/" + identifier.name() + "-" + UUID.randomUUID();
   }
 
-  public LoadTableResponse register(
+  public TableMetadata register(
       Warehouse warehouse, Namespace namespace, RegisterTableRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
@@ -118,13 +118,13 @@ public class TableService {
           throw new org.apache.iceberg.exceptions.CommitFailedException(
               "Table %s changed while it was being registered again", identifier);
         }
-        return response(warehouse, metadata);
+        return metadata;
       }
     } else {
       CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
     }
     CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, request.metadataLocation());
-    return response(warehouse, metadata);
+    return metadata;
   }
 
   public TableMetadata load(Warehouse warehouse, TableIdentifier identifier) {
@@ -138,7 +138,7 @@ public class TableService {
    */
   public String metadataLocation(Warehouse warehouse, TableIdentifier identifier) {
     String location = CatalogObjects.requireTable(warehouse, identifier).metadataLocation;
-    if (!io(warehouse).newInputFile(location).exists()) {
+    if (!metadataFiles.stillExists(io(warehouse), location)) {
       throw new NotFoundException("Failed to open input stream for file: %s", location);
     }
     return location;
@@ -236,6 +236,12 @@ public class TableService {
     if (!exists(warehouse, identifier)) {
       throw new NoSuchTableException("Table does not exist: %s", identifier);
     }
+  }
+
+  /** The body of a load, create or commit answer: Iceberg's LoadTableResult with cached metadata JSON. */
+  byte[] loadResultJson(Warehouse warehouse, TableMetadata metadata, SnapshotMode mode) {
+    return IcebergJson.loadTableResult(
+        metadata.metadataFileLocation(), metadataFiles.tableJson(metadata, mode), clientConfig(warehouse));
   }
 
   LoadTableResponse response(Warehouse warehouse, TableMetadata metadata) {
