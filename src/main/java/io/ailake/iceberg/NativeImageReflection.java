@@ -5,8 +5,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * Iceberg's REST messages that Jackson (de)serializes as beans, through field access, rather than
  * through Iceberg's registered serializers; a native image must keep their fields and constructors.
+ * Also Iceberg's manifest-list writer factory, which {@link AppendRebase} calls reflectively.
  */
 @RegisterForReflection(
+    classNames = AppendRebase.MANIFEST_LISTS,
     targets = {
       org.apache.iceberg.rest.requests.CreateNamespaceRequest.class,
       org.apache.iceberg.rest.requests.CreateTableRequest.class,

@@ -8,6 +8,9 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.stream.Collectors;
 import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.TableMetadata;
@@ -37,11 +40,18 @@ public class TableCommits {
   private final FileIOs fileIOs;
   private final MetadataFiles metadataFiles;
   private final CommitRetry retry;
+  private final TransactionSynchronizationRegistry transactions;
+  private final Semaphore[] turns = new Semaphore[64];
 
-  TableCommits(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry) {
+  TableCommits(
+      FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TransactionSynchronizationRegistry transactions) {
     this.fileIOs = fileIOs;
     this.metadataFiles = metadataFiles;
     this.retry = retry;
+    this.transactions = transactions;
+    for (int i = 0; i < turns.length; i++) {
+      turns[i] = new Semaphore(1, true);
+    }
   }
 
   /** Commits one table's changes; creates the table when the request asserts it does not exist. */
@@ -57,45 +67,102 @@ public class TableCommits {
   TableMetadata commit(
       Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, Runnable alsoInTransaction) {
     FileIO io = fileIOs.forStorage(warehouse.storage());
+    Semaphore turn = turnOf(warehouse, identifier);
     for (int attempt = 1; ; attempt++) {
-      var pointer = CatalogObjects.find(warehouse, identifier);
-      if (pointer.isEmpty() || pointer.get().kind != CatalogObject.Kind.TABLE) {
-        if (isCreate(request)) {
-          return create(warehouse, identifier, request, io);
-        }
-        throw new NoSuchTableException("Table does not exist: %s", identifier);
-      }
-      Prepared prepared = prepare(pointer.get(), request, io);
-      if (!prepared.changed()) {
-        return prepared.base();
-      }
-      TableMetadata written = write(io, prepared);
-      boolean swapped;
+      turn.acquireUninterruptibly();
+      TableMetadata committed = null;
       try {
-        // joins the request's transaction when an idempotency key holds one open (see IdempotencyInterceptor)
-        swapped = QuarkusTransaction.joiningExisting().call(() -> {
-          // a pointer another request holds locked is a lost race at once: waiting for that request to
-          // end would serialize every writer of the table behind the slowest one
-          boolean done = prepared.pointer().metadataLocation.equals(
-                  CatalogObject.lockedMetadataLocationIfFree(prepared.pointer().id))
-              && CatalogObject.swapMetadataLocation(
-                  prepared.pointer().id, prepared.pointer().metadataLocation, written.metadataFileLocation());
-          if (done) {
-            alsoInTransaction.run();
-          }
-          return done;
-        });
-      } catch (RuntimeException e) {
-        io.deleteFile(written.metadataFileLocation());
-        throw e;
+        committed = attempt(warehouse, identifier, request, alsoInTransaction, io);
+      } finally {
+        passTurn(turn, committed != null);
       }
-      if (swapped) {
-        deleteReplacedMetadataFiles(io, prepared.base(), written);
-        return written;
+      if (committed != null) {
+        return committed;
       }
-      io.deleteFile(written.metadataFileLocation());
       retry.lostRace(identifier, attempt);
     }
+  }
+
+  /**
+   * Commits to one table take turns on this replica: a writer that waits for its turn reads the head
+   * its predecessor left and commits (or rebases) at once, where writers racing each other would all
+   * but one lose and retry, again and again as their number grows. Replicas still race, through the
+   * compare-and-swap. Turns are striped by table name and last one attempt.
+   */
+  private Semaphore turnOf(Warehouse warehouse, TableIdentifier identifier) {
+    int hash = 31 * warehouse.id.hashCode() + identifier.hashCode();
+    return turns[Math.floorMod(hash, turns.length)];
+  }
+
+  /**
+   * A swap inside a request's own transaction (an idempotency key's) is visible, and its row unlocked,
+   * only when that transaction ends: the turn passes then, so the next writer never finds it locked.
+   */
+  private void passTurn(Semaphore turn, boolean swapped) {
+    if (swapped && QuarkusTransaction.isActive()) {
+      transactions.registerInterposedSynchronization(new Synchronization() {
+        @Override
+        public void beforeCompletion() {}
+
+        @Override
+        public void afterCompletion(int status) {
+          turn.release();
+        }
+      });
+    } else {
+      turn.release();
+    }
+  }
+
+  /** One attempt: the committed metadata, or null when another commit swapped the pointer first. */
+  private TableMetadata attempt(
+      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, Runnable alsoInTransaction,
+      FileIO io) {
+    var pointer = CatalogObjects.find(warehouse, identifier);
+    if (pointer.isEmpty() || pointer.get().kind != CatalogObject.Kind.TABLE) {
+      if (isCreate(request)) {
+        return create(warehouse, identifier, request, io);
+      }
+      throw new NoSuchTableException("Table does not exist: %s", identifier);
+    }
+    Prepared prepared = prepare(pointer.get(), request, io);
+    if (!prepared.changed()) {
+      return prepared.base();
+    }
+    TableMetadata written;
+    try {
+      written = write(io, prepared);
+    } catch (RuntimeException e) {
+      prepared.discard(io);
+      throw e;
+    }
+    boolean swapped;
+    try {
+      // joins the request's transaction when an idempotency key holds one open (see IdempotencyInterceptor)
+      swapped = QuarkusTransaction.joiningExisting().call(() -> {
+        // a pointer another request holds locked is a lost race at once: waiting for that request to
+        // end would serialize every writer of the table behind the slowest one
+        boolean done = prepared.pointer().metadataLocation.equals(
+                CatalogObject.lockedMetadataLocationIfFree(prepared.pointer().id))
+            && CatalogObject.swapMetadataLocation(
+                prepared.pointer().id, prepared.pointer().metadataLocation, written.metadataFileLocation());
+        if (done) {
+          alsoInTransaction.run();
+        }
+        return done;
+      });
+    } catch (RuntimeException e) {
+      io.deleteFile(written.metadataFileLocation());
+      prepared.discard(io);
+      throw e;
+    }
+    if (swapped) {
+      deleteReplacedMetadataFiles(io, prepared.base(), written);
+      return written;
+    }
+    io.deleteFile(written.metadataFileLocation());
+    prepared.discard(io);
+    return null;
   }
 
   /**
@@ -114,28 +181,35 @@ public class TableCommits {
     FileIO io = fileIOs.forStorage(warehouse.storage());
     for (int attempt = 1; ; attempt++) {
       List<Prepared> prepared = new ArrayList<>();
-      for (UpdateTableRequest change : request.tableChanges()) {
-        CatalogObject pointer = CatalogObjects.requireTable(warehouse, change.identifier());
-        prepared.add(prepare(pointer, change, io));
+      try {
+        for (UpdateTableRequest change : request.tableChanges()) {
+          CatalogObject pointer = CatalogObjects.requireTable(warehouse, change.identifier());
+          prepared.add(prepare(pointer, change, io));
+        }
+      } catch (RuntimeException e) {
+        prepared.forEach(p -> p.discard(io));
+        throw e;
       }
       List<Prepared> changed = prepared.stream().filter(Prepared::changed).toList();
       List<TableMetadata> written = new ArrayList<>();
+      boolean swapped = false;
       try {
         for (Prepared p : changed) {
           written.add(write(io, p));
         }
-      } catch (RuntimeException e) {
-        written.forEach(m -> io.deleteFile(m.metadataFileLocation()));
-        throw e;
+        swapped = QuarkusTransaction.joiningExisting().call(() -> swapAll(changed, written));
+      } finally {
+        if (!swapped) {
+          written.forEach(m -> io.deleteFile(m.metadataFileLocation()));
+          prepared.forEach(p -> p.discard(io));
+        }
       }
-      boolean swapped = QuarkusTransaction.joiningExisting().call(() -> swapAll(changed, written));
       if (swapped) {
         for (int i = 0; i < changed.size(); i++) {
           deleteReplacedMetadataFiles(io, changed.get(i).base(), written.get(i));
         }
         return;
       }
-      written.forEach(m -> io.deleteFile(m.metadataFileLocation()));
       retry.lostRace("the tables", attempt);
     }
   }
@@ -164,18 +238,48 @@ public class TableCommits {
     return true;
   }
 
-  /** The current state, the requirements checked against it, and the updates applied. */
+  /**
+   * The current state, the requirements checked against it, and the updates applied. An append whose
+   * only failed requirement is its branch's head is rebased onto the new head ({@link AppendRebase}).
+   */
   private Prepared prepare(CatalogObject pointer, UpdateTableRequest request, FileIO io) {
     TableMetadata base = metadataFiles.readTable(io, pointer.metadataLocation);
+    List<CommitFailedException> failures = new ArrayList<>();
+    UpdateRequirement.AssertRefSnapshotID lostHead = null;
     for (UpdateRequirement requirement : request.requirements()) {
-      requirement.validate(base);
+      try {
+        requirement.validate(base);
+      } catch (CommitFailedException e) {
+        failures.add(e);
+        if (requirement instanceof UpdateRequirement.AssertRefSnapshotID ref) {
+          lostHead = ref;
+        }
+      }
     }
-    TableMetadata.Builder builder = TableMetadata.buildFrom(base);
-    for (MetadataUpdate update : request.updates()) {
-      update.applyTo(builder);
+    List<MetadataUpdate> updates = request.updates();
+    String rebasedManifestList = null;
+    if (!failures.isEmpty()) {
+      AppendRebase.Rebased rebased =
+          failures.size() == 1 && lostHead != null
+              ? AppendRebase.rebase(io, base, request, lostHead).orElse(null)
+              : null;
+      if (rebased == null) {
+        throw failures.get(0);
+      }
+      updates = rebased.updates();
+      rebasedManifestList = rebased.manifestList();
     }
-    TableMetadata updated = builder.build();
-    return new Prepared(pointer, base, updated, !updated.changes().isEmpty());
+    try {
+      TableMetadata.Builder builder = TableMetadata.buildFrom(base);
+      for (MetadataUpdate update : updates) {
+        update.applyTo(builder);
+      }
+      TableMetadata updated = builder.build();
+      return new Prepared(pointer, base, updated, !updated.changes().isEmpty(), rebasedManifestList);
+    } catch (RuntimeException e) {
+      deleteQuietly(io, rebasedManifestList);
+      throw e;
+    }
   }
 
   private TableMetadata write(FileIO io, Prepared prepared) {
@@ -245,5 +349,24 @@ public class TableCommits {
     }
   }
 
-  private record Prepared(CatalogObject pointer, TableMetadata base, TableMetadata updated, boolean changed) {}
+  /** A commit ready to swap in; {@code rebasedManifestList} is what a rebase wrote for it, if any. */
+  private record Prepared(
+      CatalogObject pointer, TableMetadata base, TableMetadata updated, boolean changed, String rebasedManifestList) {
+
+    /** Removes what this attempt wrote besides the metadata file, once it will not commit. */
+    void discard(FileIO io) {
+      deleteQuietly(io, rebasedManifestList);
+    }
+  }
+
+  private static void deleteQuietly(FileIO io, String location) {
+    if (location == null) {
+      return;
+    }
+    try {
+      io.deleteFile(location);
+    } catch (RuntimeException e) {
+      LOG.warnf("Could not delete %s of a commit attempt that did not commit: %s", location, e.getMessage());
+    }
+  }
 }
