@@ -34,6 +34,7 @@ import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.util.JsonUtil;
 import org.apache.iceberg.util.PropertyUtil;
+import org.jboss.logging.Logger;
 
 /**
  * Server-side rebase of appends. An append that lost the race for its branch's head only because
@@ -66,6 +67,8 @@ final class AppendRebase {
   /** The updates to commit instead of the request's, and the manifest list written for them. */
   record Rebased(List<MetadataUpdate> updates, String manifestList) {}
 
+  private static final Logger LOG = Logger.getLogger(AppendRebase.class);
+
   private AppendRebase() {}
 
   /**
@@ -97,12 +100,20 @@ final class AppendRebase {
         || (head == null && lost.snapshotId() != null)) {
       return Optional.empty();
     }
-    Optional<List<ManifestFile>> added = addedManifests(io, current, append);
+    Optional<List<ManifestFile>> added;
+    Snapshot newParent = head == null ? null : current.snapshot(head.snapshotId());
+    List<ManifestFile> inherited;
+    try {
+      added = addedManifests(io, current, append);
+      inherited = newParent == null ? List.of() : newParent.allManifests(io);
+    } catch (RuntimeException e) {
+      // a manifest list the service cannot read (another store, gone): the client's retry decides
+      LOG.debugf("Not rebasing snapshot %d: %s", append.snapshotId(), e.getMessage());
+      return Optional.empty();
+    }
     if (added.isEmpty()) {
       return Optional.empty();
     }
-    Snapshot newParent = head == null ? null : current.snapshot(head.snapshotId());
-    List<ManifestFile> inherited = newParent == null ? List.of() : newParent.allManifests(io);
     String manifestList = rebasedLocation(append);
     long sequenceNumber = current.nextSequenceNumber();
     Long parentId = newParent == null ? null : newParent.snapshotId();
