@@ -92,7 +92,7 @@ public class IdempotencyInterceptor {
       Throwable failure = e instanceof io.quarkus.narayana.jta.QuarkusTransactionException && e.getCause() != null
           ? e.getCause() : e;
       // the change rolled back with the claim; a final refusal is kept on its own, for the replays
-      Response refusal = iceberg ? IcebergErrors.toResponse(failure, traceId())
+      Response refusal = iceberg ? IcebergErrors.peek(failure, traceId())
           : failure instanceof ApiException api
               ? ApiErrors.problem(api.status(), api.title(), api.getMessage(), traceId())
               : null;

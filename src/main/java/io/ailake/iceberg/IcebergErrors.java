@@ -64,7 +64,20 @@ public final class IcebergErrors {
 
   private IcebergErrors() {}
 
+  /** The answer to a failure; a server-side one is logged. */
   public static Response toResponse(Throwable error, String requestId) {
+    return answer(error, requestId, true);
+  }
+
+  /**
+   * The answer without logging, for a caller that only inspects it before the failure travels on to
+   * the exception mapper (which logs it): one failure, one log line.
+   */
+  public static Response peek(Throwable error, String requestId) {
+    return answer(error, requestId, false);
+  }
+
+  private static Response answer(Throwable error, String requestId, boolean log) {
     if (error instanceof io.ailake.api.ReplayedResponse replayed) {
       return replayed.response();
     }
@@ -74,7 +87,9 @@ public final class IcebergErrors {
     }
     Integer status = statusOf(error.getClass());
     if (status == null && isDependencyOutage(error)) {
-      LOG.warnf("Iceberg request failed on an unavailable dependency: %s", rootMessage(error));
+      if (log) {
+        LOG.warnf("Iceberg request failed on an unavailable dependency: %s", rootMessage(error));
+      }
       return Response.fromResponse(
               response(503, "ServiceUnavailableException",
                   "Service unavailable: the catalog database or object storage did not answer; retry later", requestId))
@@ -82,10 +97,12 @@ public final class IcebergErrors {
           .build();
     }
     if (status == null) {
-      LOG.error("Unexpected failure of an Iceberg request", error);
+      if (log) {
+        LOG.error("Unexpected failure of an Iceberg request", error);
+      }
       return response(500, "InternalServerError", "Internal server error: " + error.getClass().getSimpleName(), requestId);
     }
-    if (status >= 500) {
+    if (status >= 500 && log) {
       LOG.warn("Iceberg request failed", error);
     }
     return response(status, error.getClass().getSimpleName(), error.getMessage(), requestId);
