@@ -13,11 +13,113 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.ailake.iceberg.WarehouseService;
+import io.ailake.organization.Organizations;
+import io.ailake.storage.Storage;
+import io.ailake.testing.AuthenticatedRestAssured;
+import io.ailake.testing.IcebergClients;
+import io.ailake.testing.Warehouses;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.rest.responses.ErrorResponse;
+import org.apache.iceberg.rest.responses.ErrorResponseParser;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logmanager.formatters.PatternFormatter;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ObservabilityTest {
+
+  @Inject WarehouseService warehouses;
+
+  @TestHTTPResource("/iceberg")
+  URL catalog;
+
+  @Test
+  void aRequestsLogLinesCarryItsRequestId() {
+    // object storage that does not answer: the catalog logs a warning for the request, and answers 503
+    String name = "logged_" + UUID.randomUUID().toString().substring(0, 8);
+    warehouses.create(Organizations.DEFAULT_ID, name, "s3://nowhere/" + name,
+        Storage.s3("http://127.0.0.1:9", "us-east-1", true));
+    given().contentType(ContentType.JSON).body("{\"namespace\":[\"ns\"]}").post("/iceberg/v1/" + name + "/namespaces")
+        .then().statusCode(200);
+    String requestId = "r-" + UUID.randomUUID();
+    // the lines as the console prints them: the configured format, applied while the record is logged
+    PatternFormatter console = new PatternFormatter(
+        ConfigProvider.getConfig().getValue("quarkus.log.console.format", String.class));
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        lines.add(console.format(record));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    try {
+      given().header("X-Request-ID", requestId).header("Idempotency-Key", requestId).contentType(ContentType.JSON)
+          .body("{\"name\":\"t\",\"schema\":" + "{\"type\":\"struct\",\"schema-id\":0,\"fields\":[{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"}]}" + "}")
+          .post("/iceberg/v1/" + name + "/namespaces/ns/tables")
+          .then().statusCode(503).header("X-Request-ID", requestId)
+          .body("error.request-id", equalTo(requestId));
+    } finally {
+      root.removeHandler(capture);
+    }
+    // one failure, one line (also with an idempotency key, whose interceptor looks at the failure first)
+    assertThat(lines).filteredOn(line -> line.contains("unavailable dependency"))
+        .singleElement().satisfies(line -> assertThat(line).contains("[" + requestId + "]"));
+  }
+
+  @Test
+  void icebergErrorsNameTheRequestAndIcebergClientsStillParseThem() {
+    String requestId = "r-" + UUID.randomUUID();
+    Response missing = given().header("X-Request-ID", requestId).get("/iceberg/v1/lake/namespaces/nowhere/tables/t");
+    missing.then().statusCode(404).header("X-Request-ID", requestId)
+        .body("error.request-id", equalTo(requestId))
+        .body("error.type", equalTo("NoSuchTableException"));
+    // Iceberg's own parser reads the spec's fields and is not disturbed by the extra one
+    ErrorResponse parsed = ErrorResponseParser.fromJson(missing.asString());
+    assertThat(parsed.code()).isEqualTo(404);
+    assertThat(parsed.type()).isEqualTo("NoSuchTableException");
+    assertThat(parsed.message()).isEqualTo(missing.jsonPath().getString("error.message")).doesNotContain(requestId);
+
+    // without a token: the 401 names the request too, with an id of its own when the client sent none
+    String anonymous = "r-" + UUID.randomUUID();
+    given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").header("X-Request-ID", anonymous)
+        .get("/iceberg/v1/config")
+        .then().statusCode(401).header("X-Request-ID", anonymous).body("error.request-id", equalTo(anonymous));
+    Response generated = given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").get("/iceberg/v1/config");
+    generated.then().statusCode(401).body("error.request-id", equalTo(generated.header("X-Request-ID")));
+
+    // and Iceberg's client raises the exception the type names, with the message alone
+    var warehouse = Warehouses.local("errors");
+    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
+      client.createNamespace(org.apache.iceberg.catalog.Namespace.of("ns"));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.loadTable(TableIdentifier.of("ns", "t")))
+          .isInstanceOf(NoSuchTableException.class)
+          .hasMessageStartingWith("Table does not exist: ns.t")
+          .hasMessageNotContaining("request");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   @Test
   void livenessAndReadinessAreUpAndReadinessChecksPostgres() {

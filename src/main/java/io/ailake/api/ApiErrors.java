@@ -53,7 +53,7 @@ public class ApiErrors {
   @ServerExceptionMapper
   public Response webApplication(WebApplicationException e, ContainerRequestContext request) {
     if (isIceberg(request)) {
-      return io.ailake.iceberg.IcebergCatalogResource.icebergError(e);
+      return io.ailake.iceberg.IcebergCatalogResource.icebergError(e, request);
     }
     // Quarkus REST wraps some unreadable bodies (truncated JSON) in a bare 400; say what was wrong
     if (e.getCause() instanceof JsonProcessingException unreadable) {
@@ -67,7 +67,7 @@ public class ApiErrors {
   @ServerExceptionMapper
   public Response unexpected(Exception e, ContainerRequestContext request) {
     if (isIceberg(request)) {
-      return io.ailake.iceberg.IcebergCatalogResource.icebergError(e);
+      return io.ailake.iceberg.IcebergCatalogResource.icebergError(e, request);
     }
     LOG.error("Unexpected failure", e);
     return problem(500, "Internal Server Error",

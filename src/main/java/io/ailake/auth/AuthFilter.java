@@ -1,6 +1,7 @@
 package io.ailake.auth;
 
 import io.ailake.api.ApiErrors;
+import io.ailake.api.RequestIds;
 import io.ailake.iceberg.IcebergErrors;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -93,7 +94,7 @@ public class AuthFilter {
   private static Response error(
       ContainerRequestContext request, boolean iceberg, int status, String icebergType, String title, String detail) {
     return iceberg
-        ? IcebergErrors.response(status, icebergType, detail)
+        ? IcebergErrors.response(status, icebergType, detail, RequestIds.of(request))
         : ApiErrors.problem(status, title, detail, request);
   }
 }

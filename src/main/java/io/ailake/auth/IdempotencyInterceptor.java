@@ -92,7 +92,7 @@ public class IdempotencyInterceptor {
       Throwable failure = e instanceof io.quarkus.narayana.jta.QuarkusTransactionException && e.getCause() != null
           ? e.getCause() : e;
       // the change rolled back with the claim; a final refusal is kept on its own, for the replays
-      Response refusal = iceberg ? IcebergErrors.toResponse(failure)
+      Response refusal = iceberg ? IcebergErrors.peek(failure, traceId())
           : failure instanceof ApiException api
               ? ApiErrors.problem(api.status(), api.title(), api.getMessage(), traceId())
               : null;
@@ -224,7 +224,7 @@ public class IdempotencyInterceptor {
   }
 
   private Response error(boolean iceberg, int status, String icebergType, String title, String detail) {
-    return iceberg ? IcebergErrors.response(status, icebergType, detail) : ApiErrors.problem(status, title, detail, traceId());
+    return iceberg ? IcebergErrors.response(status, icebergType, detail, traceId()) : ApiErrors.problem(status, title, detail, traceId());
   }
 
   private static String traceId() {

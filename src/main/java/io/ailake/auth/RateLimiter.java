@@ -2,6 +2,7 @@ package io.ailake.auth;
 
 import io.ailake.AilakeConfig;
 import io.ailake.api.ApiErrors;
+import io.ailake.api.RequestIds;
 import io.ailake.iceberg.IcebergErrors;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
@@ -82,7 +83,7 @@ public class RateLimiter {
     String detail = "Rate limit of " + burst + " requests (refilled at " + perSecond
         + "/s) exceeded; retry in " + outcome.secondsUntilNext() + " s";
     jakarta.ws.rs.core.Response error = request.getUriInfo().getPath().startsWith("/iceberg/")
-        ? IcebergErrors.response(429, "TooManyRequestsException", detail)
+        ? IcebergErrors.response(429, "TooManyRequestsException", detail, RequestIds.of(request))
         : ApiErrors.problem(429, "Too Many Requests", detail, request);
     return Optional.of(jakarta.ws.rs.core.Response.fromResponse(error)
         .header("Retry-After", outcome.secondsUntilNext())

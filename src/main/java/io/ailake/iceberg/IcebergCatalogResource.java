@@ -1,6 +1,7 @@
 package io.ailake.iceberg;
 
 import io.ailake.AilakeConfig;
+import io.ailake.api.RequestIds;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
@@ -109,13 +111,13 @@ public class IcebergCatalogResource {
   }
 
   @ServerExceptionMapper
-  Response toIcebergError(Throwable error) {
-    return IcebergErrors.toResponse(error);
+  Response toIcebergError(Throwable error, ContainerRequestContext request) {
+    return IcebergErrors.toResponse(error, RequestIds.of(request));
   }
 
   /** For failures raised before a route is chosen (unknown paths under /iceberg). */
-  public static Response icebergError(Throwable error) {
-    return IcebergErrors.toResponse(error);
+  public static Response icebergError(Throwable error, ContainerRequestContext request) {
+    return IcebergErrors.toResponse(error, RequestIds.of(request));
   }
 
   // ---- configuration ---------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 package io.ailake.iceberg;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.BadRequestException;
@@ -21,16 +24,22 @@ import org.apache.iceberg.exceptions.ServiceUnavailableException;
 import org.apache.iceberg.exceptions.UnprocessableEntityException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.rest.responses.ErrorResponse;
+import org.apache.iceberg.rest.responses.ErrorResponseParser;
+import org.apache.iceberg.util.JsonUtil;
 import org.jboss.logging.Logger;
 
 /**
  * The Iceberg API's error model: the exception type decides the status, its message is what the
  * user reads, and the type name travels as {@code error.type} so Iceberg clients raise the same
- * exception on their side.
+ * exception on their side. Every error also names the request ({@code error.request-id}, as in {@code
+ * X-Request-ID}) so a user can quote it: Iceberg's {@code ErrorResponseParser} reads the spec's fields
+ * by name and ignores others, and an addition to the message would change what clients match on.
  */
 public final class IcebergErrors {
 
   private static final Logger LOG = Logger.getLogger(IcebergErrors.class);
+  /** The field of {@code error} that carries the request id. */
+  public static final String REQUEST_ID = "request-id";
 
   private static final Map<Class<? extends Exception>, Integer> STATUS =
       Map.ofEntries(
@@ -55,31 +64,48 @@ public final class IcebergErrors {
 
   private IcebergErrors() {}
 
-  public static Response toResponse(Throwable error) {
+  /** The answer to a failure; a server-side one is logged. */
+  public static Response toResponse(Throwable error, String requestId) {
+    return answer(error, requestId, true);
+  }
+
+  /**
+   * The answer without logging, for a caller that only inspects it before the failure travels on to
+   * the exception mapper (which logs it): one failure, one log line.
+   */
+  public static Response peek(Throwable error, String requestId) {
+    return answer(error, requestId, false);
+  }
+
+  private static Response answer(Throwable error, String requestId, boolean log) {
     if (error instanceof io.ailake.api.ReplayedResponse replayed) {
       return replayed.response();
     }
     if (error instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
       int status = web.getResponse().getStatus();
-      return response(status, status == 404 ? "NotFoundException" : "BadRequestException", web.getMessage());
+      return response(status, status == 404 ? "NotFoundException" : "BadRequestException", web.getMessage(), requestId);
     }
     Integer status = statusOf(error.getClass());
     if (status == null && isDependencyOutage(error)) {
-      LOG.warnf("Iceberg request failed on an unavailable dependency: %s", rootMessage(error));
+      if (log) {
+        LOG.warnf("Iceberg request failed on an unavailable dependency: %s", rootMessage(error));
+      }
       return Response.fromResponse(
               response(503, "ServiceUnavailableException",
-                  "Service unavailable: the catalog database or object storage did not answer; retry later"))
+                  "Service unavailable: the catalog database or object storage did not answer; retry later", requestId))
           .header("Retry-After", "1")
           .build();
     }
     if (status == null) {
-      LOG.error("Unexpected failure of an Iceberg request", error);
-      return response(500, "InternalServerError", "Internal server error: " + error.getClass().getSimpleName());
+      if (log) {
+        LOG.error("Unexpected failure of an Iceberg request", error);
+      }
+      return response(500, "InternalServerError", "Internal server error: " + error.getClass().getSimpleName(), requestId);
     }
-    if (status >= 500) {
+    if (status >= 500 && log) {
       LOG.warn("Iceberg request failed", error);
     }
-    return response(status, error.getClass().getSimpleName(), error.getMessage());
+    return response(status, error.getClass().getSimpleName(), error.getMessage(), requestId);
   }
 
   /** PostgreSQL unreachable (SQL state class 08, pool exhausted) or object storage failing. */
@@ -117,12 +143,20 @@ public final class IcebergErrors {
     return null;
   }
 
-  public static Response response(int status, String type, String message) {
+  public static Response response(int status, String type, String message, String requestId) {
     ErrorResponse body =
         ErrorResponse.builder().responseCode(status).withType(type).withMessage(message).build();
+    // Iceberg's parser writes the spec's fields; the request id is added to its output
+    ObjectNode json;
+    try {
+      json = (ObjectNode) JsonUtil.mapper().readTree(ErrorResponseParser.toJson(body));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    ((ObjectNode) json.get("error")).put(REQUEST_ID, requestId);
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(org.apache.iceberg.rest.responses.ErrorResponseParser.toJson(body))
+        .entity(json.toString())
         .build();
   }
 }

@@ -113,8 +113,9 @@ public class JobRunner extends PausableService {
     return states;
   }
 
+  /** Jobs are due as soon as they are queued, so claiming them sooner changes no organization's schedule. */
   @Override
-  protected void runNow() {
+  protected void runNow(UUID organizationId) {
     poll();
   }
 

@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * A background service that every replica runs; an organization pauses and resumes it for its own work,
  * on all replicas at once (the flag lives in PostgreSQL); {@code run-now} does a round of its work at
- * once on this replica.
+ * once on this replica, advancing only the calling organization's schedule.
  */
 public abstract class PausableService implements BackgroundService {
 
@@ -16,8 +16,8 @@ public abstract class PausableService implements BackgroundService {
 
   protected abstract ServiceStates states();
 
-  /** One round of the service's work. */
-  protected abstract void runNow();
+  /** One round of the service's work, asked for by an organization: only its own work is brought forward. */
+  protected abstract void runNow(UUID organizationId);
 
   /** What the service adds to an organization's status besides its state and commands. */
   protected abstract void describe(UUID organizationId, Map<String, Object> status);
@@ -45,7 +45,7 @@ public abstract class PausableService implements BackgroundService {
     switch (command) {
       case "pause" -> states().setPaused(organizationId, name(), true);
       case "resume" -> states().setPaused(organizationId, name(), false);
-      case "run-now" -> runNow();
+      case "run-now" -> runNow(organizationId);
       default -> throw new IllegalArgumentException("Unknown command " + command);
     }
     return Map.of("state", paused(organizationId) ? "paused" : "running");

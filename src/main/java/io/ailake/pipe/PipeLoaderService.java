@@ -73,11 +73,16 @@ public class PipeLoaderService extends PausableService {
     return states;
   }
 
-  /** Polls every active pipe table at once. */
+  /**
+   * Polls the organization's active pipe tables at once. Another organization's keep their schedule:
+   * its command must not make them read their sources early.
+   */
   @Override
-  protected void runNow() {
+  protected void runNow(UUID organizationId) {
     QuarkusTransaction.requiringNew().run(() ->
-        entityManager.createNativeQuery("UPDATE pipe_table SET next_poll_at = now() WHERE state = 'active'")
+        entityManager.createNativeQuery(
+                "UPDATE pipe_table SET next_poll_at = now() WHERE state = 'active' AND organization_id = ?1")
+            .setParameter(1, organizationId)
             .executeUpdate());
     tick();
   }

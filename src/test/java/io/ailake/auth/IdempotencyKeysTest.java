@@ -3,8 +3,12 @@ package io.ailake.auth;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
+import io.ailake.storage.Storage;
 import io.ailake.testing.ObjectStorages;
+import io.ailake.testing.S3ProxyResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.ailake.testing.Operations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -115,6 +119,36 @@ class IdempotencyKeysTest {
     given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace)))
         .post(NAMESPACES).then().statusCode(409).header("Idempotent-Replayed", "true");
     given().get(NAMESPACES + "/" + namespace).then().statusCode(404);
+  }
+
+  @jakarta.inject.Inject io.ailake.iceberg.WarehouseService warehouses;
+
+  @Test
+  void aServerFailureIsNotStoredSoTheRepeatRunsAgain() {
+    // a warehouse whose object storage does not answer: creating a table there is a 503
+    String name = unique("idem_outage");
+    io.ailake.iceberg.Warehouse warehouse = warehouses.create(io.ailake.organization.Organizations.DEFAULT_ID, name,
+        "s3://" + S3ProxyResource.BUCKET + "/" + name, Storage.s3("http://127.0.0.1:9", S3ProxyResource.REGION, true));
+    String base = "/iceberg/v1/" + name + "/namespaces";
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of("ns"))).post(base).then().statusCode(200);
+    String key = UUID.randomUUID().toString();
+    String table = "{\"name\": \"t\", \"schema\": {\"type\": \"struct\", \"schema-id\": 0, \"fields\": ["
+        + "{\"id\": 1, \"name\": \"id\", \"required\": true, \"type\": \"long\"}]}}";
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(table).post(base + "/ns/tables")
+        .then().statusCode(503).header("Idempotent-Replayed", nullValue());
+
+    // the storage answers again (the warehouse now points at the running S3): the same key runs the create
+    QuarkusTransaction.requiringNew().run(() -> io.ailake.iceberg.Warehouse.update(
+        "s3Endpoint = ?1 where id = ?2", S3ProxyResource.endpoint(), warehouse.id));
+    Response retried = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(table)
+        .post(base + "/ns/tables");
+    retried.then().statusCode(200).header("Idempotent-Replayed", nullValue());
+    given().get(base + "/ns/tables/t").then().statusCode(200)
+        .body("metadata-location", equalTo(retried.jsonPath().getString("metadata-location")));
+    // and from now on the key holds the success
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(table).post(base + "/ns/tables")
+        .then().statusCode(200).header("Idempotent-Replayed", "true")
+        .body("metadata-location", equalTo(retried.jsonPath().getString("metadata-location")));
   }
 
   @Test

@@ -7,15 +7,24 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import io.ailake.iceberg.Warehouse;
+import io.ailake.organization.Organizations;
+import io.ailake.storage.FileIOs;
+import io.ailake.storage.ObjectStorage;
 import io.ailake.testing.AuthenticatedRestAssured;
+import io.ailake.testing.IcebergClients;
 import io.ailake.testing.ObjectStorages;
 import io.ailake.testing.Operations;
 import io.ailake.testing.TestTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.net.URL;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +33,13 @@ import java.util.UUID;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.exceptions.ForbiddenException;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.rest.Endpoint;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.types.Types;
@@ -73,16 +88,48 @@ class IsolationTest {
     given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").get("/q/health/ready").then().statusCode(200);
   }
 
+  @Inject FileIOs fileIOs;
+  @Inject EntityManager entityManager;
+
   @Test
-  void aForeignTokenFindsNothingOfAnotherOrganizationOnEveryRoute() {
-    // the default organization owns: database lake, storage default, a table, an operation
+  void aForeignTokenFindsNothingOfAnotherOrganizationOnEveryRoute() throws Exception {
+    // the default organization owns: database lake with a table iso.t and a view iso.v, a database with a
+    // pipe table orders, storages, an operation; each is first shown to exist, so a 404 below is isolation
+    ObjectStorage landing = ObjectStorages.s3("iso-landing");
+    ObjectStorage lakeStorage = ObjectStorages.s3("iso-lake");
+    String pipes = "iso_" + UUID.randomUUID().toString().substring(0, 8);
     String operationId = given().contentType(ContentType.JSON)
-        .body(Map.of("name", "iso_" + UUID.randomUUID().toString().substring(0, 8),
-            "storageIds", List.of(ObjectStorages.local("iso").id.toString())))
+        .body(Map.of("name", pipes, "storageIds", List.of(lakeStorage.id.toString())))
         .post("/api/v1/ailake/database/instances").then().statusCode(202).extract().header("operation-id");
     Operations.awaitSucceeded(operationId);
-    given().contentType(ContentType.JSON).body("{\"namespace\": [\"iso\"]}").post("/iceberg/v1/lake/namespaces")
-        .then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(409)));
+    writeParquet(fileIOs.forStorage(landing.storage()), landing.root + "/orders/part-0.parquet");
+    Operations.awaitSucceeded(given().contentType(ContentType.JSON)
+        .body(Map.of("tableName", "orders", "sourceStorageName", landing.name, "pathPrefix", "orders/",
+            "pollingIntervalSeconds", 3600))
+        .post("/api/v1/ailake/database/instances/" + pipes + "/pipeTables")
+        .then().statusCode(202).extract().header("operation-id"));
+    Warehouse lake = QuarkusTransaction.requiringNew().call(() ->
+        Warehouse.findByName(Organizations.DEFAULT_ID, "lake").orElseThrow());
+    Namespace iso = Namespace.of("iso");
+    try (RESTCatalog client = IcebergClients.connect(catalog, lake)) {
+      if (!client.namespaceExists(iso)) {
+        client.createNamespace(iso);
+      }
+      if (!client.tableExists(TableIdentifier.of(iso, "t"))) {
+        client.createTable(TableIdentifier.of(iso, "t"), new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
+      }
+      if (!client.viewExists(TableIdentifier.of(iso, "v"))) {
+        client.buildView(TableIdentifier.of(iso, "v"))
+            .withSchema(new Schema(Types.NestedField.required(1, "one", Types.IntegerType.get())))
+            .withDefaultNamespace(iso).withQuery("spark", "SELECT 1 AS one").create();
+      }
+    }
+    List<String> owned = List.of("/iceberg/v1/lake/namespaces/iso/tables/t", "/iceberg/v1/lake/namespaces/iso/views/v",
+        "/api/v1/ailake/database/instances/" + pipes + "/pipeTables/orders", "/api/v1/ailake/operations/" + operationId,
+        "/api/v1/admin/objectStorages/default", "/api/v1/ailake/database/instances/lake");
+    for (String path : owned) {
+      given().get(path).then().statusCode(200);
+    }
 
     Org other = newOrganization();
     String foreign = TestTokens.bearer(other.admin());
@@ -110,7 +157,9 @@ class IsolationTest {
           || template.startsWith(ORGANIZATIONS) || !template.startsWith("/api/")) {
         continue;
       }
-      String concrete = template.replace("{instanceId}", "lake").replace("{tableName}", "orders")
+      // the pipe table routes on the database that has one, the others on lake
+      String concrete = template.replace("{instanceId}", template.contains("{tableName}") ? pipes : "lake")
+          .replace("{tableName}", "orders")
           .replace("{dataSourceId}", "lake").replace("{operationId}", operationId)
           .replace("{storageIdOrName}", "default");
       for (String method : path.getValue().keySet()) {
@@ -125,6 +174,10 @@ class IsolationTest {
     }
     assertThat(walked).as("routes walked").isGreaterThanOrEqualTo(io.ailake.iceberg.IcebergCatalogResource.ENDPOINTS.size() + 15);
     assertThat(leaks).isEmpty();
+    // and the foreign writes changed nothing
+    for (String path : owned) {
+      given().get(path).then().statusCode(200);
+    }
 
     // lists hold only the caller's own
     given().header("Authorization", foreign).get("/api/v1/ailake/database/instances")
@@ -133,6 +186,110 @@ class IsolationTest {
         .then().statusCode(200).body("storages.name", not(org.hamcrest.Matchers.hasItem("default")));
     given().header("Authorization", foreign).get("/api/v1/admin/objectStorages")
         .then().statusCode(200).body("storages.name", not(org.hamcrest.Matchers.hasItem("default")));
+
+    // the background services are the same for everyone, but their state is per organization (the walk
+    // above skips them: they exist for every organization): a foreign pause pauses only the foreign
+    // organization's work, and a foreign run-now brings forward none of this organization's pipe polls
+    String pipeLoader = "/api/v1/ailake/services/pipe-loader";
+    given().contentType(ContentType.JSON).body("{}").post(pipeLoader + "/commands/resume/run").then().statusCode(202);
+    Object schedule = nextPoll(pipes);
+    String paused = given().header("Authorization", foreign).contentType(ContentType.JSON).body("{}")
+        .post(pipeLoader + "/commands/pause/run").then().statusCode(202).extract().header("operation-id");
+    given().header("Authorization", foreign).get(pipeLoader + "/status").then().statusCode(200)
+        .body("status.state", equalTo("paused"));
+    given().get(pipeLoader + "/status").then().statusCode(200).body("status.state", equalTo("running"))
+        .body("status.activePipeTables", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+    given().get("/api/v1/ailake/operations/" + paused).then().statusCode(404);
+    given().header("Authorization", foreign).contentType(ContentType.JSON).body("{}")
+        .post(pipeLoader + "/commands/run-now/run").then().statusCode(202);
+    assertThat(nextPoll(pipes)).as("next poll of the first organization's pipe table").isEqualTo(schedule);
+    given().header("Authorization", TestTokens.bearer(other.read())).contentType(ContentType.JSON).body("{}")
+        .post(pipeLoader + "/commands/resume/run").then().statusCode(403);
+  }
+
+  /** When the pipe table orders of a database of the default organization polls next. */
+  private Object nextPoll(String database) {
+    return QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+            "SELECT p.next_poll_at FROM pipe_table p JOIN warehouse w ON w.id = p.warehouse_id"
+                + " WHERE w.organization_id = ?1 AND w.name = ?2 AND p.table_name = 'orders'")
+        .setParameter(1, Organizations.DEFAULT_ID).setParameter(2, database).getSingleResult().toString());
+  }
+
+  @Test
+  void anOrganizationsAdminFindsNoOtherOrganizationsTokens() {
+    Org first = newOrganization();
+    Org second = newOrganization();
+    String foreignAdmin = TestTokens.bearer(second.admin());
+    given().header("Authorization", foreignAdmin).contentType(ContentType.JSON)
+        .body(Map.of("name", "intruder", "role", "admin"))
+        .post(ORGANIZATIONS + "/" + first.id() + "/tokens").then().statusCode(404);
+    given().header("Authorization", foreignAdmin)
+        .delete(ORGANIZATIONS + "/" + first.id() + "/tokens/" + first.manageId()).then().statusCode(404);
+    given().header("Authorization", foreignAdmin)
+        .get(ORGANIZATIONS + "/" + first.id() + "/tokens").then().statusCode(404);
+    // the first organization's tokens are as they were, and still work
+    given().header("Authorization", TestTokens.bearer(first.admin())).get(ORGANIZATIONS + "/" + first.id() + "/tokens")
+        .then().statusCode(200).body("tokens.size()", equalTo(3)).body("tokens.name", not(org.hamcrest.Matchers.hasItem("intruder")));
+    given().header("Authorization", TestTokens.bearer(first.manage())).get("/api/v1/ailake/database/instances")
+        .then().statusCode(200);
+    // and its own token routes take no token id of another organization either
+    given().header("Authorization", foreignAdmin)
+        .delete(ORGANIZATIONS + "/" + second.id() + "/tokens/" + first.manageId()).then().statusCode(404);
+    given().header("Authorization", TestTokens.bearer(first.manage())).get("/api/v1/ailake/database/instances")
+        .then().statusCode(200);
+  }
+
+  @Test
+  void theServerAdminReadsAndDeletesOrganizationsThatOwnNothing() {
+    String serverAdmin = TestTokens.bearer(TestTokens.serverAdmin());
+    String name = "org_" + UUID.randomUUID().toString().substring(0, 8);
+    Instant before = Instant.now().minusSeconds(5);
+    Response created = given().header("Authorization", serverAdmin).contentType(ContentType.JSON)
+        .body(Map.of("name", name)).post(ORGANIZATIONS);
+    created.then().statusCode(201).body("name", equalTo(name)).body("createdAt", org.hamcrest.Matchers.notNullValue());
+    String id = created.path("id");
+    assertThat(Instant.parse(created.path("createdAt"))).isBetween(before, Instant.now().plusSeconds(5));
+    given().header("Authorization", serverAdmin).get(ORGANIZATIONS + "/" + id).then().statusCode(200)
+        .body("id", equalTo(id)).body("name", equalTo(name)).body("createdAt", equalTo(created.path("createdAt")));
+    given().header("Authorization", serverAdmin).contentType(ContentType.JSON).body(Map.of("name", name))
+        .post(ORGANIZATIONS).then().statusCode(409);
+
+    // an organization that owns a database is refused, and keeps working
+    String token = given().header("Authorization", serverAdmin).contentType(ContentType.JSON)
+        .body(Map.of("name", "admin", "role", "admin")).post(ORGANIZATIONS + "/" + id + "/tokens")
+        .then().statusCode(201).extract().path("token");
+    String storage = "own-" + UUID.randomUUID().toString().substring(0, 8);
+    given().header("Authorization", TestTokens.bearer(token)).contentType(ContentType.JSON)
+        .body(Map.of("name", storage, "storageType", "LOCAL",
+            "root", java.nio.file.Path.of("target", "test-storages", storage).toAbsolutePath().toString()))
+        .post("/api/v1/admin/objectStorages").then().statusCode(201);
+    String provision = given().header("Authorization", TestTokens.bearer(token)).contentType(ContentType.JSON)
+        .body(Map.of("name", "kept", "storageIds", List.of(storage)))
+        .post("/api/v1/ailake/database/instances").then().statusCode(202).extract().header("operation-id");
+    Eventually(() -> given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/operations/" + provision)
+        .jsonPath().getString("status").equals("succeeded"));
+    given().header("Authorization", serverAdmin).delete(ORGANIZATIONS + "/" + id).then().statusCode(409)
+        .contentType("application/problem+json").body("detail", containsString("warehouse"));
+    given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances/kept")
+        .then().statusCode(200);
+
+    // once it owns nothing, it is deleted with its tokens
+    String deprovision = given().header("Authorization", TestTokens.bearer(token))
+        .delete("/api/v1/ailake/database/instances/kept").then().statusCode(202).extract().header("operation-id");
+    Eventually(() -> given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/operations/" + deprovision)
+        .jsonPath().getString("status").equals("succeeded"));
+    given().header("Authorization", serverAdmin).delete(ORGANIZATIONS + "/" + id).then().statusCode(409)
+        .body("detail", containsString("object storage"));
+    given().header("Authorization", TestTokens.bearer(token)).delete("/api/v1/admin/objectStorages/" + storage)
+        .then().statusCode(204);
+    given().header("Authorization", serverAdmin).delete(ORGANIZATIONS + "/" + id).then().statusCode(204);
+    given().header("Authorization", serverAdmin).get(ORGANIZATIONS + "/" + id).then().statusCode(404);
+    given().header("Authorization", serverAdmin).delete(ORGANIZATIONS + "/" + id).then().statusCode(404);
+    given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
+        .then().statusCode(401);
+    // the default organization is never deleted
+    given().header("Authorization", serverAdmin).delete(ORGANIZATIONS + "/" + Organizations.DEFAULT_ID)
+        .then().statusCode(409);
   }
 
   @Test
@@ -228,6 +385,16 @@ class IsolationTest {
         .delete(ORGANIZATIONS + "/" + other.id() + "/tokens/" + other.manageId()).then().statusCode(204);
     for (String token : List.of(manage, TestTokens.bearer(accessToken), TestTokens.bearer(exchanged))) {
       given().header("Authorization", token).get("/api/v1/ailake/database/instances").then().statusCode(401);
+    }
+  }
+
+  private static void writeParquet(FileIO io, String location) throws java.io.IOException {
+    Schema schema = new Schema(Types.NestedField.optional(1, "id", Types.LongType.get()));
+    try (FileAppender<Record> out = Parquet.write(io.newOutputFile(location))
+        .schema(schema).createWriterFunc(GenericParquetWriter::create).overwrite().build()) {
+      Record row = GenericRecord.create(schema);
+      row.setField("id", 1L);
+      out.add(row);
     }
   }
 

@@ -109,4 +109,78 @@ class RateLimitAndAuditTest {
     given().queryParam("to", before.toString()).queryParam("from", before.toString()).get("/api/v1/admin/audit")
         .then().statusCode(200).body("events.size()", equalTo(0));
   }
+
+  @Test
+  void theAuditLogPagesAnOrganizationsOwnEventsAndTheServerAdminSeesEveryOrganization() {
+    Instant before = Instant.now().minusSeconds(1);
+    IsolationTest.Org first = IsolationTest.newOrganization();
+    IsolationTest.Org second = IsolationTest.newOrganization();
+    String admin = TestTokens.bearer(first.admin());
+    String serverAdmin = TestTokens.bearer(TestTokens.serverAdmin());
+
+    // five AI Lake calls of the first organization's manage token, all refused by the service, and one of its
+    // read token, refused before it gets there: every one is audited with the status it got
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      statuses.add(given().header("Authorization", TestTokens.bearer(first.manage())).contentType(ContentType.JSON)
+          .body(Map.of("name", "db" + i, "storageIds", List.of("no-such-storage")))
+          .post("/api/v1/ailake/database/instances").statusCode());
+    }
+    statuses.add(given().header("Authorization", TestTokens.bearer(first.manage()))
+        .delete("/api/v1/ailake/database/instances/no-such-database").statusCode());
+    assertThat(statuses).allSatisfy(status -> assertThat(status).isBetween(400, 499));
+    given().header("Authorization", TestTokens.bearer(first.read())).contentType(ContentType.JSON)
+        .body(Map.of("name", "db", "storageIds", List.of("x"))).post("/api/v1/ailake/database/instances")
+        .then().statusCode(403);
+    // and one of the second organization
+    given().header("Authorization", TestTokens.bearer(second.manage())).contentType(ContentType.JSON)
+        .body(Map.of("name", "db", "storageIds", List.of("no-such-storage")))
+        .post("/api/v1/ailake/database/instances").then().statusCode(statuses.get(0));
+
+    // pages of the manage token's events, newest first, with the total
+    Response page1 = given().header("Authorization", admin).queryParam("actor", first.manageId())
+        .queryParam("size", 2).queryParam("offset", 0).queryParam("metaInclude", "page").get("/api/v1/admin/audit");
+    page1.then().statusCode(200).body("totalCount", equalTo(5)).body("events.size()", equalTo(2))
+        .body("events[0].method", equalTo("DELETE"))
+        .body("events[0].path", equalTo("/api/v1/ailake/database/instances/no-such-database"))
+        .body("events[0].status", equalTo(statuses.get(4)))
+        .body("events[0].organizationId", equalTo(first.id()));
+    Response page2 = given().header("Authorization", admin).queryParam("actor", first.manageId())
+        .queryParam("size", 2).queryParam("offset", 2).queryParam("metaInclude", "page").get("/api/v1/admin/audit");
+    page2.then().statusCode(200).body("totalCount", equalTo(5)).body("events.size()", equalTo(2));
+    Response page3 = given().header("Authorization", admin).queryParam("actor", first.manageId())
+        .queryParam("size", 2).queryParam("offset", 4).get("/api/v1/admin/audit");
+    page3.then().statusCode(200).body("events.size()", equalTo(1)).body("totalCount", equalTo(null))
+        .body("events[0].method", equalTo("POST")).body("events[0].path", equalTo("/api/v1/ailake/database/instances"))
+        .body("events[0].status", equalTo(statuses.get(0)));
+    List<Long> ids = new java.util.ArrayList<>();
+    for (Response page : List.of(page1, page2, page3)) {
+      ids.addAll(page.jsonPath().getList("events.id", Long.class));
+    }
+    assertThat(ids).doesNotHaveDuplicates().hasSize(5).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    // the refusal of the read token is the organization's too
+    given().header("Authorization", admin).queryParam("actor", first.readId()).get("/api/v1/admin/audit")
+        .then().statusCode(200).body("events.status", equalTo(List.of(403)))
+        .body("events.path", equalTo(List.of("/api/v1/ailake/database/instances")));
+
+    // the second organization's admin sees none of it, only its own
+    given().header("Authorization", TestTokens.bearer(second.admin())).queryParam("actor", first.manageId())
+        .queryParam("metaInclude", "page").get("/api/v1/admin/audit")
+        .then().statusCode(200).body("events.size()", equalTo(0)).body("totalCount", equalTo(0));
+    given().header("Authorization", TestTokens.bearer(second.admin())).queryParam("from", before.toString())
+        .queryParam("size", 500).get("/api/v1/admin/audit")
+        .then().statusCode(200)
+        .body("events.organizationId.unique()", equalTo(List.of(second.id())))
+        .body("events.actor", hasItem(second.manageId()));
+    // the server admin sees both
+    given().header("Authorization", serverAdmin).queryParam("from", before.toString()).queryParam("size", 500)
+        .get("/api/v1/admin/audit")
+        .then().statusCode(200)
+        .body("events.organizationId", hasItem(first.id()))
+        .body("events.organizationId", hasItem(second.id()))
+        .body("events.actor", hasItem(first.manageId()))
+        .body("events.actor", hasItem(second.manageId()));
+    given().header("Authorization", serverAdmin).queryParam("actor", first.manageId()).queryParam("metaInclude", "page")
+        .get("/api/v1/admin/audit").then().statusCode(200).body("totalCount", equalTo(5));
+  }
 }
