@@ -65,7 +65,7 @@ public class TableCommits {
         }
         throw new NoSuchTableException("Table does not exist: %s", identifier);
       }
-      Prepared prepared = prepare(pointer.get(), request, io);
+      Prepared prepared = prepare(warehouse, pointer.get(), request, io);
       if (!prepared.changed()) {
         return prepared.base();
       }
@@ -116,7 +116,7 @@ public class TableCommits {
       List<Prepared> prepared = new ArrayList<>();
       for (UpdateTableRequest change : request.tableChanges()) {
         CatalogObject pointer = CatalogObjects.requireTable(warehouse, change.identifier());
-        prepared.add(prepare(pointer, change, io));
+        prepared.add(prepare(warehouse, pointer, change, io));
       }
       List<Prepared> changed = prepared.stream().filter(Prepared::changed).toList();
       List<TableMetadata> written = new ArrayList<>();
@@ -165,7 +165,7 @@ public class TableCommits {
   }
 
   /** The current state, the requirements checked against it, and the updates applied. */
-  private Prepared prepare(CatalogObject pointer, UpdateTableRequest request, FileIO io) {
+  private Prepared prepare(Warehouse warehouse, CatalogObject pointer, UpdateTableRequest request, FileIO io) {
     TableMetadata base = metadataFiles.readTable(io, pointer.metadataLocation);
     for (UpdateRequirement requirement : request.requirements()) {
       requirement.validate(base);
@@ -175,6 +175,7 @@ public class TableCommits {
       update.applyTo(builder);
     }
     TableMetadata updated = builder.build();
+    OrganizationLocations.requireMoved(warehouse, base, updated);
     return new Prepared(pointer, base, updated, !updated.changes().isEmpty());
   }
 
@@ -205,7 +206,9 @@ public class TableCommits {
     if (!hasLocation) {
       builder.setLocation(TableService.defaultLocation(warehouse, namespace, identifier));
     }
-    TableMetadata written = metadataFiles.writeTable(io, builder.build(), null);
+    TableMetadata created = builder.build();
+    OrganizationLocations.require(warehouse, created);
+    TableMetadata written = metadataFiles.writeTable(io, created, null);
     try {
       CatalogObjects.insert(
           warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
