@@ -93,8 +93,8 @@ public interface AilakeConfig {
 
   interface Auth {
     /**
-     * The OpenID Connect issuer whose JWTs are accepted as tokens ({@code AILAKE_AUTH_OIDC_ISSUER}); its
-     * keys come from {@code mp.jwt.verify.publickey.location} (the issuer's JWKS URL).
+     * The OpenID Connect issuer whose JWTs are accepted as tokens ({@code AILAKE_AUTH_OIDC_ISSUER}), verified
+     * by Quarkus OIDC; its keys come from the issuer's discovery document (or {@code quarkus.oidc.*} settings).
      */
     Optional<String> oidcIssuer();
 

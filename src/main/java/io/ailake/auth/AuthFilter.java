@@ -44,7 +44,14 @@ public class AuthFilter {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
       return Optional.of(unauthorized(request, iceberg, "Authorization: Bearer <token> is required"));
     }
-    Optional<Caller.Principal> principal = tokens.authenticate(header.substring(7).trim());
+    Optional<Caller.Principal> principal;
+    try {
+      principal = tokens.authenticate(header.substring(7).trim());
+    } catch (ExternalTokens.IssuerUnavailableException e) {
+      Response unavailable = error(request, iceberg, 503, "ServiceUnavailableException", "Service Unavailable",
+          e.getMessage());
+      return Optional.of(Response.fromResponse(unavailable).header("Retry-After", "5").build());
+    }
     if (principal.isEmpty()) {
       return Optional.of(unauthorized(request, iceberg, "The token is not valid (unknown, revoked or expired)"));
     }

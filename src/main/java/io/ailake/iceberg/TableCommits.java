@@ -125,7 +125,7 @@ public class TableCommits {
       }
       throw new NoSuchTableException("Table does not exist: %s", identifier);
     }
-    Prepared prepared = prepare(pointer.get(), request, io);
+    Prepared prepared = prepare(warehouse, pointer.get(), request, io);
     if (!prepared.changed()) {
       return prepared.base();
     }
@@ -184,7 +184,7 @@ public class TableCommits {
       try {
         for (UpdateTableRequest change : request.tableChanges()) {
           CatalogObject pointer = CatalogObjects.requireTable(warehouse, change.identifier());
-          prepared.add(prepare(pointer, change, io));
+          prepared.add(prepare(warehouse, pointer, change, io));
         }
       } catch (RuntimeException e) {
         prepared.forEach(p -> p.discard(io));
@@ -242,7 +242,7 @@ public class TableCommits {
    * The current state, the requirements checked against it, and the updates applied. An append whose
    * only failed requirement is its branch's head is rebased onto the new head ({@link AppendRebase}).
    */
-  private Prepared prepare(CatalogObject pointer, UpdateTableRequest request, FileIO io) {
+  private Prepared prepare(Warehouse warehouse, CatalogObject pointer, UpdateTableRequest request, FileIO io) {
     TableMetadata base = metadataFiles.readTable(io, pointer.metadataLocation);
     List<CommitFailedException> failures = new ArrayList<>();
     UpdateRequirement.AssertRefSnapshotID lostHead = null;
@@ -275,6 +275,7 @@ public class TableCommits {
         update.applyTo(builder);
       }
       TableMetadata updated = builder.build();
+      OrganizationLocations.requireMoved(warehouse, base, updated);
       return new Prepared(pointer, base, updated, !updated.changes().isEmpty(), rebasedManifestList);
     } catch (RuntimeException e) {
       deleteQuietly(io, rebasedManifestList);
@@ -309,7 +310,9 @@ public class TableCommits {
     if (!hasLocation) {
       builder.setLocation(TableService.defaultLocation(warehouse, namespace, identifier));
     }
-    TableMetadata written = metadataFiles.writeTable(io, builder.build(), null);
+    TableMetadata created = builder.build();
+    OrganizationLocations.require(warehouse, created);
+    TableMetadata written = metadataFiles.writeTable(io, created, null);
     try {
       CatalogObjects.insert(
           warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());

@@ -70,6 +70,7 @@ public class TableService {
             request.writeOrder() != null ? request.writeOrder() : SortOrder.unsorted(),
             location,
             request.properties());
+    OrganizationLocations.require(warehouse, metadata);
     if (request.stageCreate()) {
       return metadata;
     }
@@ -99,7 +100,10 @@ public class TableService {
       Warehouse warehouse, Namespace namespace, RegisterTableRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    // the file is not read before its location is known to be the organization's
+    OrganizationLocations.require(warehouse, request.metadataLocation());
     TableMetadata metadata = metadataFiles.readTable(io(warehouse), request.metadataLocation());
+    OrganizationLocations.require(warehouse, metadata);
     if (request.overwrite()) {
       NamespaceService.require(warehouse, namespace);
       var existing = CatalogObjects.find(warehouse, identifier);

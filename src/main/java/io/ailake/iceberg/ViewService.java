@@ -51,6 +51,7 @@ public class ViewService {
             .setProperties(request.properties())
             .setCurrentVersion(request.viewVersion(), request.schema())
             .build();
+    OrganizationLocations.require(warehouse, metadata);
     FileIO io = io(warehouse);
     ViewMetadata written = metadataFiles.writeView(io, metadata, null);
     try {
@@ -66,7 +67,10 @@ public class ViewService {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
     CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
+    // the file is not read before its location is known to be the organization's
+    OrganizationLocations.require(warehouse, request.metadataLocation());
     ViewMetadata metadata = metadataFiles.readView(io(warehouse), request.metadataLocation());
+    OrganizationLocations.require(warehouse, metadata);
     CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, request.metadataLocation());
     return response(warehouse, metadata);
   }
@@ -97,6 +101,7 @@ public class ViewService {
       if (updated.changes().isEmpty()) {
         return response(warehouse, base);
       }
+      OrganizationLocations.requireMoved(warehouse, base, updated);
       ViewMetadata written = metadataFiles.writeView(io, updated, pointer.metadataLocation);
       boolean swapped =
           QuarkusTransaction.joiningExisting()

@@ -2,15 +2,22 @@ package io.ailake.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ailake.organization.Organizations;
+import io.ailake.storage.ObjectStorage;
+import io.ailake.storage.ObjectStorageService;
 import io.ailake.testing.NestedMavenSuite;
+import io.ailake.testing.ObjectStorages;
 import io.ailake.testing.S3ProxyResource;
 import io.ailake.testing.Warehouses;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.inject.spi.CDI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +35,24 @@ class RestCompatibilityKitTest {
 
   @TestHTTPResource("/iceberg")
   URL catalog;
+
+  /**
+   * The kit creates tables under {@code file:/tmp/<namespace>/<table>} and views under a JUnit temporary
+   * directory, outside any warehouse root. The catalog keeps tables inside their organization's
+   * storages, so the kit's organization registers {@code /tmp} as a storage of its own while it runs,
+   * as an operator would register the directory a team may use.
+   */
+  private ObjectStorage kitDirectory;
+
+  @BeforeEach
+  void registerTheKitsDirectory() {
+    kitDirectory = ObjectStorages.localAt("rck-tmp", "/tmp");
+  }
+
+  @AfterEach
+  void forgetTheKitsDirectory() {
+    CDI.current().select(ObjectStorageService.class).get().delete(Organizations.DEFAULT_ID, kitDirectory.name);
+  }
 
   @Test
   void passesTheConformanceKitOnALocalDiskWarehouse() {

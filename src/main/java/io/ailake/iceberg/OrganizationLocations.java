@@ -1,0 +1,160 @@
+package io.ailake.iceberg;
+
+import io.ailake.storage.LocalFileIO;
+import io.ailake.storage.ObjectStorage;
+import io.ailake.storage.Storage;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.view.ViewMetadata;
+import org.apache.iceberg.view.ViewProperties;
+
+/**
+ * The locations a warehouse's tables and views may use: under the warehouse's root, or under the root of
+ * an object storage registered by the warehouse's organization. The service reads, writes and deletes
+ * files with its own keys wherever a table points, so a location outside these roots would let one
+ * organization reach another's files. Every route that takes a location from a client (create,
+ * register, commit; tables and views) passes through here before any file is read or written.
+ */
+public final class OrganizationLocations {
+
+  /** The table properties that move where files are written. */
+  static final List<String> TABLE_PATH_PROPERTIES =
+      List.of(
+          TableProperties.WRITE_DATA_LOCATION,
+          TableProperties.WRITE_METADATA_LOCATION,
+          TableProperties.OBJECT_STORE_PATH);
+
+  private OrganizationLocations() {}
+
+  /** A location outside every storage of the warehouse's organization. */
+  public static class LocationOutsideStoragesException extends BadRequestException {
+    LocationOutsideStoragesException(String location, Warehouse warehouse) {
+      super(
+          "Location %s is outside the storages of warehouse %s: use a location under the warehouse's root "
+              + "or under an object storage registered by its organization",
+          location,
+          warehouse.name);
+    }
+  }
+
+  /** Refuses {@code location} unless it lies under one of the warehouse's roots. */
+  public static void require(Warehouse warehouse, String location) {
+    requireAll(warehouse, List.of(location));
+  }
+
+  /** The table's location and path properties; on register also its snapshots' manifest lists. */
+  static void require(Warehouse warehouse, TableMetadata metadata) {
+    requireAll(warehouse, locationsOf(metadata, true));
+  }
+
+  /**
+   * For a commit: only when the change moves a location, so a commit that moves nothing costs no
+   * lookup. Snapshots are written by the client under the table's location, which is checked.
+   */
+  static void requireMoved(Warehouse warehouse, TableMetadata base, TableMetadata updated) {
+    if (!Objects.equals(base.location(), updated.location())
+        || TABLE_PATH_PROPERTIES.stream()
+            .anyMatch(p -> !Objects.equals(base.properties().get(p), updated.properties().get(p)))) {
+      requireAll(warehouse, locationsOf(updated, false));
+    }
+  }
+
+  static void require(Warehouse warehouse, ViewMetadata metadata) {
+    List<String> locations = new ArrayList<>();
+    locations.add(metadata.location());
+    Optional.ofNullable(metadata.properties().get(ViewProperties.WRITE_METADATA_LOCATION))
+        .ifPresent(locations::add);
+    requireAll(warehouse, locations);
+  }
+
+  static void requireMoved(Warehouse warehouse, ViewMetadata base, ViewMetadata updated) {
+    String key = ViewProperties.WRITE_METADATA_LOCATION;
+    if (!Objects.equals(base.location(), updated.location())
+        || !Objects.equals(base.properties().get(key), updated.properties().get(key))) {
+      require(warehouse, updated);
+    }
+  }
+
+  private static List<String> locationsOf(TableMetadata metadata, boolean withSnapshots) {
+    List<String> locations = new ArrayList<>();
+    locations.add(metadata.location());
+    Map<String, String> properties = metadata.properties();
+    TABLE_PATH_PROPERTIES.stream().map(properties::get).filter(Objects::nonNull).forEach(locations::add);
+    if (withSnapshots) {
+      // a registered file is written by someone else: its manifest lists are what a purge follows
+      metadata.snapshots().stream()
+          .map(Snapshot::manifestListLocation)
+          .filter(Objects::nonNull)
+          .forEach(locations::add);
+    }
+    return locations;
+  }
+
+  private static void requireAll(Warehouse warehouse, List<String> locations) {
+    List<String> roots = roots(warehouse);
+    for (String location : locations) {
+      if (!isUnderAny(location, roots)) {
+        throw new LocationOutsideStoragesException(location, warehouse);
+      }
+    }
+  }
+
+  /** The warehouse's root and the roots of its organization's registered storages, normalized. */
+  private static List<String> roots(Warehouse warehouse) {
+    List<String> roots = new ArrayList<>();
+    normalize(warehouse.location).ifPresent(roots::add);
+    QuarkusTransaction.joiningExisting()
+        .call(() -> ObjectStorage.listByName(warehouse.organizationId))
+        .forEach(storage -> normalize(storage.root).ifPresent(roots::add));
+    return roots;
+  }
+
+  static boolean isUnderAny(String location, List<String> normalizedRoots) {
+    Optional<String> normalized = normalize(location);
+    return normalized.isPresent()
+        && normalizedRoots.stream()
+            .anyMatch(root -> normalized.get().equals(root) || normalized.get().startsWith(root + "/"));
+  }
+
+  /**
+   * One spelling per place, so that a prefix comparison means containment: {@code file:/x},
+   * {@code file:///x} and {@code /x} become {@code file:/x} with {@code .} and {@code ..} resolved;
+   * {@code s3a://} and {@code s3n://} become {@code s3://}; trailing slashes go. Empty for what no
+   * root can contain: blank, relative, an object key with {@code .} or {@code ..} segments (engines
+   * that resolve them would land elsewhere), anything unparsable.
+   */
+  static Optional<String> normalize(String location) {
+    if (location == null || location.isBlank()) {
+      return Optional.empty();
+    }
+    String trimmed = location.trim();
+    if (Storage.typeOf(trimmed) == Storage.Type.S3) {
+      String s3 = "s3://" + trimmed.substring(trimmed.indexOf("://") + 3).replaceFirst("/+$", "");
+      for (String segment : s3.substring("s3://".length()).split("/")) {
+        if (segment.equals(".") || segment.equals("..")) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(s3);
+    }
+    if (!trimmed.regionMatches(true, 0, "file:", 0, 5) && trimmed.matches("(?i)^[a-z][a-z0-9+.-]*:.*")) {
+      return Optional.empty(); // a scheme this service keeps no storage on
+    }
+    try {
+      Path path = LocalFileIO.parse(trimmed);
+      return path.isAbsolute() ? Optional.of(LocalFileIO.location(path.normalize())) : Optional.empty();
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package io.ailake.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ailake.iceberg.Warehouse;
+import io.ailake.storage.LocalFileIO;
+import io.ailake.testing.IcebergClients;
+import io.ailake.testing.TestTokens;
+import io.ailake.testing.Warehouses;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateRequirement;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.BadRequestException;
+import org.apache.iceberg.rest.RESTCatalog;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.apache.iceberg.rest.requests.UpdateTableRequestParser;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A table or view keeps its files in its own organization's storages: a token of organization B (role
+ * manage) cannot point a table of B at organization A's files, by register, create or commit.
+ */
+@QuarkusTest
+class ForeignLocationsTest {
+
+  private static final Schema SCHEMA = new Schema(Types.NestedField.required(1, "id", Types.LongType.get()));
+
+  @TestHTTPResource("/iceberg")
+  URL catalog;
+
+  /** Organization A (the default one): a warehouse with a table. */
+  private Warehouse lakeOfA;
+  private String metadataOfA;
+
+  /** Organization B: a database "lake" in a storage of its own, and a second storage. */
+  private IsolationTest.Org b;
+  private String storageRootOfB;
+  private String secondStorageRootOfB;
+
+  @BeforeEach
+  void twoOrganizations() {
+    lakeOfA = Warehouses.local("a");
+    try (RESTCatalog a = IcebergClients.connect(catalog, lakeOfA)) {
+      a.createNamespace(Namespace.of("ns"));
+      Table table = a.createTable(TableIdentifier.of("ns", "orders"), SCHEMA);
+      metadataOfA = ((org.apache.iceberg.HasTableOperations) table).operations().current().metadataFileLocation();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    b = IsolationTest.newOrganization();
+    storageRootOfB = registerStorage(b, "b");
+    secondStorageRootOfB = registerStorage(b, "b2");
+    String operation = given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(Map.of("name", "lake", "storageIds", List.of(Path.of(storageRootOfB).getFileName().toString())))
+        .post("/api/v1/ailake/database/instances").then().statusCode(202).extract().header("operation-id");
+    io.ailake.testing.Eventually.within(java.time.Duration.ofSeconds(30), () ->
+        assertThat(given().header("Authorization", TestTokens.bearer(b.admin()))
+            .get("/api/v1/ailake/operations/" + operation).jsonPath().getString("status")).isEqualTo("succeeded"));
+    try (RESTCatalog client = clientOfB()) {
+      client.createNamespace(Namespace.of("ns"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void registeringAnotherOrganizationsMetadataFileIsRefusedAndRegistersNothing() throws IOException {
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(Map.of("name", "stolen", "metadata-location", metadataOfA))
+        .post("/iceberg/v1/lake/namespaces/ns/register")
+        .then().statusCode(400)
+        .body("error.type", equalTo("LocationOutsideStoragesException"))
+        .body("error.message", containsString(metadataOfA))
+        .body("error.message", containsString("outside the storages"));
+
+    try (RESTCatalog client = clientOfB()) {
+      assertThat(client.tableExists(TableIdentifier.of("ns", "stolen"))).isFalse();
+      assertThatThrownBy(() -> client.registerTable(TableIdentifier.of("ns", "stolen2"), metadataOfA))
+          .isInstanceOf(BadRequestException.class);
+      assertThat(client.listTables(Namespace.of("ns"))).isEmpty();
+    }
+    // organization A's table is untouched
+    assertThat(Files.exists(LocalFileIO.parse(metadataOfA))).isTrue();
+  }
+
+  @Test
+  void creatingATableOrViewUnderAnotherOrganizationsWarehouseIsRefusedAndWritesNothing() throws IOException {
+    String underA = lakeOfA.location + "/ns/stolen";
+    try (RESTCatalog client = clientOfB()) {
+      assertThatThrownBy(() -> client.buildTable(TableIdentifier.of("ns", "t"), SCHEMA).withLocation(underA).create())
+          .isInstanceOf(BadRequestException.class)
+          .hasMessageContaining(underA);
+      assertThatThrownBy(() -> client.buildTable(TableIdentifier.of("ns", "t"), SCHEMA)
+              .withProperty(TableProperties.WRITE_DATA_LOCATION, underA).create())
+          .isInstanceOf(BadRequestException.class);
+      // a staged create (what createTransaction does) is refused before anything is staged
+      assertThatThrownBy(() -> client.buildTable(TableIdentifier.of("ns", "t"), SCHEMA).withLocation(underA)
+              .createTransaction())
+          .isInstanceOf(BadRequestException.class);
+      assertThatThrownBy(() -> client.buildView(TableIdentifier.of("ns", "v")).withSchema(SCHEMA)
+              .withDefaultNamespace(Namespace.of("ns")).withQuery("spark", "select 1").withLocation(underA).create())
+          .isInstanceOf(BadRequestException.class);
+      assertThat(client.tableExists(TableIdentifier.of("ns", "t"))).isFalse();
+      assertThat(client.viewExists(TableIdentifier.of("ns", "v"))).isFalse();
+    }
+    assertThat(Files.exists(LocalFileIO.parse(underA))).isFalse();
+  }
+
+  @Test
+  void aCommitThatCreatesATableAtAnotherOrganizationsLocationIsRefused() {
+    String underA = lakeOfA.location + "/ns/by-commit";
+    UpdateTableRequest create = UpdateTableRequest.create(
+        TableIdentifier.of("ns", "by_commit"),
+        List.of(new UpdateRequirement.AssertTableDoesNotExist()),
+        List.of(
+            new MetadataUpdate.AssignUUID(UUID.randomUUID().toString()),
+            new MetadataUpdate.UpgradeFormatVersion(2),
+            new MetadataUpdate.AddSchema(SCHEMA),
+            new MetadataUpdate.SetCurrentSchema(-1),
+            new MetadataUpdate.AddPartitionSpec(PartitionSpec.unpartitioned()),
+            new MetadataUpdate.SetDefaultPartitionSpec(-1),
+            new MetadataUpdate.AddSortOrder(SortOrder.unsorted()),
+            new MetadataUpdate.SetDefaultSortOrder(-1),
+            new MetadataUpdate.SetLocation(underA)));
+
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(UpdateTableRequestParser.toJson(create))
+        .post("/iceberg/v1/lake/namespaces/ns/tables/by_commit")
+        .then().statusCode(400).body("error.message", containsString(underA));
+
+    given().header("Authorization", TestTokens.bearer(b.manage()))
+        .get("/iceberg/v1/lake/namespaces/ns/tables/by_commit").then().statusCode(404);
+    assertThat(Files.exists(LocalFileIO.parse(underA))).isFalse();
+  }
+
+  @Test
+  void aCommitMovingATableOutsideTheOrganizationsStoragesIsRefusedAndTheTableStays() throws IOException {
+    try (RESTCatalog client = clientOfB()) {
+      Table table = client.createTable(TableIdentifier.of("ns", "t"), SCHEMA);
+      String location = table.location();
+
+      for (String outside : List.of(lakeOfA.location + "/ns/orders", "/tmp/elsewhere", storageRootOfB + "2/t")) {
+        assertThatThrownBy(() -> table.updateLocation().setLocation(outside).commit())
+            .isInstanceOf(BadRequestException.class)
+            .hasMessageContaining("outside the storages");
+        for (String property : List.of(TableProperties.WRITE_DATA_LOCATION, TableProperties.WRITE_METADATA_LOCATION,
+            TableProperties.OBJECT_STORE_PATH)) {
+          assertThatThrownBy(() -> table.updateProperties().set(property, outside).commit())
+              .isInstanceOf(BadRequestException.class);
+        }
+      }
+
+      Table reloaded = client.loadTable(TableIdentifier.of("ns", "t"));
+      assertThat(reloaded.location()).isEqualTo(location);
+      assertThat(reloaded.properties()).doesNotContainKeys(
+          TableProperties.WRITE_DATA_LOCATION, TableProperties.WRITE_METADATA_LOCATION);
+    }
+  }
+
+  @Test
+  void locationsUnderTheOrganizationsOwnWarehouseOrStoragesAreAccepted() throws IOException {
+    try (RESTCatalog client = clientOfB()) {
+      String inWarehouse = "file:" + storageRootOfB + "/lake/ns/chosen";
+      Table chosen = client.buildTable(TableIdentifier.of("ns", "chosen"), SCHEMA).withLocation(inWarehouse).create();
+      assertThat(chosen.location()).isEqualTo(inWarehouse);
+
+      // a plain path and a file: URI name the same place
+      String inSecondStorage = secondStorageRootOfB + "/moved";
+      chosen.updateLocation().setLocation(inSecondStorage).commit();
+      chosen.updateProperties().set(TableProperties.WRITE_DATA_LOCATION, "file:" + secondStorageRootOfB + "/data")
+          .commit();
+      Table reloaded = client.loadTable(TableIdentifier.of("ns", "chosen"));
+      assertThat(reloaded.location()).isEqualTo(inSecondStorage);
+
+      // the organization may register its own metadata files
+      String metadata = ((org.apache.iceberg.HasTableOperations) reloaded).operations().current().metadataFileLocation();
+      client.registerTable(TableIdentifier.of("ns", "again"), metadata);
+      assertThat(client.tableExists(TableIdentifier.of("ns", "again"))).isTrue();
+    }
+  }
+
+  /** An absolute directory, registered as a LOCAL storage of {@code org} by its admin. */
+  private static String registerStorage(IsolationTest.Org org, String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String root = Path.of("target", "test-storages", name).toAbsolutePath().toString();
+    given().header("Authorization", TestTokens.bearer(org.admin())).contentType(ContentType.JSON)
+        .body(Map.of("name", name, "storageType", "LOCAL", "root", root))
+        .post("/api/v1/admin/objectStorages").then().statusCode(201);
+    return root;
+  }
+
+  private RESTCatalog clientOfB() {
+    Map<String, String> props = new HashMap<>();
+    props.put("uri", catalog.toString());
+    props.put("warehouse", "lake");
+    props.put("credential", b.manageId() + ":" + b.manage());
+    props.put("rest-metrics-reporting-enabled", "false");
+    props.put("io-impl", LocalFileIO.class.getName());
+    RESTCatalog client = new RESTCatalog();
+    client.initialize("organization-b", props);
+    return client;
+  }
+}
