@@ -110,7 +110,7 @@ public final class OrganizationLocations {
   }
 
   /** The warehouse's root and the roots of its organization's registered storages, normalized. */
-  private static List<String> roots(Warehouse warehouse) {
+  static List<String> roots(Warehouse warehouse) {
     List<String> roots = new ArrayList<>();
     normalize(warehouse.location).ifPresent(roots::add);
     QuarkusTransaction.joiningExisting()

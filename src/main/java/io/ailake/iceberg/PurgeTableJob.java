@@ -66,7 +66,7 @@ public class PurgeTableJob implements JobHandler {
     try {
       TableMetadata metadata = metadataFiles.readTable(io, metadataLocation);
       tableLocation = metadata.location();
-      CatalogUtil.dropTableData(io, metadata);
+      CatalogUtil.dropTableData(new ConfinedDeletes(io, OrganizationLocations.roots(warehouse)), metadata);
     } catch (NotFoundException e) {
       LOG.debugf("Metadata %s already deleted; cleaning up the table location", metadataLocation);
     }

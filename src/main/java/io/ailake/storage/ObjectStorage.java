@@ -130,6 +130,19 @@ public class ObjectStorage extends PanacheEntityBase {
     return uses.longValue() > 0;
   }
 
+  /** The storage roots and warehouse locations of every other organization. */
+  @SuppressWarnings("unchecked")
+  static List<String> rootsOfOthers(UUID organizationId, UUID exceptStorage) {
+    return getEntityManager()
+        .createNativeQuery(
+            "SELECT root FROM object_storage WHERE organization_id <> ?1 AND id <> ?2"
+                + " UNION ALL SELECT location FROM warehouse WHERE organization_id <> ?1",
+            String.class)
+        .setParameter(1, organizationId)
+        .setParameter(2, exceptStorage == null ? new UUID(0, 0) : exceptStorage)
+        .getResultList();
+  }
+
   public static List<ObjectStorage> listByName(UUID organizationId) {
     return list("organizationId = ?1 order by name", organizationId);
   }

@@ -84,6 +84,7 @@ public class ObjectStorageService {
     if (ObjectStorage.findByName(organizationId, spec.name()).isPresent()) {
       throw ApiException.conflict("Object storage already exists: %s", spec.name());
     }
+    refuseOverlap(organizationId, spec.root(), null);
     probe(spec);
     ObjectStorage storage = new ObjectStorage();
     storage.id = UUID.randomUUID();
@@ -115,6 +116,7 @@ public class ObjectStorageService {
     if (!spec.name().equals(current.name) && ObjectStorage.findByName(organizationId, spec.name()).isPresent()) {
       throw ApiException.conflict("Object storage already exists: %s", spec.name());
     }
+    refuseOverlap(organizationId, spec.root(), current.id);
     probe(spec);
     ObjectStorage updated = write(spec.name(), () -> {
       ObjectStorage row = ObjectStorage.<ObjectStorage>findByIdOptional(current.id)
@@ -130,6 +132,25 @@ public class ObjectStorageService {
     fileIOs.evict(updated.id);
     LOG.infof("Updated object storage '%s' (%s at %s)", updated.name, updated.storageType, updated.root);
     return updated;
+  }
+
+  /**
+   * A root that holds, or lies inside, another organization's storage or warehouse would reach that
+   * organization's files (its tables, purges, probes): 409, without naming what it overlaps.
+   */
+  private static void refuseOverlap(UUID organizationId, String root, UUID exceptStorage) {
+    for (String other : ObjectStorage.rootsOfOthers(organizationId, exceptStorage)) {
+      if (overlaps(root, other)) {
+        throw ApiException.conflict(
+            "Object storage root %s overlaps the storage of another organization; choose another bucket,"
+                + " prefix or directory", root);
+      }
+    }
+  }
+
+  /** Roots and warehouse locations are normalized alike ({@code file:/abs}, {@code s3://bucket/prefix}). */
+  static boolean overlaps(String a, String b) {
+    return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
   }
 
   /** 409 while a warehouse uses the storage: its data would be unreachable. */

@@ -204,6 +204,61 @@ class ForeignLocationsTest {
     }
   }
 
+  @Test
+  void aStorageOverlappingAnotherOrganizationsWarehouseOrStorageIsRefused() {
+    String warehouseOfA = LocalFileIO.parse(lakeOfA.location).toString();
+    String aroundA = Path.of(warehouseOfA).getParent().toString();
+    for (String root : List.of(aroundA, warehouseOfA, warehouseOfA + "/ns")) {
+      given().header("Authorization", TestTokens.bearer(b.admin())).contentType(ContentType.JSON)
+          .body(Map.of("name", "grab-" + UUID.randomUUID().toString().substring(0, 8), "storageType", "LOCAL",
+              "root", root))
+          .post("/api/v1/admin/objectStorages")
+          .then().statusCode(409).body("detail", containsString("overlaps the storage of another organization"));
+    }
+    // nor may an organization move a storage of its own over another's
+    String name = Path.of(secondStorageRootOfB).getFileName().toString();
+    given().header("Authorization", TestTokens.bearer(b.admin())).contentType(ContentType.JSON)
+        .body(Map.of("root", aroundA))
+        .patch("/api/v1/admin/objectStorages/" + name)
+        .then().statusCode(409);
+    // beside it is fine: whole path segments, not string prefixes
+    given().header("Authorization", TestTokens.bearer(b.admin())).contentType(ContentType.JSON)
+        .body(Map.of("name", "beside-" + UUID.randomUUID().toString().substring(0, 8), "storageType", "LOCAL",
+            "root", warehouseOfA + "x"))
+        .post("/api/v1/admin/objectStorages")
+        .then().statusCode(201);
+  }
+
+  @Test
+  void aPurgeDeletesNothingOutsideItsOrganizationsStorages() throws Exception {
+    Path fileOfA = LocalFileIO.parse(lakeOfA.location).resolve("ns/orders/data/precious.parquet");
+    Files.createDirectories(fileOfA.getParent());
+    Files.write(fileOfA, new byte[] {1, 2, 3});
+    Path fileOfB = Path.of(storageRootOfB, "lake", "ns", "own.parquet");
+    Files.createDirectories(fileOfB.getParent());
+    Files.write(fileOfB, new byte[] {4, 5, 6});
+    TableIdentifier id = TableIdentifier.of("ns", "pointing");
+    try (RESTCatalog client = clientOfB()) {
+      // manifests are the client's own writing: they may name any file
+      Table table = client.createTable(id, SCHEMA);
+      table.newFastAppend().appendFile(dataFile(fileOfA)).appendFile(dataFile(fileOfB)).commit();
+      client.dropTable(id, true);
+    }
+
+    io.ailake.testing.Eventually.within(java.time.Duration.ofSeconds(30),
+        () -> assertThat(Files.exists(fileOfB)).as("the organization's own file is purged").isFalse());
+    assertThat(fileOfA).as("another organization's file stays").exists();
+  }
+
+  private static org.apache.iceberg.DataFile dataFile(Path file) {
+    return org.apache.iceberg.DataFiles.builder(PartitionSpec.unpartitioned())
+        .withPath(LocalFileIO.location(file))
+        .withFileSizeInBytes(3)
+        .withRecordCount(1)
+        .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+        .build();
+  }
+
   /** An absolute directory, registered as a LOCAL storage of {@code org} by its admin. */
   private static String registerStorage(IsolationTest.Org org, String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

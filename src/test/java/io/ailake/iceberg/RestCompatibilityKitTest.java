@@ -14,7 +14,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.inject.spi.CDI;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,21 +39,29 @@ class RestCompatibilityKitTest {
   URL catalog;
 
   /**
-   * The kit creates tables under {@code file:/tmp/<namespace>/<table>} and views under a JUnit temporary
-   * directory, outside any warehouse root. The catalog keeps tables inside their organization's
-   * storages, so the kit's organization registers {@code /tmp} as a storage of its own while it runs,
-   * as an operator would register the directory a team may use.
+   * The kit creates tables under {@code file:/tmp/<namespace>/<table>} (namespaces {@code ns} and
+   * {@code newdb}) and views under JUnit temporary directories (in the nested builds' directories),
+   * outside any warehouse root. The catalog keeps tables inside their organization's storages, so the
+   * kit's organization registers exactly those directories while it runs, as an operator would register
+   * the directories a team may use (no wider: a storage may not overlap another organization's).
    */
-  private ObjectStorage kitDirectory;
+  private static final List<String> KIT_DIRECTORIES =
+      List.of("/tmp/ns", "/tmp/newdb", Path.of("target", "nested-suites").toAbsolutePath().toString());
+
+  private final List<ObjectStorage> kitDirectories = new ArrayList<>();
 
   @BeforeEach
-  void registerTheKitsDirectory() {
-    kitDirectory = ObjectStorages.localAt("rck-tmp", "/tmp");
+  void registerTheKitsDirectories() throws java.io.IOException {
+    for (String directory : KIT_DIRECTORIES) {
+      java.nio.file.Files.createDirectories(Path.of(directory));
+      kitDirectories.add(ObjectStorages.localAt("rck", directory));
+    }
   }
 
   @AfterEach
-  void forgetTheKitsDirectory() {
-    CDI.current().select(ObjectStorageService.class).get().delete(Organizations.DEFAULT_ID, kitDirectory.name);
+  void forgetTheKitsDirectories() {
+    ObjectStorageService storages = CDI.current().select(ObjectStorageService.class).get();
+    kitDirectories.forEach(storage -> storages.delete(Organizations.DEFAULT_ID, storage.name));
   }
 
   @Test
