@@ -3,8 +3,9 @@
 # this checkout's packaged service as peer "ours", then the named peers (default: iceberg-ref nessie),
 # in one run on this machine. Build first: ./mvnw -B package -DskipTests.
 # ours gets what the peers get: -Xmx1g, a fresh PostgreSQL database, a warehouse on the harness's
-# S3Proxy. The workload's one token is the bootstrap admin token; the per-token rate limit is lifted so
-# it measures the catalog, not the limiter. BENCH_ARGS passes more flags to the workload.
+# S3Proxy, and runs with the JVM options the README recommends. The workload's one token is the
+# bootstrap admin token; the per-token rate limit is lifted so it measures the catalog, not the
+# limiter. BENCH_ARGS passes more flags to the workload, OURS_JAVA_OPTS more JVM options.
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../.." && pwd)
 harness=$(cd "${BENCH_HARNESS:-$project/../shared/tools/bench}" && pwd)
@@ -22,7 +23,7 @@ export PEER_CMD="env AILAKE_DATA_DIR=$data AILAKE_BOOTSTRAP_TOKEN=$token \
   AILAKE_WAREHOUSE_LOCATION=\$WAREHOUSE_LOCATION AILAKE_S3_ENDPOINT=\$S3_ENDPOINT \
   AILAKE_S3_REGION=\$S3_REGION AILAKE_S3_ACCESS_KEY_ID=\$S3_ACCESS_KEY \
   AILAKE_S3_SECRET_ACCESS_KEY=\$S3_SECRET_KEY AILAKE_S3_PATH_STYLE_ACCESS=true \
-  java -Xmx\${PEER_HEAP:-1g} ${OURS_JAVA_OPTS:-} -Dquarkus.http.port=\$PORT -Dquarkus.datasource.jdbc.url=\$PG_URL \
+  java -Xmx\${PEER_HEAP:-1g} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${OURS_JAVA_OPTS:-} -Dquarkus.http.port=\$PORT -Dquarkus.datasource.jdbc.url=\$PG_URL \
   -Dquarkus.datasource.username=\$PG_USER -Dailake.rate-limit.requests-per-second=1000000 \
   -Dailake.rate-limit.burst=1000000 -jar $project/target/quarkus-app/quarkus-run.jar"
 # peers ignore the token; ours needs it on every call

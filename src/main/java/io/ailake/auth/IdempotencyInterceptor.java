@@ -109,15 +109,17 @@ public class IdempotencyInterceptor {
 
   record Stored(String fingerprint, int status, String contentType, Map<String, String> headers, String body) {}
 
-  /** Claims the key, or returns what an earlier request with it stored (waiting for one in flight). */
+  /**
+   * Claims the key (a new row, or an expired one taken over: one statement on every mutating call), or
+   * returns what an earlier request with it stored (waiting for one in flight).
+   */
   private Stored claim(UUID scope, String key, String fingerprint) {
-    entityManager.createNativeQuery(
-            "DELETE FROM idempotency_record WHERE organization_id = ?1 AND idempotency_key = ?2 AND expires_at < now()")
-        .setParameter(1, scope).setParameter(2, key).executeUpdate();
     int claimed = entityManager.createNativeQuery(
             "INSERT INTO idempotency_record (organization_id, idempotency_key, fingerprint, status, headers, expires_at)"
                 + " VALUES (?1, ?2, ?3, 0, CAST('{}' AS jsonb), now() + make_interval(secs => ?4))"
-                + " ON CONFLICT (organization_id, idempotency_key) DO NOTHING")
+                + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
+                + " status = 0, content_type = NULL, headers = EXCLUDED.headers, body = NULL,"
+                + " expires_at = EXCLUDED.expires_at WHERE idempotency_record.expires_at < now()")
         .setParameter(1, scope).setParameter(2, key).setParameter(3, fingerprint)
         .setParameter(4, lifetime().toSeconds())
         .executeUpdate();

@@ -115,7 +115,8 @@ public class MetadataFiles {
         newFileName(stripSlash(dir), previousLocation, TableMetadataParser.getFileExtension(codec));
     String json = TableMetadataParser.toJson(metadata);
     write(io.newOutputFile(location), json, isGzip(codec));
-    TableMetadata written = TableMetadataParser.fromJson(location, json);
+    // the same metadata, now with its location: no need to parse what was just serialized
+    TableMetadata written = TableMetadata.buildFrom(metadata).withMetadataLocation(location).discardChanges().build();
     tables.put(location, new TableFile(written, json));
     return written;
   }
