@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # side-by-side.sh [PEER...] - runs the shared harness (../shared/tools/bench, or BENCH_HARNESS) with
-# this checkout's packaged service as peer "ours", then the named peers (default: iceberg-ref nessie),
-# in one run on this machine. Build first: ./mvnw -B package -DskipTests.
+# this checkout's packaged service as peer "ours" and the named peers (default: iceberg-ref nessie),
+# in one run on this machine, ours first unless "ours" is named among them (e.g. "nessie iceberg-ref
+# ours" for the reverse order). Build first: ./mvnw -B package -DskipTests.
 # ours gets what the peers get: -Xmx1g, a fresh PostgreSQL database, a warehouse on the harness's
 # S3Proxy, and runs with the JVM options the README recommends. The workload's one token is the
 # bootstrap admin token; the per-token rate limit is lifted so it measures the catalog, not the
@@ -29,4 +30,5 @@ export PEER_CMD="env AILAKE_DATA_DIR=$data AILAKE_BOOTSTRAP_TOKEN=$token \
 # peers ignore the token; ours needs it on every call
 export BENCH_ARGS="--prop token=$token ${BENCH_ARGS:-}"
 cd "$harness"
-./run-bench.sh ours "${peers[@]}"
+[[ " ${peers[*]} " == *" ours "* ]] || peers=(ours "${peers[@]}")
+./run-bench.sh "${peers[@]}"
