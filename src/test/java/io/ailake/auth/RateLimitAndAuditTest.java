@@ -32,18 +32,7 @@ class RateLimitAndAuditTest {
         .post(ORGANIZATIONS + "/" + orgId + "/tokens").then().statusCode(201).extract().path("token");
 
     // the bucket of this organization's tokens holds 3 (configuration), refilled every 20 s
-    for (int remaining = 2; remaining >= 0; remaining--) {
-      given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
-          .then().statusCode(200)
-          .header("X-RateLimit-Limit", "3")
-          .header("X-RateLimit-Remaining", String.valueOf(remaining))
-          .header("X-RateLimit-Reset", notNullValue());
-    }
-    Response refused = given().header("Authorization", TestTokens.bearer(token)).get("/iceberg/v1/config");
-    refused.then().statusCode(429).body("error.code", equalTo(429)).header("X-RateLimit-Remaining", "0");
-    assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 20);
-    given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
-        .then().statusCode(429).contentType("application/problem+json");
+    emptiesABucketOfThree(token);
 
     // other tokens have their own buckets, with the server-wide limits
     given().get("/api/v1/ailake/database/instances").then().statusCode(200).header("X-RateLimit-Limit", "400");
@@ -182,5 +171,21 @@ class RateLimitAndAuditTest {
         .body("events.actor", hasItem(second.manageId()));
     given().header("Authorization", serverAdmin).queryParam("actor", first.manageId()).queryParam("metaInclude", "page")
         .get("/api/v1/admin/audit").then().statusCode(200).body("totalCount", equalTo(5));
+  }
+
+  /** Three calls take the bucket of {@code token} down to 0, with headers; the fourth is 429 on both APIs. */
+  static void emptiesABucketOfThree(String token) {
+    for (int remaining = 2; remaining >= 0; remaining--) {
+      given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
+          .then().statusCode(200)
+          .header("X-RateLimit-Limit", "3")
+          .header("X-RateLimit-Remaining", String.valueOf(remaining))
+          .header("X-RateLimit-Reset", notNullValue());
+    }
+    Response refused = given().header("Authorization", TestTokens.bearer(token)).get("/iceberg/v1/config");
+    refused.then().statusCode(429).body("error.code", equalTo(429)).header("X-RateLimit-Remaining", "0");
+    assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 20);
+    given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
+        .then().statusCode(429).contentType("application/problem+json");
   }
 }

@@ -54,18 +54,7 @@ class RateLimitInPostgreSqlTest {
     String tokenId = issued.path("id");
 
     // the bucket holds 3 (configuration), refilled every 20 s
-    for (int remaining = 2; remaining >= 0; remaining--) {
-      given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
-          .then().statusCode(200)
-          .header("X-RateLimit-Limit", "3")
-          .header("X-RateLimit-Remaining", String.valueOf(remaining))
-          .header("X-RateLimit-Reset", notNullValue());
-    }
-    Response refused = given().header("Authorization", TestTokens.bearer(token)).get("/iceberg/v1/config");
-    refused.then().statusCode(429).body("error.code", equalTo(429)).header("X-RateLimit-Remaining", "0");
-    assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 20);
-    given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
-        .then().statusCode(429).contentType("application/problem+json");
+    RateLimitAndAuditTest.emptiesABucketOfThree(token);
 
     // the bucket is a row of PostgreSQL, empty, not a map of this replica
     List<?> tokens = QuarkusTransaction.requiringNew().call(() -> entityManager

@@ -122,16 +122,17 @@ class AppendRebaseTest {
   void anAppendFromAStaleHeadIsRebasedAndKeepsItsSnapshotId() {
     TableIdentifier id = TableIdentifier.of("ns", "stale");
     createWithoutClientRetries(id);
-    StaleCommit stale = prepare(id, tx -> tx.newFastAppend().appendFile(TableRoutesTest.dataFile(tx.table(), "b")).commit());
-    Table other = client.loadTable(id);
-    other.newFastAppend().appendFile(TableRoutesTest.dataFile(other, "a")).commit();
+    StaleCommit stale = appendOfBAfterAnotherAppendedA(id);
 
     given().contentType(ContentType.JSON).body(stale.body()).post(stale.path()).then().statusCode(200);
 
     Table table = client.loadTable(id);
     Snapshot head = table.currentSnapshot();
     assertThat(head.snapshotId()).isEqualTo(stale.snapshotId());
-    assertThat(head.parentId()).isEqualTo(other.currentSnapshot().snapshotId());
+    // its parent is the other writer's append, the table's first snapshot
+    Snapshot parent = table.snapshot(head.parentId());
+    assertThat(parent.parentId()).isNull();
+    assertThat(parent.addedDataFiles(table.io())).extracting(AppendRebaseTest::name).containsExactly("a");
     assertThat(head.sequenceNumber()).isEqualTo(2);
     assertThat(filesInCurrentSnapshot(table)).containsExactlyInAnyOrder("a", "b");
     assertThat(head.summary())
@@ -163,13 +164,19 @@ class AppendRebaseTest {
         .withProperty(TableProperties.COMMIT_NUM_RETRIES, "0")
         .withProperty(AppendRebase.PROPERTY, "false")
         .create();
-    StaleCommit stale = prepare(id, tx -> tx.newFastAppend().appendFile(TableRoutesTest.dataFile(tx.table(), "b")).commit());
-    Table other = client.loadTable(id);
-    other.newFastAppend().appendFile(TableRoutesTest.dataFile(other, "a")).commit();
+    StaleCommit stale = appendOfBAfterAnotherAppendedA(id);
 
     given().contentType(ContentType.JSON).body(stale.body()).post(stale.path())
         .then().statusCode(409).body("error.type", equalTo("CommitFailedException"));
     assertThat(filesInCurrentSnapshot(client.loadTable(id))).containsExactly("a");
+  }
+
+  /** An append of file b prepared on the empty table, held back while another writer appends file a. */
+  private StaleCommit appendOfBAfterAnotherAppendedA(TableIdentifier id) {
+    StaleCommit stale = prepare(id, tx -> tx.newFastAppend().appendFile(TableRoutesTest.dataFile(tx.table(), "b")).commit());
+    Table other = client.loadTable(id);
+    other.newFastAppend().appendFile(TableRoutesTest.dataFile(other, "a")).commit();
+    return stale;
   }
 
   /** A commit request exactly as Iceberg's client would send it for {@code change}, held back for later. */
