@@ -24,7 +24,7 @@ export PEER_CMD="env AILAKE_DATA_DIR=$data AILAKE_BOOTSTRAP_TOKEN=$token \
   AILAKE_WAREHOUSE_LOCATION=\$WAREHOUSE_LOCATION AILAKE_S3_ENDPOINT=\$S3_ENDPOINT \
   AILAKE_S3_REGION=\$S3_REGION AILAKE_S3_ACCESS_KEY_ID=\$S3_ACCESS_KEY \
   AILAKE_S3_SECRET_ACCESS_KEY=\$S3_SECRET_KEY AILAKE_S3_PATH_STYLE_ACCESS=true \
-  java -Xmx\${PEER_HEAP:-1g} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${OURS_JAVA_OPTS:-} -Dquarkus.http.port=\$PORT -Dquarkus.datasource.jdbc.url=\$PG_URL \
+  java -Xmx\${PEER_HEAP:-1g} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmn24m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1 ${OURS_JAVA_OPTS:-} -Dquarkus.http.port=\$PORT -Dquarkus.datasource.jdbc.url=\$PG_URL \
   -Dquarkus.datasource.username=\$PG_USER -Dailake.rate-limit.requests-per-second=1000000 \
   -Dailake.rate-limit.burst=1000000 -jar $project/target/quarkus-app/quarkus-run.jar"
 # peers ignore the token; ours needs it on every call
