@@ -192,6 +192,9 @@ class IsolationTest {
     // organization's work, and a foreign run-now brings forward none of this organization's pipe polls
     String pipeLoader = "/api/v1/ailake/services/pipe-loader";
     given().contentType(ContentType.JSON).body("{}").post(pipeLoader + "/commands/resume/run").then().statusCode(202);
+    // once its first poll is done the pipe's next one is an hour away: only a run-now could bring it forward
+    io.ailake.testing.Eventually.within(java.time.Duration.ofSeconds(30),
+        () -> assertThat(pollsWithinAMinute(pipes)).as("the pipe table's first poll is done").isFalse());
     Object schedule = nextPoll(pipes);
     String paused = given().header("Authorization", foreign).contentType(ContentType.JSON).body("{}")
         .post(pipeLoader + "/commands/pause/run").then().statusCode(202).extract().header("operation-id");
@@ -205,6 +208,15 @@ class IsolationTest {
     assertThat(nextPoll(pipes)).as("next poll of the first organization's pipe table").isEqualTo(schedule);
     given().header("Authorization", TestTokens.bearer(other.read())).contentType(ContentType.JSON).body("{}")
         .post(pipeLoader + "/commands/resume/run").then().statusCode(403);
+  }
+
+  /** Whether the pipe table orders of a database of the default organization polls within a minute. */
+  private boolean pollsWithinAMinute(String database) {
+    return QuarkusTransaction.requiringNew().call(() -> (Boolean) entityManager.createNativeQuery(
+            "SELECT p.next_poll_at < now() + interval '1 minute' FROM pipe_table p"
+                + " JOIN warehouse w ON w.id = p.warehouse_id"
+                + " WHERE w.organization_id = ?1 AND w.name = ?2 AND p.table_name = 'orders'")
+        .setParameter(1, Organizations.DEFAULT_ID).setParameter(2, database).getSingleResult());
   }
 
   /** When the pipe table orders of a database of the default organization polls next. */
