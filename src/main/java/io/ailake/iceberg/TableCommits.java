@@ -69,12 +69,18 @@ public class TableCommits {
     FileIO io = fileIOs.forStorage(warehouse.storage());
     Semaphore turn = turnOf(warehouse, identifier);
     for (int attempt = 1; ; attempt++) {
-      turn.acquireUninterruptibly();
+      // a transaction that already holds this turn (another table of its stripe) keeps it until it ends
+      boolean held = QuarkusTransaction.isActive() && transactions.getResource(turn) != null;
+      if (!held) {
+        turn.acquireUninterruptibly();
+      }
       TableMetadata committed = null;
       try {
         committed = attempt(warehouse, identifier, request, alsoInTransaction, io);
       } finally {
-        passTurn(turn, committed != null);
+        if (!held) {
+          passTurn(turn, committed != null);
+        }
       }
       if (committed != null) {
         return committed;
@@ -100,18 +106,24 @@ public class TableCommits {
    */
   private void passTurn(Semaphore turn, boolean swapped) {
     if (swapped && QuarkusTransaction.isActive()) {
-      transactions.registerInterposedSynchronization(new Synchronization() {
-        @Override
-        public void beforeCompletion() {}
+      try {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
 
-        @Override
-        public void afterCompletion(int status) {
-          turn.release();
-        }
-      });
-    } else {
-      turn.release();
+          @Override
+          public void afterCompletion(int status) {
+            turn.release();
+          }
+        });
+        transactions.putResource(turn, Boolean.TRUE);
+        return;
+      } catch (RuntimeException e) {
+        // a transaction that can no longer commit (marked for rollback) takes no synchronization
+        LOG.debugf("Passing the commit turn at once: %s", e.getMessage());
+      }
     }
+    turn.release();
   }
 
   /** One attempt: the committed metadata, or null when another commit swapped the pointer first. */
