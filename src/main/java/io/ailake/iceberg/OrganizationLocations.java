@@ -101,8 +101,16 @@ public final class OrganizationLocations {
   }
 
   private static void requireAll(Warehouse warehouse, List<String> locations) {
-    List<String> roots = roots(warehouse);
+    // most locations are the warehouse's own (the default): the storages are read only for the others
+    List<String> warehouseRoot = normalize(warehouse.location).map(List::of).orElse(List.of());
+    List<String> roots = null;
     for (String location : locations) {
+      if (isUnderAny(location, warehouseRoot)) {
+        continue;
+      }
+      if (roots == null) {
+        roots = roots(warehouse);
+      }
       if (!isUnderAny(location, roots)) {
         throw new LocationOutsideStoragesException(location, warehouse);
       }
