@@ -35,7 +35,7 @@ public class MetadataFiles {
   private static final Pattern VERSION = Pattern.compile("^(\\d+)-.*");
 
   /** A table metadata file: parsed, and serialized the way a load answers it. */
-  record TableFile(TableMetadata metadata, String json) {
+  private record TableFile(TableMetadata metadata, String json) {
     /** Parsed metadata takes a few times the bytes of its JSON. */
     int weight() {
       return 4 * json.length();
@@ -60,14 +60,10 @@ public class MetadataFiles {
   }
 
   TableMetadata readTable(FileIO io, String location) {
-    return readTableFile(io, location).metadata();
-  }
-
-  TableFile readTableFile(FileIO io, String location) {
     return tables.get(location, l -> {
       TableMetadata metadata = TableMetadataParser.read(io, l);
       return new TableFile(metadata, TableMetadataParser.toJson(metadata));
-    });
+    }).metadata();
   }
 
   /** The JSON of {@code metadata} as a load answers it; from the cache when it is a cached file. */
