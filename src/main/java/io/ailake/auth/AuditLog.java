@@ -1,10 +1,12 @@
 package io.ailake.auth;
 
 import io.ailake.api.RequestIds;
+import io.ailake.postgres.RequestPathSql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import jakarta.persistence.EntityManager;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -12,43 +14,62 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 /**
  * Records every mutating call of both APIs once it is answered: who (token, or anonymous), in which
  * organization, what (method and path), when, and how it ended (the status). Refused calls are
- * recorded too.
+ * recorded too. A call with an idempotency key records itself in the transaction of its change, so the
+ * record lands exactly when the change does, at no extra commit; every other call is recorded here,
+ * when its answer is known, in a transaction of its own.
  */
+@ApplicationScoped
 public class AuditLog {
 
   private static final Logger LOG = Logger.getLogger(AuditLog.class);
   private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
 
-  private final Caller caller;
-  private final EntityManager entityManager;
+  /** Marks a request whose record is written already. */
+  private static final String RECORDED = "ailake.audit.recorded";
 
-  AuditLog(Caller caller, EntityManager entityManager) {
+  private final Caller caller;
+  private final RequestPathSql sql;
+
+  AuditLog(Caller caller, RequestPathSql sql) {
     this.caller = caller;
-    this.entityManager = entityManager;
+    this.sql = sql;
+  }
+
+  static boolean audited(String method, String path) {
+    return MUTATING.contains(method) && (path.startsWith("/api/") || path.startsWith("/iceberg/"));
+  }
+
+  /** Writes the request's record in the transaction in progress. */
+  void recordInTransaction(String method, String path, int status, String requestId) {
+    insert(method, path, status, requestId);
+  }
+
+  /** The transaction that wrote the request's record committed: nothing left to record. */
+  static void recorded(RoutingContext routing) {
+    routing.put(RECORDED, Boolean.TRUE);
   }
 
   @ServerResponseFilter
-  public void record(ContainerRequestContext request, ContainerResponseContext response) {
+  public void record(ContainerRequestContext request, ContainerResponseContext response, RoutingContext routing) {
     String path = request.getUriInfo().getPath();
-    if (!MUTATING.contains(request.getMethod()) || !(path.startsWith("/api/") || path.startsWith("/iceberg/"))) {
+    if (!audited(request.getMethod(), path) || routing.get(RECORDED) != null) {
       return;
     }
-    boolean known = caller.role() != null;
-    String actor = !known ? "anonymous" : caller.serverAdmin() ? "server-admin" : caller.tokenId().toString();
     try {
-      QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-              "INSERT INTO audit_event (organization_id, token_id, actor, method, path, status, request_id)"
-                  + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-          .setParameter(1, known && !caller.serverAdmin() ? caller.organizationId() : null)
-          .setParameter(2, known ? caller.tokenId() : null)
-          .setParameter(3, actor)
-          .setParameter(4, request.getMethod())
-          .setParameter(5, path)
-          .setParameter(6, response.getStatus())
-          .setParameter(7, RequestIds.of(request))
-          .executeUpdate());
+      QuarkusTransaction.requiringNew().run(
+          () -> insert(request.getMethod(), path, response.getStatus(), RequestIds.of(request)));
     } catch (RuntimeException e) {
       LOG.warnf("Could not record %s %s in the audit log: %s", request.getMethod(), path, e.getMessage());
     }
+  }
+
+  private void insert(String method, String path, int status, String requestId) {
+    boolean known = caller.role() != null;
+    String actor = !known ? "anonymous" : caller.serverAdmin() ? "server-admin" : caller.tokenId().toString();
+    sql.update(
+        "INSERT INTO audit_event (organization_id, token_id, actor, method, path, status, request_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        known && !caller.serverAdmin() ? caller.organizationId() : null, known ? caller.tokenId() : null,
+        actor, method, path, status, requestId);
   }
 }

@@ -8,16 +8,18 @@ import io.ailake.api.ApiErrors;
 import io.ailake.api.ApiException;
 import io.ailake.api.ReplayedResponse;
 import io.ailake.iceberg.IcebergErrors;
+import io.ailake.postgres.RequestPathSql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,7 +38,8 @@ import org.jboss.logging.MDC;
  * transaction with the request's change and its final response, so a crash cannot separate them, and
  * a concurrent request with the same key waits on that row, then gets the stored response: one effect.
  * A repeated key replays the stored response (2xx, and 4xx other than 408/429); a 5xx is never stored.
- * The same key with another request (method, path, query, parameters and body) is a 422.
+ * The same key with another request (method, path, query, parameters and body) is a 422. The request's
+ * audit record is written in the same transaction.
  */
 @Idempotent
 @Interceptor
@@ -54,9 +57,12 @@ public class IdempotencyInterceptor {
 
   @Inject HttpServerRequest request;
   @Inject Caller caller;
-  @Inject EntityManager entityManager;
+  @Inject RequestPathSql sql;
   @Inject ObjectMapper json;
   @Inject AilakeConfig config;
+  @Inject AuditLog auditLog;
+  @Inject UriInfo uriInfo;
+  @Inject RoutingContext routing;
 
   @AroundInvoke
   Object around(InvocationContext context) throws Exception {
@@ -77,15 +83,19 @@ public class IdempotencyInterceptor {
     String fingerprint = fingerprint(method, context.getParameters());
     String idempotencyKey = key;
     try {
-      return QuarkusTransaction.requiringNew().call(() -> {
+      Object result = QuarkusTransaction.requiringNew().call(() -> {
         Stored earlier = claim(scope, idempotencyKey, fingerprint);
         if (earlier != null) {
           throw new ReplayedResponse(replay(earlier, fingerprint, iceberg, idempotencyKey));
         }
-        Object result = context.proceed();
-        store(scope, idempotencyKey, fingerprint, stored(result));
-        return result;
+        Object answer = context.proceed();
+        Stored response = stored(answer);
+        store(scope, idempotencyKey, fingerprint, response);
+        audit(method, response.status());
+        return answer;
       });
+      AuditLog.recorded(routing);
+      return result;
     } catch (ReplayedResponse replayed) {
       throw replayed;
     } catch (Exception e) {
@@ -98,12 +108,23 @@ public class IdempotencyInterceptor {
               : null;
       if (refusal != null && refusal.getStatus() >= 400 && refusal.getStatus() < 500
           && refusal.getStatus() != 408 && refusal.getStatus() != 429) {
-        QuarkusTransaction.requiringNew().run(() -> store(scope, idempotencyKey, fingerprint, stored(refusal)));
+        QuarkusTransaction.requiringNew().run(() -> {
+          store(scope, idempotencyKey, fingerprint, stored(refusal));
+          audit(method, refusal.getStatus());
+        });
+        AuditLog.recorded(routing);
       }
       if (failure instanceof Exception exception) {
         throw exception;
       }
       throw e;
+    }
+  }
+
+  private void audit(String method, int status) {
+    String path = uriInfo.getPath();
+    if (AuditLog.audited(method, path)) {
+      auditLog.recordInTransaction(method, path, status, traceId());
     }
   }
 
@@ -114,30 +135,28 @@ public class IdempotencyInterceptor {
    * returns what an earlier request with it stored (waiting for one in flight).
    */
   private Stored claim(UUID scope, String key, String fingerprint) {
-    int claimed = entityManager.createNativeQuery(
-            "INSERT INTO idempotency_record (organization_id, idempotency_key, fingerprint, status, headers, expires_at)"
-                + " VALUES (?1, ?2, ?3, 0, CAST('{}' AS jsonb), now() + make_interval(secs => ?4))"
-                + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
-                + " status = 0, content_type = NULL, headers = EXCLUDED.headers, body = NULL,"
-                + " expires_at = EXCLUDED.expires_at WHERE idempotency_record.expires_at < now()")
-        .setParameter(1, scope).setParameter(2, key).setParameter(3, fingerprint)
-        .setParameter(4, lifetime().toSeconds())
-        .executeUpdate();
+    int claimed = sql.update(
+        "INSERT INTO idempotency_record (organization_id, idempotency_key, fingerprint, status, headers, expires_at)"
+            + " VALUES (?, ?, ?, 0, CAST('{}' AS jsonb), now() + make_interval(secs => ?))"
+            + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
+            + " status = 0, content_type = NULL, headers = EXCLUDED.headers, body = NULL,"
+            + " expires_at = EXCLUDED.expires_at WHERE idempotency_record.expires_at < now()",
+        scope, key, fingerprint, lifetime().toSeconds());
     if (claimed == 1) {
       return null;
     }
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows = entityManager.createNativeQuery(
+    return sql.first(
             "SELECT fingerprint, status, content_type, CAST(headers AS text), body FROM idempotency_record"
-                + " WHERE organization_id = ?1 AND idempotency_key = ?2")
-        .setParameter(1, scope).setParameter(2, key).getResultList();
-    if (rows.isEmpty()) {
-      throw ApiException.unavailable("A request with the same idempotency key just ended; retry");
-    }
-    Object[] row = rows.get(0);
+                + " WHERE organization_id = ? AND idempotency_key = ?",
+            row -> new Stored(row.getString(1), row.getInt(2), row.getString(3), headers(row.getString(4)),
+                row.getString(5)),
+            scope, key)
+        .orElseThrow(() -> ApiException.unavailable("A request with the same idempotency key just ended; retry"));
+  }
+
+  private Map<String, String> headers(String stored) {
     try {
-      return new Stored((String) row[0], ((Number) row[1]).intValue(), (String) row[2],
-          json.readValue((String) row[3], new TypeReference<Map<String, String>>() {}), (String) row[4]);
+      return json.readValue(stored, new TypeReference<Map<String, String>>() {});
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -150,17 +169,15 @@ public class IdempotencyInterceptor {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    entityManager.createNativeQuery(
-            "INSERT INTO idempotency_record"
-                + " (organization_id, idempotency_key, fingerprint, status, content_type, headers, body, expires_at)"
-                + " VALUES (?1, ?2, ?3, ?4, ?5, CAST(?6 AS jsonb), ?7, now() + make_interval(secs => ?8))"
-                + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET status = EXCLUDED.status,"
-                + " content_type = EXCLUDED.content_type, headers = EXCLUDED.headers, body = EXCLUDED.body"
-                + " WHERE idempotency_record.fingerprint = EXCLUDED.fingerprint AND idempotency_record.status = 0")
-        .setParameter(1, scope).setParameter(2, key).setParameter(3, fingerprint)
-        .setParameter(4, response.status()).setParameter(5, response.contentType()).setParameter(6, headers)
-        .setParameter(7, response.body()).setParameter(8, lifetime().toSeconds())
-        .executeUpdate();
+    sql.update(
+        "INSERT INTO idempotency_record"
+            + " (organization_id, idempotency_key, fingerprint, status, content_type, headers, body, expires_at)"
+            + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, now() + make_interval(secs => ?))"
+            + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET status = EXCLUDED.status,"
+            + " content_type = EXCLUDED.content_type, headers = EXCLUDED.headers, body = EXCLUDED.body"
+            + " WHERE idempotency_record.fingerprint = EXCLUDED.fingerprint AND idempotency_record.status = 0",
+        scope, key, fingerprint, response.status(), response.contentType(), headers, response.body(),
+        lifetime().toSeconds());
   }
 
   private Response replay(Stored earlier, String fingerprint, boolean iceberg, String key) {

@@ -1,6 +1,7 @@
 package io.ailake.auth;
 
 import io.ailake.AilakeConfig;
+import io.ailake.postgres.RequestPathSql;
 import io.ailake.api.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -29,12 +30,14 @@ public class Tokens {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final EntityManager entityManager;
+  private final RequestPathSql sql;
   private final Optional<String> serverAdminToken;
   private final Duration accessTokenLifetime;
   private final ExternalTokens external;
 
-  Tokens(EntityManager entityManager, AilakeConfig config, ExternalTokens external) {
+  Tokens(EntityManager entityManager, RequestPathSql sql, AilakeConfig config, ExternalTokens external) {
     this.entityManager = entityManager;
+    this.sql = sql;
     this.serverAdminToken = config.adminToken().filter(t -> !t.isBlank());
     this.accessTokenLifetime = config.auth().accessTokenLifetime();
     this.external = external;
@@ -111,9 +114,7 @@ public class Tokens {
         .executeUpdate() == 1;
   }
 
-  /** Who a bearer token stands for, if anyone. */
-  @Transactional
-  @SuppressWarnings("unchecked")
+  /** Who a bearer token stands for, if anyone: one indexed read on every request. */
   public Optional<Caller.Principal> authenticate(String bearer) {
     if (serverAdminToken.isPresent() && MessageDigest.isEqual(
         serverAdminToken.get().getBytes(StandardCharsets.UTF_8), bearer.getBytes(StandardCharsets.UTF_8))) {
@@ -123,17 +124,17 @@ public class Tokens {
       return external.authenticate(bearer);
     }
     String hash = hash(bearer);
-    List<Object[]> rows = entityManager.createNativeQuery(
-            """
-            SELECT id, organization_id, role FROM api_token WHERE secret_hash = ?1 AND revoked_at IS NULL
-            UNION ALL
-            SELECT t.id, t.organization_id, t.role FROM access_token a JOIN api_token t ON t.id = a.api_token_id
-             WHERE a.token_hash = ?1 AND a.expires_at > now() AND t.revoked_at IS NULL
-            """)
-        .setParameter(1, hash)
-        .getResultList();
-    return rows.stream().findFirst().map(r ->
-        new Caller.Principal((UUID) r[1], Role.parse((String) r[2]), (UUID) r[0], false));
+    return sql.first(
+        """
+        SELECT id, organization_id, role FROM api_token WHERE secret_hash = ? AND revoked_at IS NULL
+        UNION ALL
+        SELECT t.id, t.organization_id, t.role FROM access_token a JOIN api_token t ON t.id = a.api_token_id
+         WHERE a.token_hash = ? AND a.expires_at > now() AND t.revoked_at IS NULL
+        LIMIT 1
+        """,
+        row -> new Caller.Principal(row.getObject(2, UUID.class), Role.parse(row.getString(3)),
+            row.getObject(1, UUID.class), false),
+        hash, hash);
   }
 
   /** OAuth2 client credentials: the client id is a token's id, the secret its secret. */

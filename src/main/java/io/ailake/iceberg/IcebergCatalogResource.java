@@ -124,16 +124,19 @@ public class IcebergCatalogResource {
 
   @GET
   @Path("/config")
-  @Operation(summary = "Catalog configuration for a warehouse: prefix, separator and served endpoints")
+  @Operation(summary = "Catalog configuration for a warehouse: prefix, separator, served endpoints and, as defaults,"
+      + " how to reach its storage (endpoint, region, addressing style; never keys)")
   public Response config(@QueryParam("warehouse") String warehouse) {
     Warehouse resolved = warehouses.resolve(warehouse);
     // Iceberg's builder probes the maps for null keys, which immutable maps refuse: use a HashMap
     Map<String, String> overrides = new HashMap<>();
     overrides.put("prefix", resolved.name);
     overrides.put("namespace-separator", settings.namespaceSeparator());
+    // The storage settings go to the catalog's defaults, not to each table's config: an Iceberg client
+    // opens a new FileIO for every loaded table whose config is not empty, and reuses its own otherwise.
     ConfigResponse config =
         ConfigResponse.builder()
-            .withDefaults(new HashMap<>())
+            .withDefaults(new HashMap<>(resolved.storage().clientConfig()))
             .withOverrides(overrides)
             .withEndpoints(ENDPOINTS)
             .withIdempotencyKeyLifetime(idempotencyKeyLifetime)
@@ -242,13 +245,15 @@ public class IcebergCatalogResource {
     Warehouse warehouse = warehouse(prefix);
     TableIdentifier identifier = TableIdentifier.of(namespace(ns), table);
     SnapshotMode mode = SnapshotMode.parse(snapshots);
+    String location = tables.metadataLocation(warehouse, identifier);
     if (ifNoneMatch != null) {
-      String etag = ETags.of(tables.metadataLocation(warehouse, identifier), mode);
+      String etag = ETags.of(location, mode);
       if (ETags.matches(ifNoneMatch, etag)) {
+        tables.requireStillThere(warehouse, location);
         return Response.notModified().header(HttpHeaders.ETAG, etag).build();
       }
     }
-    return tableJson(warehouse, tables.load(warehouse, identifier), mode);
+    return tableJson(warehouse, tables.load(warehouse, location), mode);
   }
 
   @HEAD

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.rest.RESTSerializers;
 
@@ -62,10 +61,11 @@ public final class IcebergJson {
   }
 
   /**
-   * Iceberg's LoadTableResult ({@code metadata-location}, {@code metadata}, {@code config}) around
-   * metadata already serialized by Iceberg's TableMetadataParser, so a load writes cached bytes.
+   * Iceberg's LoadTableResult ({@code metadata-location}, {@code metadata}) around metadata already
+   * serialized by Iceberg's TableMetadataParser, so a load writes cached bytes. No {@code config}: the
+   * storage settings are the catalog's defaults.
    */
-  static byte[] loadTableResult(String metadataLocation, String metadataJson, Map<String, String> config) {
+  static byte[] loadTableResult(String metadataLocation, String metadataJson) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(metadataJson.length() + 256);
     try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
       json.writeStartObject();
@@ -74,13 +74,6 @@ public final class IcebergJson {
       }
       json.writeFieldName("metadata");
       json.writeRawValue(metadataJson);
-      if (!config.isEmpty()) {
-        json.writeObjectFieldStart("config");
-        for (Map.Entry<String, String> entry : config.entrySet()) {
-          json.writeStringField(entry.getKey(), entry.getValue());
-        }
-        json.writeEndObject();
-      }
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -146,7 +146,9 @@ public class MetadataFiles {
   }
 
   private static void write(OutputFile file, String json, boolean gzip) {
-    try (OutputStream raw = file.create();
+    // every name holds a random UUID, so there is nothing to overwrite; create() would spend a request
+    // on object storage (a HEAD) proving it
+    try (OutputStream raw = file.createOrOverwrite();
         OutputStream out = gzip ? new GZIPOutputStream(raw) : raw) {
       out.write(json.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {

@@ -43,7 +43,7 @@ public class NamespaceRecord extends PanacheEntityBase {
   }
 
   public static boolean exists(UUID warehouseId, String key) {
-    return count("warehouseId = ?1 and name = ?2", warehouseId, key) > 0;
+    return any("n.warehouseId = ?1 and n.name = ?2", warehouseId, key);
   }
 
   /** Children of {@code parent} after the key {@code after}, in key order. */
@@ -59,7 +59,18 @@ public class NamespaceRecord extends PanacheEntityBase {
   }
 
   public static boolean hasChildren(UUID warehouseId, String key) {
-    return count("warehouseId = ?1 and parent = ?2", warehouseId, key) > 0;
+    return any("n.warehouseId = ?1 and n.parent = ?2", warehouseId, key);
+  }
+
+  // Panache's count() derives a new count query on every call; a one-row select is planned once.
+  private static boolean any(String where, UUID warehouseId, String value) {
+    return !getEntityManager()
+        .createQuery("select 1 from NamespaceRecord n where " + where, Integer.class)
+        .setParameter(1, warehouseId)
+        .setParameter(2, value)
+        .setMaxResults(1)
+        .getResultList()
+        .isEmpty();
   }
 
   /** Composite primary key. */

@@ -82,10 +82,9 @@ public class NamespaceService {
   @Transactional
   public void drop(Warehouse warehouse, Namespace namespace) {
     NamespaceRecord record = require(warehouse, namespace);
-    long objects = CatalogObject.countIn(warehouse.id, record.name);
-    if (objects > 0) {
-      throw new NamespaceNotEmptyException(
-          "Namespace %s is not empty. Contains %d table(s) or view(s).", namespace, objects);
+    if (CatalogObject.anyIn(warehouse.id, record.name)) {
+      throw new NamespaceNotEmptyException("Namespace %s is not empty. Contains %d table(s) or view(s).",
+          namespace, CatalogObject.countIn(warehouse.id, record.name));
     }
     if (NamespaceRecord.hasChildren(warehouse.id, record.name)) {
       throw new NamespaceNotEmptyException(

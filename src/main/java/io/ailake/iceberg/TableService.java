@@ -1,6 +1,7 @@
 package io.ailake.iceberg;
 
 import io.ailake.operations.JobQueue;
+import io.ailake.postgres.RequestPathSql;
 import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,8 +28,10 @@ public class TableService {
   private final FileIOs fileIOs;
   private final JobQueue jobs;
   private final MetadataFiles metadataFiles;
+  private final RequestPathSql sql;
 
-  TableService(FileIOs fileIOs, JobQueue jobs, MetadataFiles metadataFiles) {
+  TableService(FileIOs fileIOs, JobQueue jobs, MetadataFiles metadataFiles, RequestPathSql sql) {
+    this.sql = sql;
     this.fileIOs = fileIOs;
     this.jobs = jobs;
     this.metadataFiles = metadataFiles;
@@ -131,21 +134,32 @@ public class TableService {
     return metadata;
   }
 
-  public TableMetadata load(Warehouse warehouse, TableIdentifier identifier) {
-    CatalogObject table = CatalogObjects.requireTable(warehouse, identifier);
-    return metadataFiles.readTable(io(warehouse), table.metadataLocation);
+  /**
+   * The table's committed metadata location: one indexed read, for the load route (which changes
+   * nothing, so it runs in no transaction).
+   */
+  public String metadataLocation(Warehouse warehouse, TableIdentifier identifier) {
+    return sql.first(
+            "SELECT metadata_location FROM catalog_object"
+                + " WHERE warehouse_id = ? AND namespace = ? AND name = ? AND kind = 'TABLE'",
+            row -> row.getString(1),
+            warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name())
+        .orElseThrow(() -> new NoSuchTableException("Table does not exist: %s", identifier));
+  }
+
+  /** The metadata a location holds: cached, or read and parsed once. */
+  public TableMetadata load(Warehouse warehouse, String metadataLocation) {
+    return metadataFiles.readTable(io(warehouse), metadataLocation);
   }
 
   /**
-   * The current metadata location, for answering a matching If-None-Match without reading or parsing
-   * the file. It must still exist: "not modified" is never the answer for a table whose metadata is gone.
+   * Fails unless the metadata file is still there, for answering a matching If-None-Match without
+   * reading or parsing it: "not modified" is never the answer for a table whose metadata is gone.
    */
-  public String metadataLocation(Warehouse warehouse, TableIdentifier identifier) {
-    String location = CatalogObjects.requireTable(warehouse, identifier).metadataLocation;
-    if (!metadataFiles.stillExists(io(warehouse), location)) {
-      throw new NotFoundException("Failed to open input stream for file: %s", location);
+  public void requireStillThere(Warehouse warehouse, String metadataLocation) {
+    if (!metadataFiles.stillExists(io(warehouse), metadataLocation)) {
+      throw new NotFoundException("Failed to open input stream for file: %s", metadataLocation);
     }
-    return location;
   }
 
   public boolean exists(Warehouse warehouse, TableIdentifier identifier) {
@@ -245,18 +259,13 @@ public class TableService {
   /** The body of a load, create or commit answer: Iceberg's LoadTableResult with cached metadata JSON. */
   byte[] loadResultJson(Warehouse warehouse, TableMetadata metadata, SnapshotMode mode) {
     return IcebergJson.loadTableResult(
-        metadata.metadataFileLocation(), metadataFiles.tableJson(metadata, mode), clientConfig(warehouse));
+        metadata.metadataFileLocation(), metadataFiles.tableJson(metadata, mode));
   }
 
   LoadTableResponse response(Warehouse warehouse, TableMetadata metadata) {
     return LoadTableResponse.builder()
         .withTableMetadata(metadata)
-        .addAllConfig(clientConfig(warehouse))
         .build();
-  }
-
-  static Map<String, String> clientConfig(Warehouse warehouse) {
-    return warehouse.storage().clientConfig();
   }
 
   FileIO io(Warehouse warehouse) {

@@ -128,7 +128,6 @@ public class ViewService {
     return ImmutableLoadViewResponse.builder()
         .metadataLocation(metadata.metadataFileLocation())
         .metadata(metadata)
-        .config(warehouse.storage().clientConfig())
         .build();
   }
 

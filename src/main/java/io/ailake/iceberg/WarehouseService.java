@@ -3,6 +3,7 @@ package io.ailake.iceberg;
 import io.ailake.AilakeConfig;
 import io.ailake.api.Names;
 import io.ailake.auth.Caller;
+import io.ailake.postgres.RequestPathSql;
 import io.ailake.storage.LocalFileIO;
 import io.ailake.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchWarehouseException;
@@ -19,31 +23,55 @@ import org.apache.iceberg.exceptions.NoSuchWarehouseException;
 @ApplicationScoped
 public class WarehouseService {
 
+  private static final String SELECT = "SELECT id, organization_id, name, location, storage_type, s3_endpoint,"
+      + " s3_region, s3_path_style, state, state_detail, (SELECT ws.storage_id FROM warehouse_storage ws"
+      + " WHERE ws.warehouse_id = w.id AND ws.position = 0) FROM warehouse w WHERE organization_id = ?";
+
   private final AilakeConfig config;
   private final Caller caller;
+  private final RequestPathSql sql;
 
-  WarehouseService(AilakeConfig config, Caller caller) {
+  WarehouseService(AilakeConfig config, Caller caller, RequestPathSql sql) {
     this.config = config;
     this.caller = caller;
+    this.sql = sql;
   }
 
   /**
    * The caller's warehouse named {@code name}; without a name, the configured default one, or else the
    * organization's first by name. Only a ready warehouse serves the catalog: one being provisioned or
-   * deleted does not exist for engines. Another organization's warehouse does not exist either.
+   * deleted does not exist for engines. Another organization's warehouse does not exist either. Every
+   * Iceberg request resolves one, so it is a plain read and the result is a snapshot, not a managed entity.
    */
   public Warehouse resolve(String name) {
     UUID organizationId = caller.organizationId();
-    String wanted = name == null || name.isBlank() ? config.warehouse().name() : name;
+    boolean unnamed = name == null || name.isBlank();
+    String wanted = unnamed ? config.warehouse().name() : name;
     Warehouse warehouse =
-        Warehouse.findByName(organizationId, wanted)
-            .or(() -> name == null || name.isBlank()
-                ? Warehouse.<Warehouse>find("organizationId = ?1 order by name", organizationId).firstResultOptional()
-                : java.util.Optional.empty())
+        sql.first(SELECT + " AND name = ?", WarehouseService::snapshot, organizationId, wanted)
+            .or(() -> unnamed
+                ? sql.first(SELECT + " ORDER BY name LIMIT 1", WarehouseService::snapshot, organizationId)
+                : Optional.empty())
             .orElseThrow(() -> new NoSuchWarehouseException("Warehouse does not exist: %s", wanted));
     if (!Warehouse.READY.equals(warehouse.state)) {
       throw new NoSuchWarehouseException("Warehouse is not ready: %s (%s)", wanted, warehouse.state);
     }
+    return warehouse;
+  }
+
+  private static Warehouse snapshot(ResultSet row) throws SQLException {
+    Warehouse warehouse = new Warehouse();
+    warehouse.id = row.getObject(1, UUID.class);
+    warehouse.organizationId = row.getObject(2, UUID.class);
+    warehouse.name = row.getString(3);
+    warehouse.location = row.getString(4);
+    warehouse.storageType = Storage.Type.valueOf(row.getString(5));
+    warehouse.s3Endpoint = row.getString(6);
+    warehouse.s3Region = row.getString(7);
+    warehouse.s3PathStyle = row.getBoolean(8);
+    warehouse.state = row.getString(9);
+    warehouse.stateDetail = row.getString(10);
+    warehouse.storageId = row.getObject(11, UUID.class);
     return warehouse;
   }
 

@@ -100,6 +100,32 @@ class RateLimitAndAuditTest {
   }
 
   @Test
+  void keyedCallsAreAuditedOnceWithTheirChangeAndDoNotSilenceTheNextCalls() {
+    Instant before = Instant.now().minusSeconds(1);
+    String run = "keyed-" + java.util.UUID.randomUUID();
+    String name = "keyed_" + run.substring(6, 14);
+    String key = java.util.UUID.randomUUID().toString();
+    Map<String, Object> body = Map.of("namespace", List.of(name));
+    given().header("X-Request-ID", run + "-1").header("Idempotency-Key", key).contentType(ContentType.JSON)
+        .body(body).post("/iceberg/v1/lake/namespaces").then().statusCode(200);
+    // a refusal with its own key, a replay of the first key, and a call without a key
+    given().header("X-Request-ID", run + "-2").header("Idempotency-Key", java.util.UUID.randomUUID().toString())
+        .contentType(ContentType.JSON).body(body).post("/iceberg/v1/lake/namespaces").then().statusCode(409);
+    given().header("X-Request-ID", run + "-3").header("Idempotency-Key", key).contentType(ContentType.JSON)
+        .body(body).post("/iceberg/v1/lake/namespaces").then().statusCode(200).header("Idempotent-Replayed", "true");
+    given().header("X-Request-ID", run + "-4").delete("/iceberg/v1/lake/namespaces/" + name).then().statusCode(204);
+
+    Response events = given().queryParam("from", before.toString()).queryParam("size", 100)
+        .get("/api/v1/admin/audit");
+    events.then().statusCode(200);
+    List<String> recorded = events.jsonPath().getList(
+        "events.findAll { it.requestId.startsWith('" + run + "') }.collect { it.requestId + ' ' + it.method + ' ' + it.status }",
+        String.class);
+    assertThat(recorded).containsExactlyInAnyOrder(
+        run + "-1 POST 200", run + "-2 POST 409", run + "-3 POST 200", run + "-4 DELETE 204");
+  }
+
+  @Test
   void theAuditLogPagesAnOrganizationsOwnEventsAndTheServerAdminSeesEveryOrganization() {
     Instant before = Instant.now().minusSeconds(1);
     IsolationTest.Org first = IsolationTest.newOrganization();
