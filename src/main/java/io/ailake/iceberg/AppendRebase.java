@@ -3,6 +3,7 @@ package io.ailake.iceberg;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -29,8 +30,11 @@ import org.apache.iceberg.UpdateRequirement;
 import org.apache.iceberg.encryption.EncryptionManager;
 import org.apache.iceberg.encryption.PlaintextEncryptionManager;
 import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.inmemory.InMemoryInputFile;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.io.PositionOutputStream;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.util.JsonUtil;
 import org.apache.iceberg.util.PropertyUtil;
@@ -100,6 +104,7 @@ final class AppendRebase {
         || (head == null && lost.snapshotId() != null)) {
       return Optional.empty();
     }
+    io = new OneRequestPerFile(io);
     Optional<List<ManifestFile>> added;
     Snapshot newParent = head == null ? null : current.snapshot(head.snapshotId());
     List<ManifestFile> inherited;
@@ -252,6 +257,53 @@ final class AppendRebase {
       return write;
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("This Iceberg version has no manifest list writer we know", e);
+    }
+  }
+
+  /**
+   * The rebase's view of storage: a manifest list (small) is read with one request instead of a HEAD
+   * for its length and then a GET, and one is written with one PUT instead of a HEAD proving that its
+   * new name is free first (the name holds a random UUID).
+   */
+  private record OneRequestPerFile(FileIO io) implements FileIO {
+    @Override
+    public InputFile newInputFile(String path) {
+      try (InputStream in = io.newInputFile(path).newStream()) {
+        return new InMemoryInputFile(path, in.readAllBytes());
+      } catch (IOException e) {
+        throw new UncheckedIOException("Failed to read " + path, e);
+      }
+    }
+
+    @Override
+    public OutputFile newOutputFile(String path) {
+      OutputFile file = io.newOutputFile(path);
+      return new OutputFile() {
+        @Override
+        public PositionOutputStream create() {
+          return file.createOrOverwrite();
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite() {
+          return file.createOrOverwrite();
+        }
+
+        @Override
+        public String location() {
+          return file.location();
+        }
+
+        @Override
+        public InputFile toInputFile() {
+          return file.toInputFile();
+        }
+      };
+    }
+
+    @Override
+    public void deleteFile(String path) {
+      io.deleteFile(path);
     }
   }
 
