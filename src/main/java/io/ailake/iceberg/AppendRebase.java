@@ -136,6 +136,23 @@ final class AppendRebase {
   }
 
   /**
+   * Reads an append's manifest list ahead, while its writer waits for its turn on a busy table: a
+   * rebase will need it, and reading it then would hold up every writer queued behind.
+   */
+  static void readAhead(FileIO io, UpdateTableRequest request) {
+    if (request.updates().size() == 2
+        && request.updates().get(0) instanceof MetadataUpdate.AddSnapshot add
+        && DataOperations.APPEND.equals(add.snapshot().operation())) {
+      try {
+        add.snapshot().allManifests(new OneRequestPerFile(io));
+      } catch (RuntimeException e) {
+        LOG.debugf("Could not read ahead the manifests of snapshot %d: %s", add.snapshot().snapshotId(),
+            e.getMessage());
+      }
+    }
+  }
+
+  /**
    * The append's own manifests, when its manifest list is its parent's manifests unchanged plus
    * manifests that only add files of this snapshot (sequence numbers inherited from it).
    */

@@ -71,7 +71,8 @@ public class TableCommits {
     for (int attempt = 1; ; attempt++) {
       // a transaction that already holds this turn (another table of its stripe) keeps it until it ends
       boolean held = QuarkusTransaction.isActive() && transactions.getResource(turn) != null;
-      if (!held) {
+      if (!held && !turn.tryAcquire()) {
+        AppendRebase.readAhead(io, request);
         turn.acquireUninterruptibly();
       }
       TableMetadata committed = null;

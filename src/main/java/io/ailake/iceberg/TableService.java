@@ -176,19 +176,19 @@ public class TableService {
     QuarkusTransaction.joiningExisting()
         .run(
             () -> {
-              CatalogObject table = CatalogObjects.requireTable(warehouse, identifier);
-              long deleted =
-                  CatalogObject.delete(
-                      "id = ?1 and metadataLocation = ?2", table.id, table.metadataLocation);
-              if (deleted != 1) {
-                throw new org.apache.iceberg.exceptions.CommitFailedException(
-                    "Table %s changed while it was being dropped; retry the drop", identifier);
-              }
+              // one statement: the pointer that is removed is the one whose files a purge deletes
+              String metadataLocation =
+                  sql.first(
+                          "DELETE FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ?"
+                              + " AND kind = 'TABLE' RETURNING metadata_location",
+                          row -> row.getString(1),
+                          warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name())
+                      .orElseThrow(() -> new NoSuchTableException("Table does not exist: %s", identifier));
               if (purge) {
                 jobs.enqueue(
                     warehouse.organizationId,
                     PurgeTableJob.KIND,
-                    PurgeTableJob.payload(warehouse.id, table.metadataLocation));
+                    PurgeTableJob.payload(warehouse.id, metadataLocation));
               }
             });
   }
