@@ -3,6 +3,7 @@ package io.ailake.api;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -21,7 +22,7 @@ public class RequestIds {
   @ServerRequestFilter(preMatching = true)
   public void assign(ContainerRequestContext request) {
     String given = request.getHeaderString(HEADER);
-    String id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id = given != null && SANE.matcher(given).matches() ? given : newId();
     request.setProperty(PROPERTY, id);
     MDC.put("requestId", id);
   }
@@ -33,6 +34,17 @@ public class RequestIds {
       response.getHeaders().putSingle(HEADER, id);
     }
     MDC.remove("requestId");
+  }
+
+  /**
+   * A version 4 UUID from a thread-local generator: a request id must be unique, not unguessable, and
+   * UUID.randomUUID() would take the lock of the shared secure generator on every request.
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(high, low).toString();
   }
 
   /** The id of the request being served, for error bodies. */

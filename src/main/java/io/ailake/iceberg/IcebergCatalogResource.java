@@ -27,6 +27,7 @@ import java.util.Objects;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.rest.Endpoint;
 import org.apache.iceberg.rest.requests.CommitTransactionRequest;
 import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
@@ -242,10 +243,14 @@ public class IcebergCatalogResource {
       @PathParam("table") String table,
       @QueryParam("snapshots") String snapshots,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-    Warehouse warehouse = warehouse(prefix);
     TableIdentifier identifier = TableIdentifier.of(namespace(ns), table);
     SnapshotMode mode = SnapshotMode.parse(snapshots);
-    String location = tables.metadataLocation(warehouse, identifier);
+    WarehouseService.TablePointer pointer = warehouses.resolve(prefix, identifier);
+    Warehouse warehouse = pointer.warehouse();
+    String location = pointer.metadataLocation();
+    if (location == null) {
+      throw new NoSuchTableException("Table does not exist: %s", identifier);
+    }
     if (ifNoneMatch != null) {
       String etag = ETags.of(location, mode);
       if (ETags.matches(ifNoneMatch, etag)) {

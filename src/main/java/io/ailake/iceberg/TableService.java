@@ -134,19 +134,6 @@ public class TableService {
     return metadata;
   }
 
-  /**
-   * The table's committed metadata location: one indexed read, for the load route (which changes
-   * nothing, so it runs in no transaction).
-   */
-  public String metadataLocation(Warehouse warehouse, TableIdentifier identifier) {
-    return sql.first(
-            "SELECT metadata_location FROM catalog_object"
-                + " WHERE warehouse_id = ? AND namespace = ? AND name = ? AND kind = 'TABLE'",
-            row -> row.getString(1),
-            warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name())
-        .orElseThrow(() -> new NoSuchTableException("Table does not exist: %s", identifier));
-  }
-
   /** The metadata a location holds: cached, or read and parsed once. */
   public TableMetadata load(Warehouse warehouse, String metadataLocation) {
     return metadataFiles.readTable(io(warehouse), metadataLocation);

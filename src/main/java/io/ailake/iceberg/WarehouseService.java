@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchWarehouseException;
 
@@ -24,8 +25,10 @@ import org.apache.iceberg.exceptions.NoSuchWarehouseException;
 public class WarehouseService {
 
   private static final String SELECT = "SELECT id, organization_id, name, location, storage_type, s3_endpoint,"
-      + " s3_region, s3_path_style, state, state_detail, (SELECT ws.storage_id FROM warehouse_storage ws"
-      + " WHERE ws.warehouse_id = w.id AND ws.position = 0) FROM warehouse w WHERE organization_id = ?";
+      + " s3_region, s3_path_style, state, state_detail,"
+      + " (SELECT ws.storage_id FROM warehouse_storage ws WHERE ws.warehouse_id = w.id AND ws.position = 0),"
+      + " (SELECT o.metadata_location FROM catalog_object o WHERE o.warehouse_id = w.id AND o.namespace = ?"
+      + " AND o.name = ? AND o.kind = 'TABLE') FROM warehouse w WHERE organization_id = ?";
 
   private final AilakeConfig config;
   private final Caller caller;
@@ -44,19 +47,37 @@ public class WarehouseService {
    * Iceberg request resolves one, so it is a plain read and the result is a snapshot, not a managed entity.
    */
   public Warehouse resolve(String name) {
+    return resolve(name, null).warehouse();
+  }
+
+  /** A warehouse and the committed metadata location of one of its tables (null when there is none). */
+  public record TablePointer(Warehouse warehouse, String metadataLocation) {}
+
+  /**
+   * {@link #resolve(String)} and, in the same statement, the pointer of {@code table} (when not null):
+   * a table load is one round trip to PostgreSQL after its token's.
+   */
+  public TablePointer resolve(String name, TableIdentifier table) {
     UUID organizationId = caller.organizationId();
     boolean unnamed = name == null || name.isBlank();
     String wanted = unnamed ? config.warehouse().name() : name;
-    Warehouse warehouse =
-        sql.first(SELECT + " AND name = ?", WarehouseService::snapshot, organizationId, wanted)
+    String namespace = table == null ? null : NamespaceKeys.key(table.namespace());
+    String tableName = table == null ? null : table.name();
+    TablePointer found =
+        sql.first(SELECT + " AND name = ?", WarehouseService::pointer, namespace, tableName, organizationId, wanted)
             .or(() -> unnamed
-                ? sql.first(SELECT + " ORDER BY name LIMIT 1", WarehouseService::snapshot, organizationId)
+                ? sql.first(SELECT + " ORDER BY name LIMIT 1", WarehouseService::pointer, namespace, tableName,
+                    organizationId)
                 : Optional.empty())
             .orElseThrow(() -> new NoSuchWarehouseException("Warehouse does not exist: %s", wanted));
-    if (!Warehouse.READY.equals(warehouse.state)) {
-      throw new NoSuchWarehouseException("Warehouse is not ready: %s (%s)", wanted, warehouse.state);
+    if (!Warehouse.READY.equals(found.warehouse().state)) {
+      throw new NoSuchWarehouseException("Warehouse is not ready: %s (%s)", wanted, found.warehouse().state);
     }
-    return warehouse;
+    return found;
+  }
+
+  private static TablePointer pointer(ResultSet row) throws SQLException {
+    return new TablePointer(snapshot(row), row.getString(12));
   }
 
   private static Warehouse snapshot(ResultSet row) throws SQLException {
