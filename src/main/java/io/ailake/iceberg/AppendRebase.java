@@ -1,7 +1,10 @@
 package io.ailake.iceberg;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -278,13 +281,25 @@ final class AppendRebase {
   }
 
   /**
+   * The manifest lists this replica rebased lately, by location. The next racing append is rebased
+   * onto the last one, so it reads its new parent's list from here instead of from storage. Files are
+   * immutable and their names unique, so an entry is never stale.
+   */
+  private static final Cache<String, byte[]> WRITTEN_LISTS =
+      Caffeine.newBuilder().maximumWeight(8L << 20).weigher((String location, byte[] bytes) -> bytes.length).build();
+
+  /**
    * The rebase's view of storage: a manifest list (small) is read with one request instead of a HEAD
-   * for its length and then a GET, and one is written with one PUT instead of a HEAD proving that its
-   * new name is free first (the name holds a random UUID).
+   * for its length and then a GET, or not at all when this replica wrote it; one is written with one
+   * PUT instead of a HEAD proving that its new name is free first (the name holds a random UUID).
    */
   private record OneRequestPerFile(FileIO io) implements FileIO {
     @Override
     public InputFile newInputFile(String path) {
+      byte[] written = WRITTEN_LISTS.getIfPresent(path);
+      if (written != null) {
+        return new InMemoryInputFile(path, written);
+      }
       try (InputStream in = io.newInputFile(path).newStream()) {
         return new InMemoryInputFile(path, in.readAllBytes());
       } catch (IOException e) {
@@ -298,12 +313,12 @@ final class AppendRebase {
       return new OutputFile() {
         @Override
         public PositionOutputStream create() {
-          return file.createOrOverwrite();
+          return createOrOverwrite();
         }
 
         @Override
         public PositionOutputStream createOrOverwrite() {
-          return file.createOrOverwrite();
+          return remembered(path, file.createOrOverwrite());
         }
 
         @Override
@@ -321,6 +336,40 @@ final class AppendRebase {
     @Override
     public void deleteFile(String path) {
       io.deleteFile(path);
+    }
+
+    /** Keeps a copy of what is written, once it is stored. */
+    private static PositionOutputStream remembered(String location, PositionOutputStream out) {
+      ByteArrayOutputStream copy = new ByteArrayOutputStream();
+      return new PositionOutputStream() {
+        @Override
+        public long getPos() throws IOException {
+          return out.getPos();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+          copy.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+          out.write(bytes, offset, length);
+          copy.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+          out.close();
+          WRITTEN_LISTS.put(location, copy.toByteArray());
+        }
+      };
     }
   }
 
