@@ -53,22 +53,6 @@ public class CatalogObject extends PanacheEntityBase {
         .firstResultOptional();
   }
 
-  /** Names only: a list of 1,000 tables should not hydrate 1,000 entities. */
-  public static List<String> namesPage(
-      UUID warehouseId, String namespace, Kind kind, String after, int limit) {
-    return getEntityManager()
-        .createQuery(
-            "select o.name from CatalogObject o where o.warehouseId = ?1 and o.namespace = ?2"
-                + " and o.kind = ?3 and o.name > ?4 order by o.name",
-            String.class)
-        .setParameter(1, warehouseId)
-        .setParameter(2, namespace)
-        .setParameter(3, kind)
-        .setParameter(4, after)
-        .setMaxResults(limit)
-        .getResultList();
-  }
-
   /** Every table of a warehouse, in every namespace, ordered by namespace and name. */
   public static List<TableIdentifier> tables(UUID warehouseId) {
     return getEntityManager()

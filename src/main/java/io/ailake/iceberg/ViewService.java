@@ -25,15 +25,17 @@ public class ViewService {
   private final FileIOs fileIOs;
   private final MetadataFiles metadataFiles;
   private final CommitRetry retry;
+  private final TableService tables;
 
-  ViewService(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry) {
+  ViewService(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TableService tables) {
     this.fileIOs = fileIOs;
     this.metadataFiles = metadataFiles;
     this.retry = retry;
+    this.tables = tables;
   }
 
   public ListTablesResponse list(Warehouse warehouse, Namespace namespace, Page page) {
-    return TableService.listObjects(warehouse, namespace, CatalogObject.Kind.VIEW, page);
+    return tables.listObjects(warehouse, namespace, CatalogObject.Kind.VIEW, page);
   }
 
   public LoadViewResponse create(Warehouse warehouse, Namespace namespace, CreateViewRequest request) {

@@ -7,11 +7,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The statements on every request's path (reading the bearer token, the warehouse, a table's pointer;
- * claiming an idempotency key, keeping the response, the audit record) as plain JDBC on a pooled
+ * The statements on every request's path (reading the bearer token, the warehouse, a table's pointer, a
+ * page of names; claiming an idempotency key, keeping the response, the audit record) as plain JDBC on a pooled
  * connection, without an ORM session: through Hibernate's query machinery (and, for a read, a JTA
  * transaction of its own) each cost several times the statement itself. Inside a transaction the pool
  * hands out that transaction's connection, so they are part of it; they do not see changes the ORM has
@@ -39,6 +41,21 @@ public class RequestPathSql {
         PreparedStatement statement = prepare(connection, sql, parameters);
         ResultSet rows = statement.executeQuery()) {
       return rows.next() ? Optional.of(row.map(rows)) : Optional.empty();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Every row {@code sql} selects. */
+  public <T> List<T> all(String sql, Row<T> row, Object... parameters) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = prepare(connection, sql, parameters);
+        ResultSet rows = statement.executeQuery()) {
+      List<T> all = new ArrayList<>();
+      while (rows.next()) {
+        all.add(row.map(rows));
+      }
+      return all;
     } catch (SQLException e) {
       throw failure(e);
     }
