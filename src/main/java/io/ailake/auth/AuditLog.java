@@ -3,10 +3,10 @@ package io.ailake.auth;
 import io.ailake.api.RequestIds;
 import io.ailake.postgres.RequestPathSql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -39,11 +39,6 @@ public class AuditLog {
     return MUTATING.contains(method) && (path.startsWith("/api/") || path.startsWith("/iceberg/"));
   }
 
-  /** Writes the request's record in the transaction in progress. */
-  void recordInTransaction(String method, String path, int status, String requestId) {
-    insert(method, path, status, requestId);
-  }
-
   /** The transaction that wrote the request's record committed: nothing left to record. */
   static void recorded(RoutingContext routing) {
     routing.put(RECORDED, Boolean.TRUE);
@@ -57,13 +52,14 @@ public class AuditLog {
     }
     try {
       QuarkusTransaction.requiringNew().run(
-          () -> insert(request.getMethod(), path, response.getStatus(), RequestIds.of(request)));
+          () -> recordInTransaction(request.getMethod(), path, response.getStatus(), RequestIds.of(request)));
     } catch (RuntimeException e) {
       LOG.warnf("Could not record %s %s in the audit log: %s", request.getMethod(), path, e.getMessage());
     }
   }
 
-  private void insert(String method, String path, int status, String requestId) {
+  /** Writes the request's record in the transaction in progress. */
+  void recordInTransaction(String method, String path, int status, String requestId) {
     boolean known = caller.role() != null;
     String actor = !known ? "anonymous" : caller.serverAdmin() ? "server-admin" : caller.tokenId().toString();
     sql.update(

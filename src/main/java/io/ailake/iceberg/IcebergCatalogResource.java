@@ -443,7 +443,7 @@ public class IcebergCatalogResource {
 
   private Response tableJson(Warehouse warehouse, TableMetadata metadata, SnapshotMode mode) {
     Response.ResponseBuilder builder =
-        Response.ok(tables.loadResultJson(warehouse, metadata, mode), MediaType.APPLICATION_JSON_TYPE);
+        Response.ok(tables.loadResultJson(metadata, mode), MediaType.APPLICATION_JSON_TYPE);
     if (metadata.metadataFileLocation() != null) {
       builder.header(HttpHeaders.ETAG, ETags.of(metadata.metadataFileLocation(), mode));
     }

@@ -203,7 +203,7 @@ public class TableService {
       throw new org.apache.iceberg.exceptions.CommitFailedException(
           "Table %s changed while it was being unregistered; retry", identifier);
     }
-    return response(warehouse, metadata);
+    return response(metadata);
   }
 
   public void rename(Warehouse warehouse, RenameTableRequest request) {
@@ -253,12 +253,12 @@ public class TableService {
   }
 
   /** The body of a load, create or commit answer: Iceberg's LoadTableResult with cached metadata JSON. */
-  byte[] loadResultJson(Warehouse warehouse, TableMetadata metadata, SnapshotMode mode) {
+  byte[] loadResultJson(TableMetadata metadata, SnapshotMode mode) {
     return IcebergJson.loadTableResult(
         metadata.metadataFileLocation(), metadataFiles.tableJson(metadata, mode));
   }
 
-  LoadTableResponse response(Warehouse warehouse, TableMetadata metadata) {
+  LoadTableResponse response(TableMetadata metadata) {
     return LoadTableResponse.builder()
         .withTableMetadata(metadata)
         .build();

@@ -62,7 +62,7 @@ public class ViewService {
       io.deleteFile(written.metadataFileLocation());
       throw e;
     }
-    return response(warehouse, written);
+    return response(written);
   }
 
   public LoadViewResponse register(Warehouse warehouse, Namespace namespace, RegisterViewRequest request) {
@@ -74,12 +74,12 @@ public class ViewService {
     ViewMetadata metadata = metadataFiles.readView(io(warehouse), request.metadataLocation());
     OrganizationLocations.require(warehouse, metadata);
     CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, request.metadataLocation());
-    return response(warehouse, metadata);
+    return response(metadata);
   }
 
   public LoadViewResponse load(Warehouse warehouse, TableIdentifier identifier) {
     CatalogObject view = CatalogObjects.requireView(warehouse, identifier);
-    return response(warehouse, metadataFiles.readView(io(warehouse), view.metadataLocation));
+    return response(metadataFiles.readView(io(warehouse), view.metadataLocation));
   }
 
   public void checkExists(Warehouse warehouse, TableIdentifier identifier) {
@@ -101,7 +101,7 @@ public class ViewService {
       }
       ViewMetadata updated = builder.build();
       if (updated.changes().isEmpty()) {
-        return response(warehouse, base);
+        return response(base);
       }
       OrganizationLocations.requireMoved(warehouse, base, updated);
       ViewMetadata written = metadataFiles.writeView(io, updated, pointer.metadataLocation);
@@ -110,7 +110,7 @@ public class ViewService {
               .call(() -> CatalogObject.swapMetadataLocation(
                   pointer.id, pointer.metadataLocation, written.metadataFileLocation()));
       if (swapped) {
-        return response(warehouse, written);
+        return response(written);
       }
       io.deleteFile(written.metadataFileLocation());
       retry.lostRace(identifier, attempt);
@@ -126,7 +126,7 @@ public class ViewService {
     TableService.renameObject(warehouse, request, CatalogObject.Kind.VIEW);
   }
 
-  private LoadViewResponse response(Warehouse warehouse, ViewMetadata metadata) {
+  private LoadViewResponse response(ViewMetadata metadata) {
     return ImmutableLoadViewResponse.builder()
         .metadataLocation(metadata.metadataFileLocation())
         .metadata(metadata)
