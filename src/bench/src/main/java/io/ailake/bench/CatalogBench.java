@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
@@ -218,47 +219,37 @@ public final class CatalogBench {
 
   private <T> void parallel(String op, int threads, List<T> items, Call<T> call) throws Exception {
     ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>(items);
-    ConcurrentLinkedQueue<Long> nanos = new ConcurrentLinkedQueue<>();
-    AtomicLong errors = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    long start = System.nanoTime();
-    List<Future<?>> workers = new ArrayList<>();
-    for (int i = 0; i < threads; i++) {
-      workers.add(pool.submit(() -> {
-        T item;
-        while ((item = queue.poll()) != null) {
-          long t0 = System.nanoTime();
-          try {
-            call.run(item);
-            nanos.add(System.nanoTime() - t0);
-          } catch (Exception e) {
-            errors.incrementAndGet();
-          }
-        }
-      }));
-    }
-    for (Future<?> worker : workers) {
-      worker.get();
-    }
-    pool.shutdown();
-    report(op, threads, new ArrayList<>(nanos), errors.get(), System.nanoTime() - start);
+    workers(op, threads, () -> {
+      T item = queue.poll();
+      return item == null ? null : () -> call.run(item);
+    });
   }
 
   private void timed(String op, int threads, int seconds, Runnable call) throws Exception {
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    workers(op, threads, () -> System.nanoTime() < end ? call::run : null);
+  }
+
+  private interface Attempt {
+    void run() throws Exception;
+  }
+
+  /** {@code threads} workers time the calls they take from {@code next} until it has none left (null). */
+  private void workers(String op, int threads, Supplier<Attempt> next) throws Exception {
     ConcurrentLinkedQueue<Long> nanos = new ConcurrentLinkedQueue<>();
     AtomicLong errors = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
     List<Future<?>> workers = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
       workers.add(pool.submit(() -> {
-        while (System.nanoTime() < end) {
+        Attempt attempt;
+        while ((attempt = next.get()) != null) {
           long t0 = System.nanoTime();
           try {
-            call.run();
+            attempt.run();
             nanos.add(System.nanoTime() - t0);
-          } catch (RuntimeException e) {
+          } catch (Exception e) {
             errors.incrementAndGet();
           }
         }
