@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.rest.RESTSerializers;
 
@@ -62,19 +64,34 @@ public final class IcebergJson {
 
   /**
    * Iceberg's LoadTableResult ({@code metadata-location}, {@code metadata}) around metadata already
-   * serialized by Iceberg's TableMetadataParser, so a load writes cached bytes. No {@code config}: the
-   * storage settings are the catalog's defaults.
+   * serialized by {@link #tableMetadata}, so a load writes cached bytes. No {@code config}: the storage
+   * settings are the catalog's defaults.
    */
-  static byte[] loadTableResult(String metadataLocation, String metadataJson) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(metadataJson.length() + 256);
+  static byte[] loadTableResult(String metadataLocation, byte[] metadataJson) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(metadataJson.length + 256);
     try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
       json.writeStartObject();
       if (metadataLocation != null) {
         json.writeStringField("metadata-location", metadataLocation);
       }
       json.writeFieldName("metadata");
-      json.writeRawValue(metadataJson);
+      // an empty raw value makes the generator write the separator and count the field as written;
+      // the UTF-8 bytes go to the stream after it, without a round trip through chars
+      json.writeRawValue("");
+      json.flush();
+      out.write(metadataJson);
       json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Table metadata as Iceberg's TableMetadataParser writes it, as UTF-8 bytes. */
+  static byte[] tableMetadata(TableMetadata metadata) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+      TableMetadataParser.toJson(metadata, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -25,20 +25,20 @@ import org.apache.iceberg.view.ViewProperties;
 /**
  * Reads and writes Iceberg metadata files. A new metadata file gets the next version number and a
  * random UUID in its name, so two writers racing for the same version never overwrite each other.
- * Metadata files are immutable, so a table's file is cached by location, parsed and as the JSON
- * clients receive: a load is a pointer lookup plus writing cached bytes. The cache is bounded by
- * bytes and filled when a file is read and when one is written.
+ * Metadata files are immutable, so a table's file is cached by location, parsed and as the very bytes
+ * a load answers: a load is a pointer lookup plus writing cached bytes. The cache is bounded by bytes
+ * and filled when a file is read and when one is written.
  */
 @ApplicationScoped
 public class MetadataFiles {
 
   private static final Pattern VERSION = Pattern.compile("^(\\d+)-.*");
 
-  /** A table metadata file: parsed, and serialized the way a load answers it. */
-  private record TableFile(TableMetadata metadata, String json) {
+  /** A table metadata file: parsed, and the body of a load of it (all snapshots), UTF-8. */
+  private record TableFile(TableMetadata metadata, byte[] loadAnswer) {
     /** Parsed metadata takes a few times the bytes of its JSON. */
     int weight() {
-      return 4 * json.length();
+      return 4 * loadAnswer.length;
     }
   }
 
@@ -62,19 +62,23 @@ public class MetadataFiles {
   TableMetadata readTable(FileIO io, String location) {
     return tables.get(location, l -> {
       TableMetadata metadata = TableMetadataParser.read(io, l);
-      return new TableFile(metadata, TableMetadataParser.toJson(metadata));
+      return new TableFile(metadata, IcebergJson.loadTableResult(l, IcebergJson.tableMetadata(metadata)));
     }).metadata();
   }
 
-  /** The JSON of {@code metadata} as a load answers it; from the cache when it is a cached file. */
-  String tableJson(TableMetadata metadata, SnapshotMode mode) {
+  /**
+   * The body of a load, create or commit answer (Iceberg's LoadTableResult) for {@code metadata}; the
+   * cached bytes when it is a cached file and all snapshots are asked for.
+   */
+  byte[] loadAnswer(TableMetadata metadata, SnapshotMode mode) {
     if (mode == SnapshotMode.ALL && metadata.metadataFileLocation() != null) {
       TableFile file = tables.getIfPresent(metadata.metadataFileLocation());
       if (file != null && file.metadata() == metadata) {
-        return file.json();
+        return file.loadAnswer();
       }
     }
-    return TableMetadataParser.toJson(mode.apply(metadata));
+    return IcebergJson.loadTableResult(
+        metadata.metadataFileLocation(), IcebergJson.tableMetadata(mode.apply(metadata)));
   }
 
   /**
@@ -109,11 +113,11 @@ public class MetadataFiles {
             TableProperties.WRITE_METADATA_LOCATION, metadata.location() + "/metadata");
     String location =
         newFileName(stripSlash(dir), previousLocation, TableMetadataParser.getFileExtension(codec));
-    String json = TableMetadataParser.toJson(metadata);
+    byte[] json = IcebergJson.tableMetadata(metadata);
     write(io.newOutputFile(location), json, isGzip(codec));
     // the same metadata, now with its location: no need to parse what was just serialized
     TableMetadata written = TableMetadata.buildFrom(metadata).withMetadataLocation(location).discardChanges().build();
-    tables.put(location, new TableFile(written, json));
+    tables.put(location, new TableFile(written, IcebergJson.loadTableResult(location, json)));
     return written;
   }
 
@@ -122,7 +126,7 @@ public class MetadataFiles {
         ViewProperties.WRITE_METADATA_LOCATION, metadata.location() + "/metadata");
     String location = newFileName(stripSlash(dir), previousLocation, ".gz.metadata.json");
     String json = ViewMetadataParser.toJson(metadata);
-    write(io.newOutputFile(location), json, true);
+    write(io.newOutputFile(location), json.getBytes(StandardCharsets.UTF_8), true);
     return ViewMetadataParser.fromJson(location, json);
   }
 
@@ -145,12 +149,12 @@ public class MetadataFiles {
     return "gzip".equalsIgnoreCase(codec);
   }
 
-  private static void write(OutputFile file, String json, boolean gzip) {
+  private static void write(OutputFile file, byte[] json, boolean gzip) {
     // every name holds a random UUID, so there is nothing to overwrite; create() would spend a request
     // on object storage (a HEAD) proving it
     try (OutputStream raw = file.createOrOverwrite();
         OutputStream out = gzip ? new GZIPOutputStream(raw) : raw) {
-      out.write(json.getBytes(StandardCharsets.UTF_8));
+      out.write(json);
     } catch (IOException e) {
       throw new UncheckedIOException("Failed to write metadata file " + file.location(), e);
     }

@@ -254,8 +254,7 @@ public class TableService {
 
   /** The body of a load, create or commit answer: Iceberg's LoadTableResult with cached metadata JSON. */
   byte[] loadResultJson(TableMetadata metadata, SnapshotMode mode) {
-    return IcebergJson.loadTableResult(
-        metadata.metadataFileLocation(), metadataFiles.tableJson(metadata, mode));
+    return metadataFiles.loadAnswer(metadata, mode);
   }
 
   LoadTableResponse response(TableMetadata metadata) {

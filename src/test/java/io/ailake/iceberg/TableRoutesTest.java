@@ -15,15 +15,21 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.rest.RESTCatalog;
@@ -73,6 +79,27 @@ class TableRoutesTest {
     String refsTag = given().get(base + "/namespaces/ns/tables/t?snapshots=refs").then().statusCode(200)
         .extract().header("ETag");
     assertThat(refsTag).as("refs and all are different responses").isNotEqualTo(committed);
+  }
+
+  @Test
+  void textBeyondAsciiSurvivesTheMetadataFileAndEveryAnswer() throws Exception {
+    String text = "Größe — 数据 📦";
+    TableIdentifier id = TableIdentifier.of("ns", "unicode");
+    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
+      Table table = client.createTable(id, ICEBERG_SCHEMA, PartitionSpec.unpartitioned(), Map.of("comment", text));
+      assertThat(table.properties()).containsEntry("comment", text);
+      table.updateProperties().set("note", text + " 2").commit();
+    }
+    try (RESTCatalog fresh = IcebergClients.connect(catalog, warehouse)) {
+      assertThat(fresh.loadTable(id).properties())
+          .containsEntry("comment", text).containsEntry("note", text + " 2");
+    }
+    String location = given().get(base + "/namespaces/ns/tables/unicode").then().statusCode(200)
+        .contentType(containsString("application/json")).body("metadata.properties.note", equalTo(text + " 2"))
+        .extract().jsonPath().getString("metadata-location");
+    String file = Files.readString(Path.of(URI.create(location.startsWith("file:") ? location : "file://" + location)),
+        StandardCharsets.UTF_8);
+    assertThat(TableMetadataParser.fromJson(location, file).properties()).containsEntry("note", text + " 2");
   }
 
   @Test
