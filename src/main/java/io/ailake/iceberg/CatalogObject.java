@@ -88,41 +88,6 @@ public class CatalogObject extends PanacheEntityBase {
     return count("warehouseId = ?1 and namespace = ?2", warehouseId, namespace);
   }
 
-  /**
-   * Compare-and-swap of the metadata pointer: succeeds only when nobody committed since {@code
-   * expected} was read.
-   */
-  /** The pointer's current metadata location, locked until the transaction ends; null when it is gone. */
-  public static String lockedMetadataLocation(UUID id) {
-    return (String) getEntityManager()
-        .createNativeQuery("SELECT metadata_location FROM catalog_object WHERE id = ?1 FOR UPDATE")
-        .setParameter(1, id)
-        .getResultList()
-        .stream()
-        .findFirst()
-        .orElse(null);
-  }
-
-  /** Like {@link #lockedMetadataLocation}, but null at once when another transaction holds the row. */
-  public static String lockedMetadataLocationIfFree(UUID id) {
-    return (String) getEntityManager()
-        .createNativeQuery("SELECT metadata_location FROM catalog_object WHERE id = ?1 FOR UPDATE SKIP LOCKED")
-        .setParameter(1, id)
-        .getResultList()
-        .stream()
-        .findFirst()
-        .orElse(null);
-  }
-
-  public static boolean swapMetadataLocation(UUID id, String expected, String next) {
-    return update(
-            "metadataLocation = ?1, updatedAt = current_timestamp where id = ?2 and metadataLocation = ?3",
-            next,
-            id,
-            expected)
-        == 1;
-  }
-
   @Column(name = "updated_at")
   public Instant updatedAt;
 }

@@ -1,49 +1,75 @@
 package io.ailake.iceberg;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import java.time.Instant;
+import io.ailake.postgres.RequestPathSql;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.NoSuchViewException;
-import org.hibernate.exception.ConstraintViolationException;
 
-/** Lookups and inserts of table and view pointers shared by the table and view routes. */
-final class CatalogObjects {
+/**
+ * The table and view pointers (rows of {@code catalog_object}) as the table and view routes read and
+ * change them: each step one indexed statement, on the request's path without an ORM session. Inside a
+ * transaction they are part of it.
+ */
+@ApplicationScoped
+class CatalogObjects {
 
-  private CatalogObjects() {}
+  /** A table or view as read: its row, its kind and the metadata file it points to. */
+  record Pointer(UUID id, CatalogObject.Kind kind, String metadataLocation) {}
 
-  static Optional<CatalogObject> find(Warehouse warehouse, TableIdentifier identifier) {
-    return QuarkusTransaction.joiningExisting()
-        .call(
-            () ->
-                CatalogObject.find(
-                    warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name()));
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
+
+  private final RequestPathSql sql;
+
+  CatalogObjects(RequestPathSql sql) {
+    this.sql = sql;
   }
 
-  static CatalogObject requireTable(Warehouse warehouse, TableIdentifier identifier) {
+  Optional<Pointer> find(Warehouse warehouse, TableIdentifier identifier) {
+    return sql.first(
+        "SELECT id, kind, metadata_location FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ?",
+        row -> new Pointer(row.getObject(1, UUID.class), CatalogObject.Kind.valueOf(row.getString(2)), row.getString(3)),
+        warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name());
+  }
+
+  Pointer requireTable(Warehouse warehouse, TableIdentifier identifier) {
     return find(warehouse, identifier)
-        .filter(o -> o.kind == CatalogObject.Kind.TABLE)
+        .filter(o -> o.kind() == CatalogObject.Kind.TABLE)
         .orElseThrow(() -> new NoSuchTableException("Table does not exist: %s", identifier));
   }
 
-  static CatalogObject requireView(Warehouse warehouse, TableIdentifier identifier) {
+  Pointer requireView(Warehouse warehouse, TableIdentifier identifier) {
     return find(warehouse, identifier)
-        .filter(o -> o.kind == CatalogObject.Kind.VIEW)
+        .filter(o -> o.kind() == CatalogObject.Kind.VIEW)
         .orElseThrow(() -> new NoSuchViewException("View does not exist: %s", identifier));
   }
 
+  /** The namespace a new table or view goes into, with its {@code location} property when it has one. */
+  record FreeName(String namespaceLocation) {}
+
   /** 404 when the namespace is missing, 409 when a table or view already holds the name. */
-  static NamespaceRecord checkFree(
-      Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind creating) {
-    NamespaceRecord namespace = NamespaceService.require(warehouse, identifier.namespace());
-    find(warehouse, identifier).ifPresent(existing -> {
-      throw alreadyExists(identifier, existing.kind, creating);
-    });
-    return namespace;
+  FreeName checkFree(Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind creating) {
+    if (identifier.namespace().isEmpty()) {
+      throw NamespaceService.noSuchNamespace(identifier.namespace());
+    }
+    String namespace = NamespaceKeys.key(identifier.namespace());
+    // one statement: the namespace row, and whatever already holds the name in it
+    String[] found = sql.first(
+            "SELECT n.properties ->> 'location', (SELECT o.kind FROM catalog_object o"
+                + " WHERE o.warehouse_id = n.warehouse_id AND o.namespace = n.name AND o.name = ?)"
+                + " FROM namespace n WHERE n.warehouse_id = ? AND n.name = ?",
+            row -> new String[] {row.getString(1), row.getString(2)},
+            identifier.name(), warehouse.id, namespace)
+        .orElseThrow(() -> NamespaceService.noSuchNamespace(identifier.namespace()));
+    if (found[1] != null) {
+      throw alreadyExists(identifier, CatalogObject.Kind.valueOf(found[1]), creating);
+    }
+    return new FreeName(found[0]);
   }
 
   static AlreadyExistsException alreadyExists(
@@ -59,42 +85,96 @@ final class CatalogObjects {
   }
 
   /**
-   * Inserts a new pointer in its own transaction. A concurrent create of the same name, or a
-   * concurrent drop of the namespace, is reported as the 409 or 404 it is.
+   * Inserts a new pointer. A concurrent create of the same name, or a concurrent drop of the namespace,
+   * is reported as the 409 or 404 it is.
    */
-  static CatalogObject insert(
-      Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind kind, String metadataLocation) {
-    CatalogObject object = new CatalogObject();
-    object.id = UUID.randomUUID();
-    object.organizationId = warehouse.organizationId;
-    object.warehouseId = warehouse.id;
-    object.namespace = NamespaceKeys.key(identifier.namespace());
-    object.name = identifier.name();
-    object.kind = kind;
-    object.metadataLocation = metadataLocation;
-    object.updatedAt = Instant.now();
+  void insert(Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind kind, String metadataLocation) {
+    int inserted;
     try {
-      QuarkusTransaction.joiningExisting().run(object::persistAndFlush);
+      // a taken name changes nothing and leaves the transaction usable for telling what holds it
+      inserted = sql.update(
+          "INSERT INTO catalog_object (id, organization_id, warehouse_id, namespace, name, kind, metadata_location)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ON CONSTRAINT catalog_object_name DO NOTHING",
+          UUID.randomUUID(), warehouse.organizationId, warehouse.id, NamespaceKeys.key(identifier.namespace()),
+          identifier.name(), kind.name(), metadataLocation);
     } catch (RuntimeException e) {
-      ConstraintViolationException violation = constraintViolation(e);
-      if (violation == null) {
-        throw e;
+      if (FOREIGN_KEY_VIOLATION.equals(sqlState(e))) {
+        throw NamespaceService.noSuchNamespace(identifier.namespace());
       }
-      if (violation.getConstraintName() != null
-          && violation.getConstraintName().contains("catalog_object_name")) {
-        CatalogObject.Kind existing =
-            find(warehouse, identifier).map(o -> o.kind).orElse(kind);
-        throw alreadyExists(identifier, existing, kind);
-      }
-      throw new NoSuchNamespaceException("Namespace does not exist: %s", identifier.namespace());
+      throw e;
     }
-    return object;
+    if (inserted == 0) {
+      throw alreadyExists(identifier, find(warehouse, identifier).map(Pointer::kind).orElse(kind), kind);
+    }
   }
 
-  static ConstraintViolationException constraintViolation(Throwable e) {
+  /** Moves a table or view to another name; 409 when the name is taken, 404 when its namespace is gone. */
+  void rename(Pointer object, TableIdentifier source, TableIdentifier destination) {
+    try {
+      sql.update(
+          "UPDATE catalog_object SET namespace = ?, name = ?, updated_at = now() WHERE id = ?",
+          NamespaceKeys.key(destination.namespace()), destination.name(), object.id());
+    } catch (RuntimeException e) {
+      String state = sqlState(e);
+      if (UNIQUE_VIOLATION.equals(state)) {
+        throw new AlreadyExistsException(
+            "Cannot rename %s to %s. Table or view already exists", source, destination);
+      }
+      if (FOREIGN_KEY_VIOLATION.equals(state)) {
+        throw NamespaceService.noSuchNamespace(destination.namespace());
+      }
+      throw e;
+    }
+  }
+
+  /** Removes a pointer unless it moved since it was read; false when it moved or is gone. */
+  boolean deleteUnchanged(Pointer object) {
+    return sql.update(
+            "DELETE FROM catalog_object WHERE id = ? AND metadata_location = ?", object.id(), object.metadataLocation())
+        == 1;
+  }
+
+  /** Removes a view; 404 when there is none of that name. */
+  void dropView(Warehouse warehouse, TableIdentifier identifier) {
+    int deleted = sql.update(
+        "DELETE FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ? AND kind = 'VIEW'",
+        warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name());
+    if (deleted == 0) {
+      throw new NoSuchViewException("View does not exist: %s", identifier);
+    }
+  }
+
+  /**
+   * Compare-and-swap of the pointer, in one statement: succeeds only when nobody committed since {@code
+   * expected} was read, and fails at once, without waiting, while another transaction holds the row.
+   */
+  boolean swapIfFree(Pointer pointer, String next) {
+    return sql.update(
+            "UPDATE catalog_object SET metadata_location = ?, updated_at = now() WHERE id = ? AND metadata_location = ?"
+                + " AND id = (SELECT id FROM catalog_object WHERE id = ? FOR UPDATE SKIP LOCKED)",
+            next, pointer.id(), pointer.metadataLocation(), pointer.id())
+        == 1;
+  }
+
+  /** The pointer's current metadata location, locked until the transaction ends; null when it is gone. */
+  String lockedMetadataLocation(UUID id) {
+    return sql.first(
+            "SELECT metadata_location FROM catalog_object WHERE id = ? FOR UPDATE", row -> row.getString(1), id)
+        .orElse(null);
+  }
+
+  /** Compare-and-swap of the pointer, waiting for a transaction that holds its row. */
+  boolean swap(Pointer pointer, String next) {
+    return sql.update(
+            "UPDATE catalog_object SET metadata_location = ?, updated_at = now() WHERE id = ? AND metadata_location = ?",
+            next, pointer.id(), pointer.metadataLocation())
+        == 1;
+  }
+
+  private static String sqlState(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConstraintViolationException violation) {
-        return violation;
+      if (t instanceof SQLException sqlException) {
+        return sqlException.getSQLState();
       }
     }
     return null;

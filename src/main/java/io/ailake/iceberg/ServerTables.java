@@ -25,8 +25,10 @@ public class ServerTables {
   private final FileIOs fileIOs;
   private final MetadataFiles metadataFiles;
   private final TableCommits commits;
+  private final CatalogObjects objects;
 
-  ServerTables(FileIOs fileIOs, MetadataFiles metadataFiles, TableCommits commits) {
+  ServerTables(FileIOs fileIOs, MetadataFiles metadataFiles, TableCommits commits, CatalogObjects objects) {
+    this.objects = objects;
     this.fileIOs = fileIOs;
     this.metadataFiles = metadataFiles;
     this.commits = commits;
@@ -67,8 +69,7 @@ public class ServerTables {
 
     @Override
     public TableMetadata refresh() {
-      CatalogObject pointer = CatalogObjects.requireTable(warehouse, identifier);
-      current = metadataFiles.readTable(io, pointer.metadataLocation);
+      current = metadataFiles.readTable(io, objects.requireTable(warehouse, identifier).metadataLocation());
       return current;
     }
 

@@ -41,11 +41,14 @@ public class TableCommits {
   private final MetadataFiles metadataFiles;
   private final CommitRetry retry;
   private final TransactionSynchronizationRegistry transactions;
+  private final CatalogObjects objects;
   private final Semaphore[] turns = new Semaphore[64];
 
   TableCommits(
-      FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TransactionSynchronizationRegistry transactions) {
+      FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TransactionSynchronizationRegistry transactions,
+      CatalogObjects objects) {
     this.fileIOs = fileIOs;
+    this.objects = objects;
     this.metadataFiles = metadataFiles;
     this.retry = retry;
     this.transactions = transactions;
@@ -131,8 +134,8 @@ public class TableCommits {
   private TableMetadata attempt(
       Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, Runnable alsoInTransaction,
       FileIO io) {
-    var pointer = CatalogObjects.find(warehouse, identifier);
-    if (pointer.isEmpty() || pointer.get().kind != CatalogObject.Kind.TABLE) {
+    var pointer = objects.find(warehouse, identifier);
+    if (pointer.isEmpty() || pointer.get().kind() != CatalogObject.Kind.TABLE) {
       if (isCreate(request)) {
         return create(warehouse, identifier, request, io);
       }
@@ -155,10 +158,7 @@ public class TableCommits {
       swapped = QuarkusTransaction.joiningExisting().call(() -> {
         // a pointer another request holds locked is a lost race at once: waiting for that request to
         // end would serialize every writer of the table behind the slowest one
-        boolean done = prepared.pointer().metadataLocation.equals(
-                CatalogObject.lockedMetadataLocationIfFree(prepared.pointer().id))
-            && CatalogObject.swapMetadataLocation(
-                prepared.pointer().id, prepared.pointer().metadataLocation, written.metadataFileLocation());
+        boolean done = objects.swapIfFree(prepared.pointer(), written.metadataFileLocation());
         if (done) {
           alsoInTransaction.run();
         }
@@ -196,7 +196,7 @@ public class TableCommits {
       List<Prepared> prepared = new ArrayList<>();
       try {
         for (UpdateTableRequest change : request.tableChanges()) {
-          CatalogObject pointer = CatalogObjects.requireTable(warehouse, change.identifier());
+          CatalogObjects.Pointer pointer = objects.requireTable(warehouse, change.identifier());
           prepared.add(prepare(warehouse, pointer, change, io));
         }
       } catch (RuntimeException e) {
@@ -232,21 +232,20 @@ public class TableCommits {
    * still the one the changes were made against; only then swaps them all. Nothing is written when one
    * moved, so the transaction stays usable for the retry.
    */
-  private static boolean swapAll(List<Prepared> changed, List<TableMetadata> written) {
+  private boolean swapAll(List<Prepared> changed, List<TableMetadata> written) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < changed.size(); i++) {
       order.add(i);
     }
-    order.sort(Comparator.comparing(i -> changed.get(i).pointer().id));
+    order.sort(Comparator.comparing(i -> changed.get(i).pointer().id()));
     for (int i : order) {
-      CatalogObject pointer = changed.get(i).pointer();
-      if (!pointer.metadataLocation.equals(CatalogObject.lockedMetadataLocation(pointer.id))) {
+      CatalogObjects.Pointer pointer = changed.get(i).pointer();
+      if (!pointer.metadataLocation().equals(objects.lockedMetadataLocation(pointer.id()))) {
         return false;
       }
     }
     for (int i : order) {
-      CatalogObject pointer = changed.get(i).pointer();
-      CatalogObject.swapMetadataLocation(pointer.id, pointer.metadataLocation, written.get(i).metadataFileLocation());
+      objects.swap(changed.get(i).pointer(), written.get(i).metadataFileLocation());
     }
     return true;
   }
@@ -255,8 +254,9 @@ public class TableCommits {
    * The current state, the requirements checked against it, and the updates applied. An append whose
    * only failed requirement is its branch's head is rebased onto the new head ({@link AppendRebase}).
    */
-  private Prepared prepare(Warehouse warehouse, CatalogObject pointer, UpdateTableRequest request, FileIO io) {
-    TableMetadata base = metadataFiles.readTable(io, pointer.metadataLocation);
+  private Prepared prepare(
+      Warehouse warehouse, CatalogObjects.Pointer pointer, UpdateTableRequest request, FileIO io) {
+    TableMetadata base = metadataFiles.readTable(io, pointer.metadataLocation());
     List<CommitFailedException> failures = new ArrayList<>();
     UpdateRequirement.AssertRefSnapshotID lostHead = null;
     for (UpdateRequirement requirement : request.requirements()) {
@@ -307,8 +307,7 @@ public class TableCommits {
         throw new NoSuchTableException("Table does not exist: %s", identifier);
       }
     }
-    NamespaceRecord namespace =
-        CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
+    CatalogObjects.FreeName free = objects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
     TableMetadata.Builder builder =
         request.updates().stream()
             .filter(MetadataUpdate.UpgradeFormatVersion.class::isInstance)
@@ -321,14 +320,13 @@ public class TableCommits {
       hasLocation |= update instanceof MetadataUpdate.SetLocation;
     }
     if (!hasLocation) {
-      builder.setLocation(TableService.defaultLocation(warehouse, namespace, identifier));
+      builder.setLocation(TableService.defaultLocation(warehouse, free, identifier));
     }
     TableMetadata created = builder.build();
     OrganizationLocations.require(warehouse, created);
     TableMetadata written = metadataFiles.writeTable(io, created, null);
     try {
-      CatalogObjects.insert(
-          warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
+      objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
     } catch (org.apache.iceberg.exceptions.AlreadyExistsException e) {
       io.deleteFile(written.metadataFileLocation());
       throw new CommitFailedException(e, "Commit failed: %s", e.getMessage());
@@ -367,7 +365,7 @@ public class TableCommits {
 
   /** A commit ready to swap in; {@code rebasedManifestList} is what a rebase wrote for it, if any. */
   private record Prepared(
-      CatalogObject pointer, TableMetadata base, TableMetadata updated, boolean changed, String rebasedManifestList) {
+      CatalogObjects.Pointer pointer, TableMetadata base, TableMetadata updated, boolean changed, String rebasedManifestList) {
 
     /** Removes what this attempt wrote besides the metadata file, once it will not commit. */
     void discard(FileIO io) {

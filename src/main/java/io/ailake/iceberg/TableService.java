@@ -6,7 +6,6 @@ import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.SortOrder;
@@ -30,9 +29,12 @@ public class TableService {
   private final JobQueue jobs;
   private final MetadataFiles metadataFiles;
   private final RequestPathSql sql;
+  private final CatalogObjects objects;
 
-  TableService(FileIOs fileIOs, JobQueue jobs, MetadataFiles metadataFiles, RequestPathSql sql) {
+  TableService(
+      FileIOs fileIOs, JobQueue jobs, MetadataFiles metadataFiles, RequestPathSql sql, CatalogObjects objects) {
     this.sql = sql;
+    this.objects = objects;
     this.fileIOs = fileIOs;
     this.jobs = jobs;
     this.metadataFiles = metadataFiles;
@@ -70,11 +72,11 @@ public class TableService {
   public TableMetadata create(Warehouse warehouse, Namespace namespace, CreateTableRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
-    NamespaceRecord record = CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
+    CatalogObjects.FreeName free = objects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
     String location =
         request.location() != null
             ? MetadataFiles.stripSlash(request.location())
-            : defaultLocation(warehouse, record, identifier);
+            : defaultLocation(warehouse, free, identifier);
     TableMetadata metadata =
         TableMetadata.newTableMetadata(
             request.schema(),
@@ -89,8 +91,7 @@ public class TableService {
     FileIO io = io(warehouse);
     TableMetadata written = metadataFiles.writeTable(io, metadata, null);
     try {
-      CatalogObjects.insert(
-          warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
+      objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
     } catch (RuntimeException e) {
       io.deleteFile(written.metadataFileLocation());
       throw e;
@@ -99,8 +100,8 @@ public class TableService {
   }
 
   /** Tables get {@code <warehouse>/<namespace levels>/<table>-<uuid>}: a re-created table never reuses a location. */
-  static String defaultLocation(Warehouse warehouse, NamespaceRecord namespace, TableIdentifier identifier) {
-    String namespaceLocation = namespace.properties.get("location");
+  static String defaultLocation(Warehouse warehouse, CatalogObjects.FreeName free, TableIdentifier identifier) {
+    String namespaceLocation = free.namespaceLocation();
     String parent =
         namespaceLocation != null && !namespaceLocation.isBlank()
             ? MetadataFiles.stripSlash(namespaceLocation)
@@ -118,18 +119,13 @@ public class TableService {
     OrganizationLocations.require(warehouse, metadata);
     if (request.overwrite()) {
       NamespaceService.require(warehouse, namespace);
-      var existing = CatalogObjects.find(warehouse, identifier);
+      var existing = objects.find(warehouse, identifier);
       if (existing.isPresent()) {
-        CatalogObject current = existing.get();
-        if (current.kind != CatalogObject.Kind.TABLE) {
-          throw CatalogObjects.alreadyExists(identifier, current.kind, CatalogObject.Kind.TABLE);
+        CatalogObjects.Pointer current = existing.get();
+        if (current.kind() != CatalogObject.Kind.TABLE) {
+          throw CatalogObjects.alreadyExists(identifier, current.kind(), CatalogObject.Kind.TABLE);
         }
-        boolean swapped =
-            QuarkusTransaction.joiningExisting()
-                .call(
-                    () ->
-                        CatalogObject.swapMetadataLocation(
-                            current.id, current.metadataLocation, request.metadataLocation()));
+        boolean swapped = objects.swap(current, request.metadataLocation());
         if (!swapped) {
           throw new org.apache.iceberg.exceptions.CommitFailedException(
               "Table %s changed while it was being registered again", identifier);
@@ -137,9 +133,9 @@ public class TableService {
         return metadata;
       }
     } else {
-      CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
+      objects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
     }
-    CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, request.metadataLocation());
+    objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, request.metadataLocation());
     return metadata;
   }
 
@@ -159,8 +155,8 @@ public class TableService {
   }
 
   public boolean exists(Warehouse warehouse, TableIdentifier identifier) {
-    return CatalogObjects.find(warehouse, identifier)
-        .filter(o -> o.kind == CatalogObject.Kind.TABLE)
+    return objects.find(warehouse, identifier)
+        .filter(o -> o.kind() == CatalogObject.Kind.TABLE)
         .isPresent();
   }
 
@@ -191,15 +187,9 @@ public class TableService {
 
   /** Removes the table from the catalog and keeps its files; answers its last metadata. */
   public LoadTableResponse unregister(Warehouse warehouse, TableIdentifier identifier) {
-    CatalogObject table = CatalogObjects.requireTable(warehouse, identifier);
-    TableMetadata metadata = metadataFiles.readTable(io(warehouse), table.metadataLocation);
-    long deleted =
-        QuarkusTransaction.joiningExisting()
-            .call(
-                () ->
-                    CatalogObject.delete(
-                        "id = ?1 and metadataLocation = ?2", table.id, table.metadataLocation));
-    if (deleted != 1) {
+    CatalogObjects.Pointer table = objects.requireTable(warehouse, identifier);
+    TableMetadata metadata = metadataFiles.readTable(io(warehouse), table.metadataLocation());
+    if (!objects.deleteUnchanged(table)) {
       throw new org.apache.iceberg.exceptions.CommitFailedException(
           "Table %s changed while it was being unregistered; retry", identifier);
     }
@@ -210,40 +200,26 @@ public class TableService {
     renameObject(warehouse, request, CatalogObject.Kind.TABLE);
   }
 
-  static void renameObject(Warehouse warehouse, RenameTableRequest request, CatalogObject.Kind kind) {
+  void renameObject(Warehouse warehouse, RenameTableRequest request, CatalogObject.Kind kind) {
     request.validate();
     TableIdentifier source = request.source();
     TableIdentifier destination = request.destination();
-    try {
-      QuarkusTransaction.joiningExisting()
-          .run(
-              () -> {
-                CatalogObject object =
-                    kind == CatalogObject.Kind.TABLE
-                        ? CatalogObjects.requireTable(warehouse, source)
-                        : CatalogObjects.requireView(warehouse, source);
-                NamespaceRecord target = NamespaceService.require(warehouse, destination.namespace());
-                CatalogObjects.find(warehouse, destination)
-                    .ifPresent(
-                        existing -> {
-                          throw new org.apache.iceberg.exceptions.AlreadyExistsException(
-                              "Cannot rename %s to %s. %s already exists",
-                              source,
-                              destination,
-                              existing.kind == CatalogObject.Kind.TABLE ? "Table" : "View");
-                        });
-                object.namespace = target.name;
-                object.name = destination.name();
-                object.updatedAt = java.time.Instant.now();
-              });
-    } catch (RuntimeException e) {
-      if (CatalogObjects.constraintViolation(e) == null) {
-        throw e;
-      }
-      // another request took the name between our check and our commit
-      throw new org.apache.iceberg.exceptions.AlreadyExistsException(
-          "Cannot rename %s to %s. Table or view already exists", source, destination);
-    }
+    CatalogObjects.Pointer object =
+        kind == CatalogObject.Kind.TABLE
+            ? objects.requireTable(warehouse, source)
+            : objects.requireView(warehouse, source);
+    NamespaceService.require(warehouse, destination.namespace());
+    objects.find(warehouse, destination)
+        .ifPresent(
+            existing -> {
+              throw new org.apache.iceberg.exceptions.AlreadyExistsException(
+                  "Cannot rename %s to %s. %s already exists",
+                  source,
+                  destination,
+                  existing.kind() == CatalogObject.Kind.TABLE ? "Table" : "View");
+            });
+    // another request may take the name or drop the namespace meanwhile: the statement tells
+    objects.rename(object, source, destination);
   }
 
   public void checkExists(Warehouse warehouse, TableIdentifier identifier) {

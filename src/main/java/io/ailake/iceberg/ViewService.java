@@ -1,7 +1,6 @@
 package io.ailake.iceberg;
 
 import io.ailake.storage.FileIOs;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 import org.apache.iceberg.MetadataUpdate;
@@ -26,8 +25,11 @@ public class ViewService {
   private final MetadataFiles metadataFiles;
   private final CommitRetry retry;
   private final TableService tables;
+  private final CatalogObjects objects;
 
-  ViewService(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TableService tables) {
+  ViewService(
+      FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TableService tables, CatalogObjects objects) {
+    this.objects = objects;
     this.fileIOs = fileIOs;
     this.metadataFiles = metadataFiles;
     this.retry = retry;
@@ -41,11 +43,11 @@ public class ViewService {
   public LoadViewResponse create(Warehouse warehouse, Namespace namespace, CreateViewRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
-    NamespaceRecord record = CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
+    CatalogObjects.FreeName free = objects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
     String location =
         request.location() != null
             ? MetadataFiles.stripSlash(request.location())
-            : TableService.defaultLocation(warehouse, record, identifier);
+            : TableService.defaultLocation(warehouse, free, identifier);
     ViewMetadata metadata =
         ViewMetadata.builder()
             .assignUUID(UUID.randomUUID().toString())
@@ -57,7 +59,7 @@ public class ViewService {
     FileIO io = io(warehouse);
     ViewMetadata written = metadataFiles.writeView(io, metadata, null);
     try {
-      CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, written.metadataFileLocation());
+      objects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, written.metadataFileLocation());
     } catch (RuntimeException e) {
       io.deleteFile(written.metadataFileLocation());
       throw e;
@@ -68,30 +70,30 @@ public class ViewService {
   public LoadViewResponse register(Warehouse warehouse, Namespace namespace, RegisterViewRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
-    CatalogObjects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
+    objects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
     // the file is not read before its location is known to be the organization's
     OrganizationLocations.require(warehouse, request.metadataLocation());
     ViewMetadata metadata = metadataFiles.readView(io(warehouse), request.metadataLocation());
     OrganizationLocations.require(warehouse, metadata);
-    CatalogObjects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, request.metadataLocation());
+    objects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, request.metadataLocation());
     return response(metadata);
   }
 
   public LoadViewResponse load(Warehouse warehouse, TableIdentifier identifier) {
-    CatalogObject view = CatalogObjects.requireView(warehouse, identifier);
-    return response(metadataFiles.readView(io(warehouse), view.metadataLocation));
+    CatalogObjects.Pointer view = objects.requireView(warehouse, identifier);
+    return response(metadataFiles.readView(io(warehouse), view.metadataLocation()));
   }
 
   public void checkExists(Warehouse warehouse, TableIdentifier identifier) {
-    CatalogObjects.requireView(warehouse, identifier);
+    objects.requireView(warehouse, identifier);
   }
 
   /** Same protocol as table commits: requirements against the current state, then compare-and-swap. */
   public LoadViewResponse commit(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request) {
     FileIO io = io(warehouse);
     for (int attempt = 1; ; attempt++) {
-      CatalogObject pointer = CatalogObjects.requireView(warehouse, identifier);
-      ViewMetadata base = metadataFiles.readView(io, pointer.metadataLocation);
+      CatalogObjects.Pointer pointer = objects.requireView(warehouse, identifier);
+      ViewMetadata base = metadataFiles.readView(io, pointer.metadataLocation());
       for (UpdateRequirement requirement : request.requirements()) {
         requirement.validate(base);
       }
@@ -104,11 +106,8 @@ public class ViewService {
         return response(base);
       }
       OrganizationLocations.requireMoved(warehouse, base, updated);
-      ViewMetadata written = metadataFiles.writeView(io, updated, pointer.metadataLocation);
-      boolean swapped =
-          QuarkusTransaction.joiningExisting()
-              .call(() -> CatalogObject.swapMetadataLocation(
-                  pointer.id, pointer.metadataLocation, written.metadataFileLocation()));
+      ViewMetadata written = metadataFiles.writeView(io, updated, pointer.metadataLocation());
+      boolean swapped = objects.swap(pointer, written.metadataFileLocation());
       if (swapped) {
         return response(written);
       }
@@ -118,12 +117,11 @@ public class ViewService {
   }
 
   public void drop(Warehouse warehouse, TableIdentifier identifier) {
-    QuarkusTransaction.joiningExisting()
-        .run(() -> CatalogObjects.requireView(warehouse, identifier).delete());
+    objects.dropView(warehouse, identifier);
   }
 
   public void rename(Warehouse warehouse, RenameTableRequest request) {
-    TableService.renameObject(warehouse, request, CatalogObject.Kind.VIEW);
+    tables.renameObject(warehouse, request, CatalogObject.Kind.VIEW);
   }
 
   private LoadViewResponse response(ViewMetadata metadata) {
