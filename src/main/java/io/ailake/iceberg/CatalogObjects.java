@@ -21,6 +21,19 @@ class CatalogObjects {
   /** A table or view as read: its row, its kind and the metadata file it points to. */
   record Pointer(UUID id, CatalogObject.Kind kind, String metadataLocation) {}
 
+  /** A pointer by name: warehouse, namespace key, name. */
+  static final String FIND =
+      "SELECT id, kind, metadata_location FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ?";
+  /** The namespace row and whatever holds the name in it: name, warehouse, namespace key. */
+  static final String CHECK_FREE =
+      "SELECT n.properties ->> 'location', (SELECT o.kind FROM catalog_object o"
+          + " WHERE o.warehouse_id = n.warehouse_id AND o.namespace = n.name AND o.name = ?)"
+          + " FROM namespace n WHERE n.warehouse_id = ? AND n.name = ?";
+  /** Compare-and-swap unless another transaction holds the row: next, id, expected, id. */
+  static final String SWAP_IF_FREE =
+      "UPDATE catalog_object SET metadata_location = ?, updated_at = now() WHERE id = ? AND metadata_location = ?"
+          + " AND id = (SELECT id FROM catalog_object WHERE id = ? FOR UPDATE SKIP LOCKED)";
+
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String FOREIGN_KEY_VIOLATION = "23503";
 
@@ -32,7 +45,7 @@ class CatalogObjects {
 
   Optional<Pointer> find(Warehouse warehouse, TableIdentifier identifier) {
     return sql.first(
-        "SELECT id, kind, metadata_location FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ?",
+        FIND,
         row -> new Pointer(row.getObject(1, UUID.class), CatalogObject.Kind.valueOf(row.getString(2)), row.getString(3)),
         warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name());
   }
@@ -60,9 +73,7 @@ class CatalogObjects {
     String namespace = NamespaceKeys.key(identifier.namespace());
     // one statement: the namespace row, and whatever already holds the name in it
     String[] found = sql.first(
-            "SELECT n.properties ->> 'location', (SELECT o.kind FROM catalog_object o"
-                + " WHERE o.warehouse_id = n.warehouse_id AND o.namespace = n.name AND o.name = ?)"
-                + " FROM namespace n WHERE n.warehouse_id = ? AND n.name = ?",
+            CHECK_FREE,
             row -> new String[] {row.getString(1), row.getString(2)},
             identifier.name(), warehouse.id, namespace)
         .orElseThrow(() -> NamespaceService.noSuchNamespace(identifier.namespace()));
@@ -149,10 +160,7 @@ class CatalogObjects {
    * expected} was read, and fails at once, without waiting, while another transaction holds the row.
    */
   boolean swapIfFree(Pointer pointer, String next) {
-    return sql.update(
-            "UPDATE catalog_object SET metadata_location = ?, updated_at = now() WHERE id = ? AND metadata_location = ?"
-                + " AND id = (SELECT id FROM catalog_object WHERE id = ? FOR UPDATE SKIP LOCKED)",
-            next, pointer.id(), pointer.metadataLocation(), pointer.id())
+    return sql.update(SWAP_IF_FREE, next, pointer.id(), pointer.metadataLocation(), pointer.id())
         == 1;
   }
 

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +71,12 @@ class QueryPlansAtScaleTest {
         "UPDATE catalog_object SET metadata_location = 'new', updated_at = now()"
             + " WHERE id = ?::uuid AND metadata_location = ?",
         java.util.UUID.randomUUID().toString(), "file:/w/t7/metadata/00000-x.metadata.json");
+    UUID pointer = UUID.randomUUID();
+    assertIndexOnly("find a table to commit to", CatalogObjects.FIND, warehouse.id, "ns1", "t4242");
+    assertIndexOnly(
+        "commit (compare-and-swap unless locked)", CatalogObjects.SWAP_IF_FREE,
+        "new", pointer, "file:/w/t7/metadata/00000-x.metadata.json", pointer);
+    assertIndexOnly("check a new table's name", CatalogObjects.CHECK_FREE, "t4242", warehouse.id, "ns1");
     assertIndexOnly(
         "load a namespace",
         "SELECT * FROM namespace WHERE warehouse_id = ?::uuid AND name = ?", w, "ns500");
@@ -83,12 +90,12 @@ class QueryPlansAtScaleTest {
         "SELECT count(*) FROM catalog_object WHERE warehouse_id = ?::uuid AND namespace = ?", w, "ns7");
   }
 
-  private void assertIndexOnly(String what, String sql, String... params) throws SQLException {
+  private void assertIndexOnly(String what, String sql, Object... params) throws SQLException {
     List<String> plan = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
       for (int i = 0; i < params.length; i++) {
-        ps.setString(i + 1, params[i]);
+        ps.setObject(i + 1, params[i]);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
