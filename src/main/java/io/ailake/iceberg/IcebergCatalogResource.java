@@ -438,7 +438,11 @@ public class IcebergCatalogResource {
   }
 
   private static Response json(Object body) {
-    return Response.ok(IcebergJson.write(body), MediaType.APPLICATION_JSON_TYPE).build();
+    return json(IcebergJson.write(body));
+  }
+
+  private static Response json(byte[] body) {
+    return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   private Response tableJson(Warehouse warehouse, TableMetadata metadata, SnapshotMode mode) {

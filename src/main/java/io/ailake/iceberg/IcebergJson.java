@@ -6,14 +6,17 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.rest.RESTSerializers;
 
@@ -92,6 +95,40 @@ public final class IcebergJson {
     ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
       TableMetadataParser.toJson(metadata, json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static final SerializedString IDENTIFIERS = new SerializedString("identifiers");
+  private static final SerializedString NAMESPACE = new SerializedString("namespace");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString NEXT_PAGE_TOKEN = new SerializedString("next-page-token");
+
+  /**
+   * Iceberg's ListTablesResponse for names in one namespace, written directly: the same JSON as
+   * Iceberg's serializers give, at a fraction of their cost for a page of a thousand names.
+   */
+  static byte[] listTables(Namespace namespace, List<String> names, String nextPageToken) {
+    String[] levels = namespace.levels();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + names.size() * (40 + 8 * levels.length));
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeFieldName(IDENTIFIERS);
+      json.writeStartArray();
+      for (String name : names) {
+        json.writeStartObject();
+        json.writeFieldName(NAMESPACE);
+        json.writeArray(levels, 0, levels.length);
+        json.writeFieldName(NAME);
+        json.writeString(name);
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeFieldName(NEXT_PAGE_TOKEN);
+      json.writeString(nextPageToken);
+      json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -18,7 +18,6 @@ import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.rest.requests.CreateTableRequest;
 import org.apache.iceberg.rest.requests.RegisterTableRequest;
 import org.apache.iceberg.rest.requests.RenameTableRequest;
-import org.apache.iceberg.rest.responses.ListTablesResponse;
 import org.apache.iceberg.rest.responses.LoadTableResponse;
 
 /** Table routes other than commits: list, create, register, load, drop, rename, unregister. */
@@ -40,7 +39,8 @@ public class TableService {
     this.metadataFiles = metadataFiles;
   }
 
-  public ListTablesResponse list(Warehouse warehouse, Namespace namespace, Page page) {
+  /** The body of a list answer: a page of the namespace's tables. */
+  public byte[] list(Warehouse warehouse, Namespace namespace, Page page) {
     return listObjects(warehouse, namespace, CatalogObject.Kind.TABLE, page);
   }
 
@@ -48,7 +48,7 @@ public class TableService {
    * A page of the namespace's tables or views in name order, in one statement that also tells a
    * missing namespace (no row) from an empty one (one row without a name).
    */
-  ListTablesResponse listObjects(Warehouse warehouse, Namespace namespace, CatalogObject.Kind kind, Page page) {
+  byte[] listObjects(Warehouse warehouse, Namespace namespace, CatalogObject.Kind kind, Page page) {
     if (namespace.isEmpty()) {
       throw NamespaceService.noSuchNamespace(namespace);
     }
@@ -63,9 +63,7 @@ public class TableService {
     }
     List<String> names = rows.get(0) == null ? List.of() : rows;
     Page.Result<String> result = page.cut(names, name -> name);
-    ListTablesResponse.Builder response = ListTablesResponse.builder();
-    result.items().forEach(name -> response.add(TableIdentifier.of(namespace, name)));
-    return response.nextPageToken(result.nextPageToken()).build();
+    return IcebergJson.listTables(namespace, result.items(), result.nextPageToken());
   }
 
   /** Creates a table, or with {@code stage-create} only returns the metadata it would have. */

@@ -13,7 +13,6 @@ import org.apache.iceberg.rest.requests.RegisterViewRequest;
 import org.apache.iceberg.rest.requests.RenameTableRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.rest.responses.ImmutableLoadViewResponse;
-import org.apache.iceberg.rest.responses.ListTablesResponse;
 import org.apache.iceberg.rest.responses.LoadViewResponse;
 import org.apache.iceberg.view.ViewMetadata;
 
@@ -36,7 +35,8 @@ public class ViewService {
     this.tables = tables;
   }
 
-  public ListTablesResponse list(Warehouse warehouse, Namespace namespace, Page page) {
+  /** The body of a list answer: a page of the namespace's views. */
+  public byte[] list(Warehouse warehouse, Namespace namespace, Page page) {
     return tables.listObjects(warehouse, namespace, CatalogObject.Kind.VIEW, page);
   }
 
