@@ -7,6 +7,7 @@ import io.ailake.AilakeConfig;
 import io.ailake.api.ApiErrors;
 import io.ailake.api.ApiException;
 import io.ailake.api.ReplayedResponse;
+import io.ailake.api.Sha256;
 import io.ailake.iceberg.IcebergErrors;
 import io.ailake.postgres.RequestPathSql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -21,10 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,12 +232,7 @@ public class IdempotencyInterceptor {
         request.append(parameter).append('\n');
       }
     }
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(request.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(request.toString());
   }
 
   private Response error(boolean iceberg, int status, String icebergType, String title, String detail) {

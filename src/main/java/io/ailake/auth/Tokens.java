@@ -3,17 +3,16 @@ package io.ailake.auth;
 import io.ailake.AilakeConfig;
 import io.ailake.postgres.RequestPathSql;
 import io.ailake.api.ApiException;
+import io.ailake.api.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -185,15 +184,6 @@ public class Tokens {
   }
 
   static String hash(String secret) {
-    return HexFormat.of().formatHex(SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8)));
+    return Sha256.hex(secret);
   }
-
-  // every request hashes its token; looking the algorithm up among the providers each time costs more
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  });
 }

@@ -1,8 +1,6 @@
 package io.ailake.iceberg;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.ailake.api.Sha256;
 import java.util.HexFormat;
 
 /**
@@ -14,13 +12,7 @@ final class ETags {
   private ETags() {}
 
   static String of(String metadataLocation, SnapshotMode mode) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] hash = digest.digest((mode.name() + '\n' + metadataLocation).getBytes(StandardCharsets.UTF_8));
-      return '"' + HexFormat.of().formatHex(hash, 0, 16) + '"';
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return '"' + HexFormat.of().formatHex(Sha256.of(mode.name() + '\n' + metadataLocation), 0, 16) + '"';
   }
 
   /** True when the If-None-Match header lists the tag (weak or strong) or is {@code *}. */
