@@ -145,14 +145,13 @@ class CatalogObjects {
         == 1;
   }
 
-  /** Removes a view; 404 when there is none of that name. */
-  void dropView(Warehouse warehouse, TableIdentifier identifier) {
-    int deleted = sql.update(
-        "DELETE FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ? AND kind = 'VIEW'",
-        warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name());
-    if (deleted == 0) {
-      throw new NoSuchViewException("View does not exist: %s", identifier);
-    }
+  /** Removes a table or view by name, in one statement; the metadata location it pointed to, if it was there. */
+  Optional<String> delete(Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind kind) {
+    return sql.first(
+        "DELETE FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ? AND kind = ?"
+            + " RETURNING metadata_location",
+        row -> row.getString(1),
+        warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name(), kind.name());
   }
 
   /**

@@ -168,11 +168,7 @@ public class TableService {
             () -> {
               // one statement: the pointer that is removed is the one whose files a purge deletes
               String metadataLocation =
-                  sql.first(
-                          "DELETE FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ?"
-                              + " AND kind = 'TABLE' RETURNING metadata_location",
-                          row -> row.getString(1),
-                          warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name())
+                  objects.delete(warehouse, identifier, CatalogObject.Kind.TABLE)
                       .orElseThrow(() -> new NoSuchTableException("Table does not exist: %s", identifier));
               if (purge) {
                 jobs.enqueue(

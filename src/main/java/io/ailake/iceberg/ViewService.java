@@ -7,6 +7,7 @@ import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.UpdateRequirement;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.rest.requests.CreateViewRequest;
 import org.apache.iceberg.rest.requests.RegisterViewRequest;
@@ -117,7 +118,8 @@ public class ViewService {
   }
 
   public void drop(Warehouse warehouse, TableIdentifier identifier) {
-    objects.dropView(warehouse, identifier);
+    objects.delete(warehouse, identifier, CatalogObject.Kind.VIEW)
+        .orElseThrow(() -> new NoSuchViewException("View does not exist: %s", identifier));
   }
 
   public void rename(Warehouse warehouse, RenameTableRequest request) {
