@@ -110,6 +110,13 @@ public interface AilakeConfig {
     @WithDefault("1h")
     Duration accessTokenLifetime();
 
+    /**
+     * How long a replica keeps a verified token's answer before asking PostgreSQL again: the longest a
+     * revocation made on another replica takes to hold here. 0 looks every token up on every request.
+     */
+    @WithDefault("2s")
+    Duration tokenCacheTtl();
+
     /** How long a stored response answers a repeated idempotency key (advertised in /v1/config). */
     @WithDefault("30m")
     Duration idempotencyKeyLifetime();

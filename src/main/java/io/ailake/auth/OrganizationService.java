@@ -14,8 +14,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public class OrganizationService {
 
   private final EntityManager entityManager;
+  private final Tokens tokens;
 
-  OrganizationService(EntityManager entityManager) {
+  OrganizationService(EntityManager entityManager, Tokens tokens) {
+    this.tokens = tokens;
     this.entityManager = entityManager;
   }
 
@@ -79,6 +81,7 @@ public class OrganizationService {
             "Organization %s still owns %s %s(s); delete them first", organization.name(), owned, table.replace('_', ' '));
       }
     }
+    tokens.forgetOrganizationOnCompletion(uuid);
     for (String table : List.of("job", "service_state", "api_token")) {
       entityManager.createNativeQuery("DELETE FROM " + table + " WHERE organization_id = ?1")
           .setParameter(1, uuid).executeUpdate();

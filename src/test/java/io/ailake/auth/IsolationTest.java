@@ -54,6 +54,8 @@ class IsolationTest {
   @TestHTTPResource("/iceberg")
   URL catalog;
 
+  @Inject javax.sql.DataSource dataSource;
+
   record Org(String id, String admin, String manage, String read, String manageId, String readId) {}
 
   /** A new organization with one token of each role, made by the server admin. */
@@ -398,6 +400,29 @@ class IsolationTest {
     for (String token : List.of(manage, TestTokens.bearer(accessToken), TestTokens.bearer(exchanged))) {
       given().header("Authorization", token).get("/api/v1/ailake/database/instances").then().statusCode(401);
     }
+  }
+
+  /** Another replica revokes by writing the row; this replica's cached answer lasts token-cache-ttl (2 s) at most. */
+  @Test
+  void aTokenRevokedOnAnotherReplicaFailsOnThisOneWithinTheTokenCacheTtl() throws Exception {
+    Org other = newOrganization();
+    String read = TestTokens.bearer(other.read());
+    given().header("Authorization", read).get("/api/v1/ailake/database/instances").then().statusCode(200);
+    try (java.sql.Connection connection = dataSource.getConnection();
+        java.sql.PreparedStatement revoke =
+            connection.prepareStatement("UPDATE api_token SET revoked_at = now() WHERE id = ?")) {
+      revoke.setObject(1, UUID.fromString(other.readId()));
+      assertThat(revoke.executeUpdate()).isEqualTo(1);
+    }
+    long revokedAt = System.nanoTime();
+    int status;
+    while ((status = given().header("Authorization", read).get("/api/v1/ailake/database/instances").statusCode())
+        == 200) {
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(java.time.Duration.ofSeconds(3));
+      Thread.sleep(50);
+    }
+    assertThat(status).isEqualTo(401);
+    given().header("Authorization", read).get("/iceberg/v1/config").then().statusCode(401);
   }
 
   private static void writeParquet(FileIO io, String location) throws java.io.IOException {
