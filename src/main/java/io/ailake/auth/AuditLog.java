@@ -52,20 +52,27 @@ public class AuditLog {
     }
     try {
       QuarkusTransaction.requiringNew().run(
-          () -> recordInTransaction(request.getMethod(), path, response.getStatus(), RequestIds.of(request)));
+          () -> sql.update(INSERT, values(request.getMethod(), path, response.getStatus(), RequestIds.of(request))));
     } catch (RuntimeException e) {
       LOG.warnf("Could not record %s %s in the audit log: %s", request.getMethod(), path, e.getMessage());
     }
   }
 
-  /** Writes the request's record in the transaction in progress. */
-  void recordInTransaction(String method, String path, int status, String requestId) {
+  /**
+   * The statement that writes a record, with {@link #values} as its parameters; a statement of the
+   * same transaction may carry it as a data-modifying {@code WITH} to save a round trip.
+   */
+  static final String INSERT =
+      "INSERT INTO audit_event (organization_id, token_id, actor, method, path, status, request_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  /** The record of the current caller's request. */
+  Object[] values(String method, String path, int status, String requestId) {
     boolean known = caller.role() != null;
     String actor = !known ? "anonymous" : caller.serverAdmin() ? "server-admin" : caller.tokenId().toString();
-    sql.update(
-        "INSERT INTO audit_event (organization_id, token_id, actor, method, path, status, request_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        known && !caller.serverAdmin() ? caller.organizationId() : null, known ? caller.tokenId() : null,
-        actor, method, path, status, requestId);
+    return new Object[] {
+      known && !caller.serverAdmin() ? caller.organizationId() : null, known ? caller.tokenId() : null,
+      actor, method, path, status, requestId
+    };
   }
 }

@@ -87,9 +87,7 @@ public class IdempotencyInterceptor {
           throw new ReplayedResponse(replay(earlier, fingerprint, iceberg, idempotencyKey));
         }
         Object answer = context.proceed();
-        Stored response = stored(answer);
-        store(scope, idempotencyKey, fingerprint, response);
-        audit(method, response.status());
+        storeAndAudit(scope, idempotencyKey, fingerprint, stored(answer), method);
         return answer;
       });
       AuditLog.recorded(routing);
@@ -106,10 +104,8 @@ public class IdempotencyInterceptor {
               : null;
       if (refusal != null && refusal.getStatus() >= 400 && refusal.getStatus() < 500
           && refusal.getStatus() != 408 && refusal.getStatus() != 429) {
-        QuarkusTransaction.requiringNew().run(() -> {
-          store(scope, idempotencyKey, fingerprint, stored(refusal));
-          audit(method, refusal.getStatus());
-        });
+        QuarkusTransaction.requiringNew().run(
+            () -> storeAndAudit(scope, idempotencyKey, fingerprint, stored(refusal), method));
         AuditLog.recorded(routing);
       }
       if (failure instanceof Exception exception) {
@@ -119,12 +115,6 @@ public class IdempotencyInterceptor {
     }
   }
 
-  private void audit(String method, int status) {
-    String path = uriInfo.getPath();
-    if (AuditLog.audited(method, path)) {
-      auditLog.recordInTransaction(method, path, status, traceId());
-    }
-  }
 
   record Stored(String fingerprint, int status, String contentType, Map<String, String> headers, String body) {}
 
@@ -160,22 +150,32 @@ public class IdempotencyInterceptor {
     }
   }
 
-  private void store(UUID scope, String key, String fingerprint, Stored response) {
+  private static final String STORE = "INSERT INTO idempotency_record"
+      + " (organization_id, idempotency_key, fingerprint, status, content_type, headers, body, expires_at)"
+      + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, now() + make_interval(secs => ?))"
+      + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET status = EXCLUDED.status,"
+      + " content_type = EXCLUDED.content_type, headers = EXCLUDED.headers, body = EXCLUDED.body"
+      + " WHERE idempotency_record.fingerprint = EXCLUDED.fingerprint AND idempotency_record.status = 0";
+
+  /** Keeps the final response for the key and writes the request's audit record: one statement. */
+  private void storeAndAudit(UUID scope, String key, String fingerprint, Stored response, String method) {
     String headers;
     try {
       headers = json.writeValueAsString(response.headers());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    sql.update(
-        "INSERT INTO idempotency_record"
-            + " (organization_id, idempotency_key, fingerprint, status, content_type, headers, body, expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, now() + make_interval(secs => ?))"
-            + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET status = EXCLUDED.status,"
-            + " content_type = EXCLUDED.content_type, headers = EXCLUDED.headers, body = EXCLUDED.body"
-            + " WHERE idempotency_record.fingerprint = EXCLUDED.fingerprint AND idempotency_record.status = 0",
-        scope, key, fingerprint, response.status(), response.contentType(), headers, response.body(),
-        lifetime().toSeconds());
+    Object[] stored = {scope, key, fingerprint, response.status(), response.contentType(), headers, response.body(),
+        lifetime().toSeconds()};
+    String path = uriInfo.getPath();
+    if (!AuditLog.audited(method, path)) {
+      sql.update(STORE, stored);
+      return;
+    }
+    Object[] audit = auditLog.values(method, path, response.status(), traceId());
+    Object[] both = java.util.Arrays.copyOf(audit, audit.length + stored.length);
+    System.arraycopy(stored, 0, both, audit.length, stored.length);
+    sql.update("WITH audit AS (" + AuditLog.INSERT + ") " + STORE, both);
   }
 
   private Response replay(Stored earlier, String fingerprint, boolean iceberg, String key) {
