@@ -145,15 +145,6 @@ class CatalogObjects {
         == 1;
   }
 
-  /** Removes a table or view by name, in one statement; the metadata location it pointed to, if it was there. */
-  Optional<String> delete(Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind kind) {
-    return sql.first(
-        "DELETE FROM catalog_object WHERE warehouse_id = ? AND namespace = ? AND name = ? AND kind = ?"
-            + " RETURNING metadata_location",
-        row -> row.getString(1),
-        warehouse.id, NamespaceKeys.key(identifier.namespace()), identifier.name(), kind.name());
-  }
-
   /**
    * Compare-and-swap of the pointer, in one statement: succeeds only when nobody committed since {@code
    * expected} was read, and fails at once, without waiting, while another transaction holds the row.

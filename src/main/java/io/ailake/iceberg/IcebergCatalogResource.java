@@ -2,6 +2,7 @@ package io.ailake.iceberg;
 
 import io.ailake.AilakeConfig;
 import io.ailake.api.RequestIds;
+import io.ailake.auth.Caller;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -93,6 +94,7 @@ public class IcebergCatalogResource {
   private final AilakeConfig.Iceberg settings;
   private final String idempotencyKeyLifetime;
   private final String separator;
+  private final Caller caller;
 
   IcebergCatalogResource(
       WarehouseService warehouses,
@@ -100,7 +102,9 @@ public class IcebergCatalogResource {
       TableService tables,
       TableCommits commits,
       ViewService views,
+      Caller caller,
       AilakeConfig config) {
+    this.caller = caller;
     this.warehouses = warehouses;
     this.namespaces = namespaces;
     this.tables = tables;
@@ -292,7 +296,7 @@ public class IcebergCatalogResource {
       @PathParam("namespace") String ns,
       @PathParam("table") String table,
       @QueryParam("purgeRequested") String purgeRequested) {
-    tables.drop(warehouse(prefix), TableIdentifier.of(namespace(ns), table), flag(purgeRequested, "purgeRequested"));
+    tables.drop(caller.organizationId(), prefix, TableIdentifier.of(namespace(ns), table), flag(purgeRequested, "purgeRequested"));
     return Response.noContent().build();
   }
 
@@ -396,7 +400,7 @@ public class IcebergCatalogResource {
   @Operation(summary = "Drop a view")
   public Response dropView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {
-    views.drop(warehouse(prefix), TableIdentifier.of(namespace(ns), view));
+    views.drop(caller.organizationId(), prefix, TableIdentifier.of(namespace(ns), view));
     return Response.noContent().build();
   }
 

@@ -29,9 +29,11 @@ public class TableService {
   private final MetadataFiles metadataFiles;
   private final RequestPathSql sql;
   private final CatalogObjects objects;
+  private final WarehouseService warehouses;
 
-  TableService(
-      FileIOs fileIOs, JobQueue jobs, MetadataFiles metadataFiles, RequestPathSql sql, CatalogObjects objects) {
+  TableService(FileIOs fileIOs, JobQueue jobs, MetadataFiles metadataFiles, RequestPathSql sql,
+      CatalogObjects objects, WarehouseService warehouses) {
+    this.warehouses = warehouses;
     this.sql = sql;
     this.objects = objects;
     this.fileIOs = fileIOs;
@@ -162,19 +164,21 @@ public class TableService {
    * Removes the table from the catalog. With {@code purge}, a durable job deletes its files in the
    * background; it is queued in the same transaction, so a crash cannot forget it.
    */
-  public void drop(Warehouse warehouse, TableIdentifier identifier, boolean purge) {
+  public void drop(UUID organizationId, String warehouseName, TableIdentifier identifier, boolean purge) {
     QuarkusTransaction.joiningExisting()
         .run(
             () -> {
               // one statement: the pointer that is removed is the one whose files a purge deletes
-              String metadataLocation =
-                  objects.delete(warehouse, identifier, CatalogObject.Kind.TABLE)
-                      .orElseThrow(() -> new NoSuchTableException("Table does not exist: %s", identifier));
+              WarehouseService.Dropped dropped =
+                  warehouses.resolveAndDrop(organizationId, warehouseName, identifier, CatalogObject.Kind.TABLE);
+              if (dropped.metadataLocation() == null) {
+                throw new NoSuchTableException("Table does not exist: %s", identifier);
+              }
               if (purge) {
                 jobs.enqueue(
-                    warehouse.organizationId,
+                    dropped.warehouse().organizationId,
                     PurgeTableJob.KIND,
-                    PurgeTableJob.payload(warehouse.id, metadataLocation));
+                    PurgeTableJob.payload(dropped.warehouse().id, dropped.metadataLocation()));
               }
             });
   }

@@ -26,9 +26,11 @@ public class ViewService {
   private final CommitRetry retry;
   private final TableService tables;
   private final CatalogObjects objects;
+  private final WarehouseService warehouses;
 
-  ViewService(
-      FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TableService tables, CatalogObjects objects) {
+  ViewService(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TableService tables,
+      CatalogObjects objects, WarehouseService warehouses) {
+    this.warehouses = warehouses;
     this.objects = objects;
     this.fileIOs = fileIOs;
     this.metadataFiles = metadataFiles;
@@ -117,9 +119,11 @@ public class ViewService {
     }
   }
 
-  public void drop(Warehouse warehouse, TableIdentifier identifier) {
-    objects.delete(warehouse, identifier, CatalogObject.Kind.VIEW)
-        .orElseThrow(() -> new NoSuchViewException("View does not exist: %s", identifier));
+  public void drop(UUID organizationId, String warehouseName, TableIdentifier identifier) {
+    if (warehouses.resolveAndDrop(organizationId, warehouseName, identifier, CatalogObject.Kind.VIEW)
+        .metadataLocation() == null) {
+      throw new NoSuchViewException("View does not exist: %s", identifier);
+    }
   }
 
   public void rename(Warehouse warehouse, RenameTableRequest request) {

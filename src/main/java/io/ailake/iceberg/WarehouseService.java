@@ -24,11 +24,19 @@ import org.apache.iceberg.exceptions.NoSuchWarehouseException;
 @ApplicationScoped
 public class WarehouseService {
 
-  private static final String SELECT = "SELECT id, organization_id, name, location, storage_type, s3_endpoint,"
+  /** A warehouse's columns, then one more that the statement adds. */
+  private static final String COLUMNS = "SELECT id, organization_id, name, location, storage_type, s3_endpoint,"
       + " s3_region, s3_path_style, state, state_detail,"
-      + " (SELECT ws.storage_id FROM warehouse_storage ws WHERE ws.warehouse_id = w.id AND ws.position = 0),"
+      + " (SELECT ws.storage_id FROM warehouse_storage ws WHERE ws.warehouse_id = w.id AND ws.position = 0),";
+  /** Namespace key, table name, organization; then a condition on the warehouse. */
+  private static final String SELECT = COLUMNS
       + " (SELECT o.metadata_location FROM catalog_object o WHERE o.warehouse_id = w.id AND o.namespace = ?"
       + " AND o.name = ? AND o.kind = 'TABLE') FROM warehouse w WHERE organization_id = ?";
+  /** Organization, warehouse name, namespace key, name, kind; organization, warehouse name. */
+  static final String DROP = "WITH dropped AS (DELETE FROM catalog_object WHERE warehouse_id = (SELECT id"
+      + " FROM warehouse WHERE organization_id = ? AND name = ? AND state = '" + Warehouse.READY + "')"
+      + " AND namespace = ? AND name = ? AND kind = ? RETURNING metadata_location) " + COLUMNS
+      + " (SELECT metadata_location FROM dropped) FROM warehouse w WHERE organization_id = ? AND name = ?";
 
   private final AilakeConfig config;
   private final Caller caller;
@@ -70,10 +78,31 @@ public class WarehouseService {
                     organizationId)
                 : Optional.empty())
             .orElseThrow(() -> new NoSuchWarehouseException("Warehouse does not exist: %s", wanted));
-    if (!Warehouse.READY.equals(found.warehouse().state)) {
-      throw new NoSuchWarehouseException("Warehouse is not ready: %s (%s)", wanted, found.warehouse().state);
-    }
+    requireReady(found.warehouse());
     return found;
+  }
+
+  /** A warehouse and the metadata location of what a drop removed from it (null when nothing was there). */
+  public record Dropped(Warehouse warehouse, String metadataLocation) {}
+
+  /**
+   * {@link #resolve(String)} and, in the same statement, the removal of a table or view when the warehouse
+   * is ready: a drop is one round trip to PostgreSQL. Part of the transaction in progress.
+   */
+  Dropped resolveAndDrop(UUID organizationId, String name, TableIdentifier identifier, CatalogObject.Kind kind) {
+    String wanted = name == null || name.isBlank() ? resolve(name).name : name;
+    Dropped found =
+        sql.first(DROP, row -> new Dropped(snapshot(row), row.getString(12)), organizationId, wanted,
+                NamespaceKeys.key(identifier.namespace()), identifier.name(), kind.name(), organizationId, wanted)
+            .orElseThrow(() -> new NoSuchWarehouseException("Warehouse does not exist: %s", wanted));
+    requireReady(found.warehouse());
+    return found;
+  }
+
+  private static void requireReady(Warehouse warehouse) {
+    if (!Warehouse.READY.equals(warehouse.state)) {
+      throw new NoSuchWarehouseException("Warehouse is not ready: %s (%s)", warehouse.name, warehouse.state);
+    }
   }
 
   private static TablePointer pointer(ResultSet row) throws SQLException {

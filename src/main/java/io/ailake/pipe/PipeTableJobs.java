@@ -185,7 +185,7 @@ final class PipeTableJobs {
         if (tables.exists(context.warehouse(), context.identifier())) {
           String owner = serverTables.load(context.warehouse(), context.identifier()).properties().get(PIPE_PROPERTY);
           if (pipeId.toString().equals(owner)) {
-            tables.drop(context.warehouse(), context.identifier(), true);
+            tables.drop(context.warehouse().organizationId, context.warehouse().name, context.identifier(), true);
           }
         }
         QuarkusTransaction.requiringNew().run(() -> PipeTable.deleteById(pipeId));
