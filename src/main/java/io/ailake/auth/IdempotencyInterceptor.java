@@ -161,7 +161,8 @@ public class IdempotencyInterceptor {
   private void storeAndAudit(UUID scope, String key, String fingerprint, Stored response, String method) {
     String headers;
     try {
-      headers = json.writeValueAsString(response.headers());
+      // most answers keep no header: they need no ObjectMapper call
+      headers = response.headers().isEmpty() ? "{}" : json.writeValueAsString(response.headers());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
