@@ -4,9 +4,11 @@
 # in one run on this machine, ours first unless "ours" is named among them (e.g. "nessie iceberg-ref
 # ours" for the reverse order). Build first: ./mvnw -B package -DskipTests.
 # ours gets what the peers get: -Xmx1g, a fresh PostgreSQL database, a warehouse on the harness's
-# S3Proxy, and runs with the JVM options the README recommends. The workload's one token is the
-# bootstrap admin token; the per-token rate limit is lifted so it measures the catalog, not the
-# limiter. BENCH_ARGS passes more flags to the workload, OURS_JAVA_OPTS more JVM options.
+# S3Proxy, and runs with the JVM options the README recommends, among them the class-data archive of
+# this build (scripts/class-data-archive.sh writes target/ailake.jsa, again whenever the jar is newer).
+# The workload's one token is the bootstrap admin token; the per-token rate limit is lifted so it
+# measures the catalog, not the limiter. BENCH_ARGS passes more flags to the workload, OURS_JAVA_OPTS
+# more JVM options.
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../.." && pwd)
 harness=$(cd "${BENCH_HARNESS:-$project/../shared/tools/bench}" && pwd)
@@ -14,6 +16,12 @@ peers=("$@"); (( ${#peers[@]} )) || peers=(iceberg-ref nessie)
 token=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
+
+options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmn24m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1"
+archive=$project/target/ailake.jsa
+if [[ ! -s $archive || $project/target/quarkus-app/quarkus-run.jar -nt $archive ]]; then
+  JAVA_OPTIONS=$options "$project/scripts/class-data-archive.sh" "$archive" >/dev/null
+fi
 
 ln -sf start-cmd.sh "$harness/start-ours.sh"
 # the harness's readiness probe is a bare curl of /v1/config, which ailake answers only with a token
@@ -24,7 +32,7 @@ export PEER_CMD="env AILAKE_DATA_DIR=$data AILAKE_BOOTSTRAP_TOKEN=$token \
   AILAKE_WAREHOUSE_LOCATION=\$WAREHOUSE_LOCATION AILAKE_S3_ENDPOINT=\$S3_ENDPOINT \
   AILAKE_S3_REGION=\$S3_REGION AILAKE_S3_ACCESS_KEY_ID=\$S3_ACCESS_KEY \
   AILAKE_S3_SECRET_ACCESS_KEY=\$S3_SECRET_KEY AILAKE_S3_PATH_STYLE_ACCESS=true \
-  java -Xmx\${PEER_HEAP:-1g} -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmn24m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1 ${OURS_JAVA_OPTS:-} -Dquarkus.http.port=\$PORT -Dquarkus.datasource.jdbc.url=\$PG_URL \
+  java -Xmx\${PEER_HEAP:-1g} $options -XX:SharedArchiveFile=$archive ${OURS_JAVA_OPTS:-} -Dquarkus.http.port=\$PORT -Dquarkus.datasource.jdbc.url=\$PG_URL \
   -Dquarkus.datasource.username=\$PG_USER -Dailake.rate-limit.requests-per-second=1000000 \
   -Dailake.rate-limit.burst=1000000 -jar $project/target/quarkus-app/quarkus-run.jar"
 # peers ignore the token; ours needs it on every call
