@@ -115,7 +115,6 @@ public class IdempotencyInterceptor {
     }
   }
 
-
   record Stored(String fingerprint, int status, String contentType, Map<String, String> headers, String body) {}
 
   /**

@@ -169,7 +169,7 @@ public class TableService {
         .run(
             () -> {
               // one statement: the pointer that is removed is the one whose files a purge deletes
-              WarehouseService.Dropped dropped =
+              WarehouseService.TablePointer dropped =
                   warehouses.resolveAndDrop(organizationId, warehouseName, identifier, CatalogObject.Kind.TABLE);
               if (dropped.metadataLocation() == null) {
                 throw new NoSuchTableException("Table does not exist: %s", identifier);

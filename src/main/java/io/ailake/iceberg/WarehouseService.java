@@ -58,7 +58,10 @@ public class WarehouseService {
     return resolve(name, null).warehouse();
   }
 
-  /** A warehouse and the committed metadata location of one of its tables (null when there is none). */
+  /**
+   * A warehouse and the metadata location of one of its tables or views (null when there is none): the
+   * committed one for a load, the one removed for a drop.
+   */
   public record TablePointer(Warehouse warehouse, String metadataLocation) {}
 
   /**
@@ -82,17 +85,15 @@ public class WarehouseService {
     return found;
   }
 
-  /** A warehouse and the metadata location of what a drop removed from it (null when nothing was there). */
-  public record Dropped(Warehouse warehouse, String metadataLocation) {}
-
   /**
    * {@link #resolve(String)} and, in the same statement, the removal of a table or view when the warehouse
    * is ready: a drop is one round trip to PostgreSQL. Part of the transaction in progress.
    */
-  Dropped resolveAndDrop(UUID organizationId, String name, TableIdentifier identifier, CatalogObject.Kind kind) {
+  TablePointer resolveAndDrop(
+      UUID organizationId, String name, TableIdentifier identifier, CatalogObject.Kind kind) {
     String wanted = name == null || name.isBlank() ? resolve(name).name : name;
-    Dropped found =
-        sql.first(DROP, row -> new Dropped(snapshot(row), row.getString(12)), organizationId, wanted,
+    TablePointer found =
+        sql.first(DROP, WarehouseService::pointer, organizationId, wanted,
                 NamespaceKeys.key(identifier.namespace()), identifier.name(), kind.name(), organizationId, wanted)
             .orElseThrow(() -> new NoSuchWarehouseException("Warehouse does not exist: %s", wanted));
     requireReady(found.warehouse());
