@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ailake.storage.FileIOs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -250,7 +251,7 @@ final class AppendRebase {
     try {
       @SuppressWarnings("unchecked")
       FileAppender<ManifestFile> opened = (FileAppender<ManifestFile>) MANIFEST_LISTS_WRITE.invoke(
-          null, formatVersion, io.newOutputFile(location), PlaintextEncryptionManager.instance(),
+          null, formatVersion, FileIOs.smallOutputFile(io, location), PlaintextEncryptionManager.instance(),
           snapshotId, parentId, sequenceNumber, null);
       writer = opened;
     } catch (ReflectiveOperationException e) {

@@ -3,6 +3,7 @@ package io.ailake.iceberg;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ailake.AilakeConfig;
+import io.ailake.storage.FileIOs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -114,7 +115,7 @@ public class MetadataFiles {
     String location =
         newFileName(stripSlash(dir), previousLocation, TableMetadataParser.getFileExtension(codec));
     byte[] json = IcebergJson.tableMetadata(metadata);
-    write(io.newOutputFile(location), json, isGzip(codec));
+    write(FileIOs.smallOutputFile(io, location), json, isGzip(codec));
     // the same metadata, now with its location: no need to parse what was just serialized
     TableMetadata written = TableMetadata.buildFrom(metadata).withMetadataLocation(location).discardChanges().build();
     tables.put(location, new TableFile(written, IcebergJson.loadTableResult(location, json)));
@@ -126,7 +127,7 @@ public class MetadataFiles {
         ViewProperties.WRITE_METADATA_LOCATION, metadata.location() + "/metadata");
     String location = newFileName(stripSlash(dir), previousLocation, ".gz.metadata.json");
     String json = ViewMetadataParser.toJson(metadata);
-    write(io.newOutputFile(location), json.getBytes(StandardCharsets.UTF_8), true);
+    write(FileIOs.smallOutputFile(io, location), json.getBytes(StandardCharsets.UTF_8), true);
     return ViewMetadataParser.fromJson(location, json);
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.OutputFile;
 
 /**
  * The one place that opens a FileIO: one shared instance per storage, closed at shutdown. A warehouse's
@@ -64,6 +65,14 @@ public class FileIOs {
   }
 
   /** Forgets the FileIO of a registered storage whose settings or keys changed, or that is gone. */
+  /**
+   * Where the catalog writes a file of its own (a metadata file, a manifest list: kilobytes), on a FileIO
+   * from here: sent whole, in one request. Data files and other FileIOs use {@link FileIO#newOutputFile}.
+   */
+  public static OutputFile smallOutputFile(FileIO io, String location) {
+    return io instanceof RoutingFileIO routing ? routing.newSmallOutputFile(location) : io.newOutputFile(location);
+  }
+
   public void evict(UUID storageId) {
     Registered gone = registered.remove(storageId);
     if (gone != null) {

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.PositionOutputStream;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -85,6 +86,35 @@ class RegisteredStorageFileIOTest {
     storages.delete(Organizations.DEFAULT_ID, name);
     assertThatThrownBy(() -> read(io, "s3://" + BUCKET + "/after.txt"))
         .hasMessageContaining("not registered any more");
+  }
+
+  @Test
+  void aFileTheCatalogWritesItselfIsSentWholeOnCloseWithTheStoragesOwnKeys() throws Exception {
+    ObjectStorage storage = storages.create(Organizations.DEFAULT_ID, request(unique(), "own-access-key", "own-secret-key"));
+    FileIO io = fileIOs.forStorage(storage.storage());
+    String key = "table/metadata/00001-" + UUID.randomUUID() + ".metadata.json";
+    OutputFile file = FileIOs.smallOutputFile(io, "s3://" + BUCKET + "/" + key);
+
+    try (PositionOutputStream out = file.create()) {
+      out.write("{\"format-version\":".getBytes(StandardCharsets.UTF_8));
+      out.write('2');
+      out.write('}');
+      assertThat(out.getPos()).isEqualTo(20);
+      assertThat(blobs.getBlobStore().blobExists(BUCKET, key)).as("nothing is sent before the close").isFalse();
+    }
+    assertThat(read(io, file.location())).isEqualTo("{\"format-version\":2}");
+    assertThat(file.toInputFile().getLength()).isEqualTo(20);
+
+    // keys the store no longer takes: the close fails, and no object is left behind
+    stopProxy();
+    startProxy("rotated-access-key", "rotated-secret-key");
+    String refused = "table/metadata/00002-" + UUID.randomUUID() + ".metadata.json";
+    assertThatThrownBy(() -> {
+      try (PositionOutputStream out = FileIOs.smallOutputFile(io, "s3://" + BUCKET + "/" + refused).create()) {
+        out.write('x');
+      }
+    }).hasStackTraceContaining("403");
+    assertThat(blobs.getBlobStore().blobExists(BUCKET, refused)).isFalse();
   }
 
   private ObjectStorageRequest request(String name, String accessKey, String secretKey) {

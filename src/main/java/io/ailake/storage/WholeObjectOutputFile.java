@@ -1,0 +1,89 @@
+package io.ailake.storage;
+
+import java.io.ByteArrayOutputStream;
+import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.io.PositionOutputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * An S3 file the catalog writes itself, a few kilobytes (a metadata file, a manifest list): kept in
+ * memory and sent as one PUT when the stream closes. S3FileIO's own stream would first stage it in a
+ * local file, then read it back to upload it. The PUT goes through the FileIO's own client (its keys,
+ * endpoint and retries); the storages set no encryption, ACL, storage class or tags that S3FileIO
+ * would add to it.
+ */
+final class WholeObjectOutputFile implements OutputFile {
+
+  private final S3FileIO io;
+  private final String location;
+  private final String bucket;
+  private final String key;
+
+  WholeObjectOutputFile(S3FileIO io, String location) {
+    int start = location.indexOf("://") + 3;
+    int slash = location.indexOf('/', start);
+    if (start < 3 || slash < 0 || slash == location.length() - 1) {
+      throw new IllegalArgumentException("Not an S3 object location: " + location);
+    }
+    this.io = io;
+    this.location = location;
+    this.bucket = location.substring(start, slash);
+    this.key = location.substring(slash + 1);
+  }
+
+  /** Every file written this way has a fresh random name: there is nothing to overwrite. */
+  @Override
+  public PositionOutputStream create() {
+    return createOrOverwrite();
+  }
+
+  @Override
+  public PositionOutputStream createOrOverwrite() {
+    return new Buffered();
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public InputFile toInputFile() {
+    return io.newInputFile(location);
+  }
+
+  private final class Buffered extends PositionOutputStream {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+    private boolean closed;
+
+    @Override
+    public long getPos() {
+      return bytes.size();
+    }
+
+    @Override
+    public void write(int b) {
+      bytes.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      bytes.write(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      byte[] content = bytes.toByteArray();
+      io.client().putObject(
+          PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) content.length).build(),
+          RequestBody.fromBytes(content));
+    }
+  }
+}
