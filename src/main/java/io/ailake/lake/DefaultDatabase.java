@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
  * At first start, the default warehouse ({@code AILAKE_WAREHOUSE} at {@code AILAKE_WAREHOUSE_LOCATION})
  * is registered as a database like any other: in the {@code default} object storage, with a data
  * source of its name. Later starts keep what is there, and link a warehouse created before storages
- * were registered.
+ * were registered. Its lookups are SQL, as the default object storage's and warehouse's are: a start
+ * parses no HQL.
  */
 @ApplicationScoped
 public class DefaultDatabase {
@@ -56,7 +57,16 @@ public class DefaultDatabase {
     if (!linked) {
       DatabaseInstances.linkStorage(entityManager, warehouse, storage.id, 0);
     }
-    if (DataSource.count("warehouseId", warehouse.id) == 0 && DataSource.find(Organizations.DEFAULT_ID, name).isEmpty()) {
+    boolean hasSource =
+        !entityManager.createNativeQuery("SELECT 1 FROM data_source WHERE warehouse_id = ?1"
+                + " OR (organization_id = ?2 AND data_source_id = ?3)")
+            .setParameter(1, warehouse.id)
+            .setParameter(2, Organizations.DEFAULT_ID)
+            .setParameter(3, name)
+            .setMaxResults(1)
+            .getResultList()
+            .isEmpty();
+    if (!hasSource) {
       DataSources.insert(warehouse, name, name);
     }
   }
