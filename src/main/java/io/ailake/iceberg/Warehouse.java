@@ -69,8 +69,8 @@ public class Warehouse extends PanacheEntityBase {
   }
 
   /**
-   * The id in SQL, then the row by id: a start looks the default warehouse up before anything has parsed HQL, and a process's first
-   * HQL query sets the parser up (about 180 ms of a start).
+   * The id in SQL, then the row by id: a start looks the default warehouse up before anything has
+   * parsed HQL, and a process's first HQL query sets the parser up (about 180 ms of a start).
    */
   public static Optional<Warehouse> findByName(UUID organizationId, String name) {
     return getEntityManager()

@@ -64,7 +64,6 @@ public class FileIOs {
     return new RoutingFileIO(LOCAL, () -> open.computeIfAbsent(s3Storage, this::openServiceWide));
   }
 
-  /** Forgets the FileIO of a registered storage whose settings or keys changed, or that is gone. */
   /**
    * Where the catalog writes a file of its own (a metadata file, a manifest list: kilobytes), on a FileIO
    * from here: sent whole, in one request. Data files and other FileIOs use {@link FileIO#newOutputFile}.
@@ -73,6 +72,7 @@ public class FileIOs {
     return io instanceof RoutingFileIO routing ? routing.newSmallOutputFile(location) : io.newOutputFile(location);
   }
 
+  /** Forgets the FileIO of a registered storage whose settings or keys changed, or that is gone. */
   public void evict(UUID storageId) {
     Registered gone = registered.remove(storageId);
     if (gone != null) {

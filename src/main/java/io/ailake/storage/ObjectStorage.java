@@ -155,8 +155,8 @@ public class ObjectStorage extends PanacheEntityBase {
   }
 
   /**
-   * The id in SQL, then the row by id: a start looks the default object storage up before anything has parsed HQL, and a process's first
-   * HQL query sets the parser up (about 180 ms of a start).
+   * The id in SQL, then the row by id: a start looks the default object storage up before anything has
+   * parsed HQL, and a process's first HQL query sets the parser up (about 180 ms of a start).
    */
   public static Optional<ObjectStorage> findByName(UUID organizationId, String name) {
     return getEntityManager()
