@@ -47,6 +47,12 @@ public class RequestIds {
     return new UUID(high, low).toString();
   }
 
+  /** The id of the request this thread serves (from the MDC), for error bodies. */
+  public static String current() {
+    Object id = MDC.get("requestId");
+    return id == null ? UUID.randomUUID().toString() : id.toString();
+  }
+
   /** The id of the request being served, for error bodies. */
   public static String of(ContainerRequestContext request) {
     Object id = request.getProperty(PROPERTY);

@@ -66,6 +66,19 @@ public class AuditLog {
       "INSERT INTO audit_event (organization_id, token_id, actor, method, path, status, request_id)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
+  /**
+   * A data-modifying {@code WITH} expression that writes a record with the status of each row of the
+   * expression it names ({@code %s}), its parameters {@link #valuesBesideStatus}.
+   */
+  static final String INSERT_FROM = ", audit AS (INSERT INTO audit_event (organization_id, token_id, actor,"
+      + " method, path, status, request_id) SELECT ?, ?, ?, ?, ?, status, ? FROM %s WHERE status IS NOT NULL)";
+
+  /** {@link #values} without the status, for {@link #INSERT_FROM}. */
+  Object[] valuesBesideStatus(String method, String path, String requestId) {
+    Object[] values = values(method, path, 0, requestId);
+    return new Object[] {values[0], values[1], values[2], values[3], values[4], values[6]};
+  }
+
   /** The record of the current caller's request. */
   Object[] values(String method, String path, int status, String requestId) {
     boolean known = caller.role() != null;

@@ -7,6 +7,7 @@ import io.ailake.AilakeConfig;
 import io.ailake.api.ApiErrors;
 import io.ailake.api.ApiException;
 import io.ailake.api.ReplayedResponse;
+import io.ailake.api.RequestIds;
 import io.ailake.api.Sha256;
 import io.ailake.iceberg.IcebergErrors;
 import io.ailake.postgres.RequestPathSql;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.jboss.logging.MDC;
 
 /**
  * Idempotency keys ({@code Idempotency-Key}; on the AI Lake API also {@code X-Idempotency-Key}) on every
@@ -80,6 +80,15 @@ public class IdempotencyInterceptor {
     UUID scope = caller.serverAdmin() ? SERVER_SCOPE : caller.organizationId();
     String fingerprint = fingerprint(method, context.getParameters());
     String idempotencyKey = key;
+    if (context.getMethod().isAnnotationPresent(OneStatement.class)) {
+      routing.put(OneStatementCalls.KEY,
+          new OneStatementCalls.Key(scope, idempotencyKey, fingerprint, lifetime().toSeconds()));
+      try {
+        return context.proceed();
+      } catch (OneStatementCalls.AnsweredEarlier earlier) {
+        throw new ReplayedResponse(replay(earlierAnswer(scope, idempotencyKey), fingerprint, iceberg, idempotencyKey));
+      }
+    }
     try {
       Object result = QuarkusTransaction.requiringNew().call(() -> {
         Stored earlier = claim(scope, idempotencyKey, fingerprint);
@@ -129,9 +138,11 @@ public class IdempotencyInterceptor {
             + " status = 0, content_type = NULL, headers = EXCLUDED.headers, body = NULL,"
             + " expires_at = EXCLUDED.expires_at WHERE idempotency_record.expires_at < now()",
         scope, key, fingerprint, lifetime().toSeconds());
-    if (claimed == 1) {
-      return null;
-    }
+    return claimed == 1 ? null : earlierAnswer(scope, key);
+  }
+
+  /** The answer an earlier request with the key stored (waiting for one in flight). */
+  private Stored earlierAnswer(UUID scope, String key) {
     return sql.first(
             "SELECT fingerprint, status, content_type, CAST(headers AS text), body FROM idempotency_record"
                 + " WHERE organization_id = ? AND idempotency_key = ?",
@@ -240,8 +251,7 @@ public class IdempotencyInterceptor {
   }
 
   private static String traceId() {
-    Object id = MDC.get("requestId");
-    return id == null ? UUID.randomUUID().toString() : id.toString();
+    return RequestIds.current();
   }
 
   private Duration lifetime() {

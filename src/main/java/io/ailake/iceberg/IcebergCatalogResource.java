@@ -291,6 +291,7 @@ public class IcebergCatalogResource {
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
   @Operation(summary = "Drop a table; purgeRequested=true deletes its files in the background")
+  @io.ailake.auth.OneStatement
   public Response dropTable(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -398,6 +399,7 @@ public class IcebergCatalogResource {
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}/views/{view}")
   @Operation(summary = "Drop a view")
+  @io.ailake.auth.OneStatement
   public Response dropView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {
     views.drop(caller.organizationId(), prefix, TableIdentifier.of(namespace(ns), view));

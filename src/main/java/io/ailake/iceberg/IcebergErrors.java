@@ -144,6 +144,14 @@ public final class IcebergErrors {
   }
 
   public static Response response(int status, String type, String message, String requestId) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(body(status, type, message, requestId))
+        .build();
+  }
+
+  /** The body of an error answer. */
+  public static String body(int status, String type, String message, String requestId) {
     ErrorResponse body =
         ErrorResponse.builder().responseCode(status).withType(type).withMessage(message).build();
     // Iceberg's parser writes the spec's fields; the request id is added to its output
@@ -154,9 +162,6 @@ public final class IcebergErrors {
       throw new UncheckedIOException(e);
     }
     ((ObjectNode) json.get("error")).put(REQUEST_ID, requestId);
-    return Response.status(status)
-        .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(json.toString())
-        .build();
+    return json.toString();
   }
 }

@@ -22,6 +22,9 @@ import org.jboss.logging.Logger;
 public class PurgeTableJob implements JobHandler {
 
   static final String KIND = "purge-table";
+  /** The payload's keys. */
+  static final String WAREHOUSE_ID = "warehouseId";
+  static final String METADATA_LOCATION = "metadataLocation";
   private static final Logger LOG = Logger.getLogger(PurgeTableJob.class);
 
   private final FileIOs fileIOs;
@@ -33,7 +36,7 @@ public class PurgeTableJob implements JobHandler {
   }
 
   static Map<String, String> payload(UUID warehouseId, String metadataLocation) {
-    return Map.of("warehouseId", warehouseId.toString(), "metadataLocation", metadataLocation);
+    return Map.of(WAREHOUSE_ID, warehouseId.toString(), METADATA_LOCATION, metadataLocation);
   }
 
   @Override
@@ -43,8 +46,8 @@ public class PurgeTableJob implements JobHandler {
 
   @Override
   public Map<String, Object> run(Map<String, String> payload) {
-    UUID warehouseId = UUID.fromString(payload.get("warehouseId"));
-    String metadataLocation = payload.get("metadataLocation");
+    UUID warehouseId = UUID.fromString(payload.get(WAREHOUSE_ID));
+    String metadataLocation = payload.get(METADATA_LOCATION);
     Warehouse warehouse =
         QuarkusTransaction.requiringNew().call(() -> Warehouse.<Warehouse>findById(warehouseId));
     if (warehouse == null) {

@@ -1,9 +1,7 @@
 package io.ailake.iceberg;
 
-import io.ailake.operations.JobQueue;
 import io.ailake.postgres.RequestPathSql;
 import io.ailake.storage.FileIOs;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
@@ -25,19 +23,17 @@ import org.apache.iceberg.rest.responses.LoadTableResponse;
 public class TableService {
 
   private final FileIOs fileIOs;
-  private final JobQueue jobs;
   private final MetadataFiles metadataFiles;
   private final RequestPathSql sql;
   private final CatalogObjects objects;
   private final WarehouseService warehouses;
 
-  TableService(FileIOs fileIOs, JobQueue jobs, MetadataFiles metadataFiles, RequestPathSql sql,
+  TableService(FileIOs fileIOs, MetadataFiles metadataFiles, RequestPathSql sql,
       CatalogObjects objects, WarehouseService warehouses) {
     this.warehouses = warehouses;
     this.sql = sql;
     this.objects = objects;
     this.fileIOs = fileIOs;
-    this.jobs = jobs;
     this.metadataFiles = metadataFiles;
   }
 
@@ -162,25 +158,10 @@ public class TableService {
 
   /**
    * Removes the table from the catalog. With {@code purge}, a durable job deletes its files in the
-   * background; it is queued in the same transaction, so a crash cannot forget it.
+   * background; it is queued in the same statement, so a crash cannot forget it.
    */
   public void drop(UUID organizationId, String warehouseName, TableIdentifier identifier, boolean purge) {
-    QuarkusTransaction.joiningExisting()
-        .run(
-            () -> {
-              // one statement: the pointer that is removed is the one whose files a purge deletes
-              WarehouseService.TablePointer dropped =
-                  warehouses.resolveAndDrop(organizationId, warehouseName, identifier, CatalogObject.Kind.TABLE);
-              if (dropped.metadataLocation() == null) {
-                throw new NoSuchTableException("Table does not exist: %s", identifier);
-              }
-              if (purge) {
-                jobs.enqueue(
-                    dropped.warehouse().organizationId,
-                    PurgeTableJob.KIND,
-                    PurgeTableJob.payload(dropped.warehouse().id, dropped.metadataLocation()));
-              }
-            });
+    warehouses.drop(organizationId, warehouseName, identifier, CatalogObject.Kind.TABLE, purge);
   }
 
   /** Removes the table from the catalog and keeps its files; answers its last metadata. */

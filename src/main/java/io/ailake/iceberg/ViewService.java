@@ -7,7 +7,6 @@ import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.UpdateRequirement;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.rest.requests.CreateViewRequest;
 import org.apache.iceberg.rest.requests.RegisterViewRequest;
@@ -120,10 +119,7 @@ public class ViewService {
   }
 
   public void drop(UUID organizationId, String warehouseName, TableIdentifier identifier) {
-    if (warehouses.resolveAndDrop(organizationId, warehouseName, identifier, CatalogObject.Kind.VIEW)
-        .metadataLocation() == null) {
-      throw new NoSuchViewException("View does not exist: %s", identifier);
-    }
+    warehouses.drop(organizationId, warehouseName, identifier, CatalogObject.Kind.VIEW, false);
   }
 
   public void rename(Warehouse warehouse, RenameTableRequest request) {

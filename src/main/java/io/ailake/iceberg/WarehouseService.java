@@ -2,7 +2,9 @@ package io.ailake.iceberg;
 
 import io.ailake.AilakeConfig;
 import io.ailake.api.Names;
+import io.ailake.api.RequestIds;
 import io.ailake.auth.Caller;
+import io.ailake.auth.OneStatementCalls;
 import io.ailake.postgres.RequestPathSql;
 import io.ailake.storage.LocalFileIO;
 import io.ailake.storage.Storage;
@@ -15,9 +17,12 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.exceptions.NoSuchWarehouseException;
 
 /** Resolves the warehouse a request names, and registers warehouses. */
@@ -32,20 +37,30 @@ public class WarehouseService {
   private static final String SELECT = COLUMNS
       + " (SELECT o.metadata_location FROM catalog_object o WHERE o.warehouse_id = w.id AND o.namespace = ?"
       + " AND o.name = ? AND o.kind = 'TABLE') FROM warehouse w WHERE organization_id = ?";
-  /** Organization, warehouse name, namespace key, name, kind; organization, warehouse name. */
-  static final String DROP = "WITH dropped AS (DELETE FROM catalog_object WHERE warehouse_id = (SELECT id"
-      + " FROM warehouse WHERE organization_id = ? AND name = ? AND state = '" + Warehouse.READY + "')"
-      + " AND namespace = ? AND name = ? AND kind = ? RETURNING metadata_location) " + COLUMNS
-      + " (SELECT metadata_location FROM dropped) FROM warehouse w WHERE organization_id = ? AND name = ?";
+  /**
+   * The change of a drop (see {@link OneStatementCalls}). Organization, warehouse name; namespace key,
+   * name, kind; whether to purge; the refusal's body.
+   */
+  private static final String DROP = "w AS (SELECT id, organization_id FROM warehouse WHERE organization_id = ?"
+      + " AND name = ? AND state = '" + Warehouse.READY + "'),"
+      + " dropped AS (DELETE FROM catalog_object WHERE warehouse_id = (SELECT id FROM w) AND namespace = ?"
+      + " AND name = ? AND kind = ? AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING metadata_location),"
+      + " purge AS (INSERT INTO job (organization_id, kind, payload) SELECT w.organization_id, '"
+      + PurgeTableJob.KIND + "', jsonb_build_object('" + PurgeTableJob.WAREHOUSE_ID + "', CAST(w.id AS text), '"
+      + PurgeTableJob.METADATA_LOCATION + "', d.metadata_location) FROM w, dropped d WHERE ?),"
+      + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN 204 WHEN EXISTS (SELECT 1 FROM w)"
+      + " THEN 404 END AS status, CASE WHEN NOT EXISTS (SELECT 1 FROM dropped) THEN ? END AS body)";
 
   private final AilakeConfig config;
   private final Caller caller;
   private final RequestPathSql sql;
+  private final OneStatementCalls calls;
 
-  WarehouseService(AilakeConfig config, Caller caller, RequestPathSql sql) {
+  WarehouseService(AilakeConfig config, Caller caller, RequestPathSql sql, OneStatementCalls calls) {
     this.config = config;
     this.caller = caller;
     this.sql = sql;
+    this.calls = calls;
   }
 
   /**
@@ -86,18 +101,26 @@ public class WarehouseService {
   }
 
   /**
-   * {@link #resolve(String)} and, in the same statement, the removal of a table or view when the warehouse
-   * is ready: a drop is one round trip to PostgreSQL. Part of the transaction in progress.
+   * Removes a table or view of the named warehouse (the default one without a name), and with {@code
+   * purge} queues the deletion of its files ({@link PurgeTableJob}), in one statement that also keeps
+   * the call's idempotency key and audit record: a drop is one round trip to PostgreSQL.
    */
-  TablePointer resolveAndDrop(
-      UUID organizationId, String name, TableIdentifier identifier, CatalogObject.Kind kind) {
+  void drop(UUID organizationId, String name, TableIdentifier identifier, CatalogObject.Kind kind, boolean purge) {
     String wanted = name == null || name.isBlank() ? resolve(name).name : name;
-    TablePointer found =
-        sql.first(DROP, WarehouseService::pointer, organizationId, wanted,
-                NamespaceKeys.key(identifier.namespace()), identifier.name(), kind.name(), organizationId, wanted)
-            .orElseThrow(() -> new NoSuchWarehouseException("Warehouse does not exist: %s", wanted));
-    requireReady(found.warehouse());
-    return found;
+    boolean table = kind == CatalogObject.Kind.TABLE;
+    String missing = (table ? "Table" : "View") + " does not exist: " + identifier;
+    String refusal = IcebergErrors.body(404,
+        table ? NoSuchTableException.class.getSimpleName() : NoSuchViewException.class.getSimpleName(), missing,
+        RequestIds.current());
+    OptionalInt status = calls.answer(DROP, organizationId, wanted, NamespaceKeys.key(identifier.namespace()),
+        identifier.name(), kind.name(), purge, refusal);
+    if (status.isEmpty()) {
+      resolve(wanted);
+      throw new NoSuchWarehouseException("Warehouse is not ready: %s", wanted);
+    }
+    if (status.getAsInt() == 404) {
+      throw table ? new NoSuchTableException("%s", missing) : new NoSuchViewException("%s", missing);
+    }
   }
 
   private static void requireReady(Warehouse warehouse) {

@@ -171,4 +171,85 @@ class IdempotencyKeysTest {
     }
     given().get(NAMESPACES + "/" + namespace).then().statusCode(200).body("properties.owner", equalTo("race"));
   }
+
+  private static final String TABLE = "{\"name\": \"%s\", \"schema\": {\"type\": \"struct\", \"schema-id\": 0,"
+      + " \"fields\": [{\"id\": 1, \"name\": \"id\", \"required\": true, \"type\": \"long\"}]}}";
+
+  private static void createTable(String namespace, String name) {
+    given().contentType(ContentType.JSON).body(TABLE.formatted(name)).post(NAMESPACES + "/" + namespace + "/tables")
+        .then().statusCode(200);
+  }
+
+  @Test
+  void aRepeatedDropDoesNotDropTheTableThatTookTheNameSince() {
+    String namespace = unique("idem_drop");
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
+    String tables = NAMESPACES + "/" + namespace + "/tables/";
+    createTable(namespace, "t");
+    String dropped = UUID.randomUUID().toString();
+    given().header("Idempotency-Key", dropped).delete(tables + "t").then().statusCode(204)
+        .header("Idempotent-Replayed", nullValue());
+    String refused = UUID.randomUUID().toString();
+    given().header("Idempotency-Key", refused).delete(tables + "u").then().statusCode(404)
+        .body("error.type", equalTo("NoSuchTableException"));
+    createTable(namespace, "t");
+    createTable(namespace, "u");
+
+    given().header("Idempotency-Key", dropped).delete(tables + "t").then().statusCode(204)
+        .header("Idempotent-Replayed", "true");
+    given().header("Idempotency-Key", refused).delete(tables + "u").then().statusCode(404)
+        .header("Idempotent-Replayed", "true").body("error.type", equalTo("NoSuchTableException"));
+    given().get(tables + "t").then().statusCode(200);
+    given().get(tables + "u").then().statusCode(200);
+    // the key of a drop is the drop's: with another request it is refused, and nothing is dropped
+    given().header("Idempotency-Key", dropped).queryParam("purgeRequested", "true").delete(tables + "t")
+        .then().statusCode(422);
+    given().get(tables + "t").then().statusCode(200);
+  }
+
+  @Test
+  void concurrentDropsDropOnceAndEachCallIsAuditedOnce() throws Exception {
+    String namespace = unique("idem_drop_race");
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
+    createTable(namespace, "same_key");
+    createTable(namespace, "own_keys");
+    java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+    String key = UUID.randomUUID().toString();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<String> sameKey = new ArrayList<>();
+    List<Integer> ownKeys = new ArrayList<>();
+    try {
+      List<Future<String>> replayed = new ArrayList<>();
+      List<Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        replayed.add(pool.submit(() -> {
+          Response drop = given().header("Idempotency-Key", key).delete(NAMESPACES + "/" + namespace + "/tables/same_key");
+          return drop.statusCode() + " " + drop.header("Idempotent-Replayed");
+        }));
+        statuses.add(pool.submit(() -> given().header("Idempotency-Key", UUID.randomUUID().toString())
+            .delete(NAMESPACES + "/" + namespace + "/tables/own_keys").statusCode()));
+      }
+      for (int i = 0; i < 6; i++) {
+        sameKey.add(replayed.get(i).get());
+        ownKeys.add(statuses.get(i).get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    // one key: one drop, five replays of its answer; six keys: one drop, five tables not found
+    assertThat(sameKey).containsExactlyInAnyOrder("204 null", "204 true", "204 true", "204 true", "204 true", "204 true");
+    assertThat(ownKeys).containsExactlyInAnyOrder(204, 404, 404, 404, 404, 404);
+    given().get(NAMESPACES + "/" + namespace + "/tables/same_key").then().statusCode(404);
+    given().get(NAMESPACES + "/" + namespace + "/tables/own_keys").then().statusCode(404);
+    Response events = given().queryParam("from", before.toString()).queryParam("size", 500).get("/api/v1/admin/audit");
+    events.then().statusCode(200);
+    assertThat(events.jsonPath().getList(
+            "events.findAll { it.path == '/iceberg/v1/lake/namespaces/" + namespace + "/tables/same_key' }.status",
+            Integer.class))
+        .containsExactly(204, 204, 204, 204, 204, 204);
+    assertThat(events.jsonPath().getList(
+            "events.findAll { it.path == '/iceberg/v1/lake/namespaces/" + namespace + "/tables/own_keys' }.status",
+            Integer.class))
+        .containsExactlyInAnyOrder(204, 404, 404, 404, 404, 404);
+  }
 }

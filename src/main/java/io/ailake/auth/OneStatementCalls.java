@@ -1,0 +1,111 @@
+package io.ailake.auth;
+
+import io.ailake.api.RequestIds;
+import io.ailake.postgres.RequestPathSql;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Arrays;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+/**
+ * Runs the change of a {@link OneStatement} route as one autocommitted SQL statement that also claims
+ * the call's idempotency key, keeps its answer and writes its audit record: one round trip to
+ * PostgreSQL, and nothing to roll back. The route's common table expressions come after {@code earlier}
+ * (one row when the key already has an answer; the route's change must not run then: {@code AND NOT
+ * EXISTS (SELECT 1 FROM earlier)}) and end with {@code answer (status, body)}, one row: the status the
+ * route answers (null when it answers nothing here) and, for a refusal, its body.
+ *
+ * <p>Two calls with the same key: the second's change waits on the rows the first changes, then finds
+ * them gone, and its claim finds the first's, so it replays the first's answer. A call whose key was
+ * used before replays that answer (see {@link IdempotencyInterceptor}).
+ */
+@ApplicationScoped
+public class OneStatementCalls {
+
+  /** The routing context's key of the call's {@link Key}, set by the interceptor. */
+  static final String KEY = "ailake.idempotency.key";
+
+  /** A keyed call's key, in its scope, and the fingerprint of its request. */
+  record Key(UUID scope, String key, String fingerprint, long lifetimeSeconds) {}
+
+  /** The key already has an answer: the interceptor replays it. */
+  static final class AnsweredEarlier extends RuntimeException {
+    AnsweredEarlier() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final String EARLIER = "WITH earlier AS (SELECT 1 FROM idempotency_record"
+      + " WHERE organization_id = ? AND idempotency_key = ? AND expires_at >= now()), ";
+  private static final String NO_EARLIER = "WITH earlier AS (SELECT 1 WHERE false), ";
+  private static final String KEEP = ", kept AS (INSERT INTO idempotency_record (organization_id, idempotency_key,"
+      + " fingerprint, status, content_type, headers, body, expires_at) SELECT ?, ?, ?, status,"
+      + " CASE WHEN body IS NULL THEN NULL ELSE 'application/json' END, CAST('{}' AS jsonb), body,"
+      + " now() + make_interval(secs => ?) FROM answer WHERE status IS NOT NULL"
+      + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
+      + " status = EXCLUDED.status, content_type = EXCLUDED.content_type, headers = EXCLUDED.headers,"
+      + " body = EXCLUDED.body, expires_at = EXCLUDED.expires_at WHERE idempotency_record.expires_at < now()"
+      + " RETURNING status)";
+
+  private final RequestPathSql sql;
+  private final AuditLog auditLog;
+  private final RoutingContext routing;
+  private final UriInfo uriInfo;
+
+  OneStatementCalls(RequestPathSql sql, AuditLog auditLog, RoutingContext routing, UriInfo uriInfo) {
+    this.sql = sql;
+    this.auditLog = auditLog;
+    this.routing = routing;
+    this.uriInfo = uriInfo;
+  }
+
+  /**
+   * Runs {@code changes} (the route's expressions, see above; their parameters first) with the call's
+   * key and audit record; the status the route answers, or none when it answers nothing in the statement.
+   */
+  public OptionalInt answer(String changes, Object... parameters) {
+    Key key = routing.get(KEY);
+    Object[] audit = auditLog.valuesBesideStatus(routing.request().method().name(), uriInfo.getPath(),
+        RequestIds.current());
+    Outcome outcome;
+    if (key == null) {
+      outcome = sql.first(NO_EARLIER + changes + AuditLog.INSERT_FROM.formatted("answer")
+              + " SELECT status, status, false FROM answer",
+          OneStatementCalls::outcome, concat(parameters, audit)).orElseThrow();
+    } else {
+      outcome = sql.first(EARLIER + changes + KEEP + AuditLog.INSERT_FROM.formatted("kept")
+              + " SELECT (SELECT status FROM answer), (SELECT status FROM kept), EXISTS (SELECT 1 FROM earlier)",
+          OneStatementCalls::outcome,
+          concat(new Object[] {key.scope(), key.key()}, parameters,
+              new Object[] {key.scope(), key.key(), key.fingerprint(), key.lifetimeSeconds()}, audit))
+          .orElseThrow();
+    }
+    if (outcome.earlier() || outcome.answered() != null && outcome.kept() == null) {
+      throw new AnsweredEarlier();
+    }
+    if (outcome.answered() == null) {
+      return OptionalInt.empty();
+    }
+    AuditLog.recorded(routing);
+    return OptionalInt.of(outcome.answered());
+  }
+
+  /** The route's status, the status kept for the key (none when another answer has it), an earlier answer. */
+  private record Outcome(Integer answered, Integer kept, boolean earlier) {}
+
+  private static Outcome outcome(java.sql.ResultSet row) throws java.sql.SQLException {
+    return new Outcome((Integer) row.getObject(1), (Integer) row.getObject(2), row.getBoolean(3));
+  }
+
+  private static Object[] concat(Object[]... parts) {
+    Object[] all = new Object[Arrays.stream(parts).mapToInt(p -> p.length).sum()];
+    int at = 0;
+    for (Object[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    return all;
+  }
+}
