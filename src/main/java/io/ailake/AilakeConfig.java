@@ -120,6 +120,10 @@ public interface AilakeConfig {
     /** How long a stored response answers a repeated idempotency key (advertised in /v1/config). */
     @WithDefault("30m")
     Duration idempotencyKeyLifetime();
+
+    /** How often the answers of expired idempotency keys are deleted. */
+    @WithDefault("5m")
+    Duration idempotencyKeySweep();
   }
 
   /** A token bucket per token: {@code burst} requests at once, refilled at {@code requestsPerSecond}. */

@@ -252,4 +252,29 @@ class IdempotencyKeysTest {
             Integer.class))
         .containsExactlyInAnyOrder(204, 404, 404, 404, 404, 404);
   }
+
+  @jakarta.inject.Inject ExpiredKeys expiredKeys;
+  @jakarta.inject.Inject io.ailake.postgres.RequestPathSql sql;
+
+  @Test
+  void theAnswersOfExpiredKeysAreDeletedAndLiveOnesStillReplay() {
+    String namespace = unique("idem_sweep");
+    String live = UUID.randomUUID().toString();
+    given().header("Idempotency-Key", live).contentType(ContentType.JSON)
+        .body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
+    String expired = unique("expired");
+    // more expired answers than one batch of the sweep deletes
+    sql.update("INSERT INTO idempotency_record (organization_id, idempotency_key, fingerprint, status, headers,"
+            + " expires_at) SELECT ?, ? || g, 'f', 204, CAST('{}' AS jsonb), now() - interval '1 minute'"
+            + " FROM generate_series(1, ?) g",
+        io.ailake.organization.Organizations.DEFAULT_ID, expired, ExpiredKeys.BATCH + 1);
+
+    assertThat(expiredKeys.deleteExpired()).isGreaterThanOrEqualTo(ExpiredKeys.BATCH + 1);
+
+    assertThat(sql.first("SELECT count(*) FROM idempotency_record WHERE idempotency_key LIKE ?",
+        row -> row.getLong(1), expired + "%").orElseThrow()).isZero();
+    given().header("Idempotency-Key", live).contentType(ContentType.JSON)
+        .body(Map.of("namespace", List.of(namespace))).post(NAMESPACES)
+        .then().statusCode(200).header("Idempotent-Replayed", "true");
+  }
 }
