@@ -2,6 +2,7 @@ package io.ailake.auth;
 
 import io.ailake.api.RequestIds;
 import io.ailake.postgres.RequestPathSql;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
@@ -16,6 +17,8 @@ import java.util.UUID;
  * (one row when the key already has an answer; the route's change must not run then: {@code AND NOT
  * EXISTS (SELECT 1 FROM earlier)}) and end with {@code answer (status, body)}, one row: the status the
  * route answers (null when it answers nothing here) and, for a refusal, its body.
+ *
+ * <p>Outside an HTTP request (a background job's change) the statement is the change alone.
  *
  * <p>Two calls with the same key: the second's change waits on the rows the first changes, then finds
  * them gone, and its claim finds the first's, so it replays the first's answer. A call whose key was
@@ -51,13 +54,13 @@ public class OneStatementCalls {
 
   private final RequestPathSql sql;
   private final AuditLog auditLog;
-  private final RoutingContext routing;
+  private final CurrentVertxRequest request;
   private final UriInfo uriInfo;
 
-  OneStatementCalls(RequestPathSql sql, AuditLog auditLog, RoutingContext routing, UriInfo uriInfo) {
+  OneStatementCalls(RequestPathSql sql, AuditLog auditLog, CurrentVertxRequest request, UriInfo uriInfo) {
     this.sql = sql;
     this.auditLog = auditLog;
-    this.routing = routing;
+    this.request = request;
     this.uriInfo = uriInfo;
   }
 
@@ -66,6 +69,13 @@ public class OneStatementCalls {
    * key and audit record; the status the route answers, or none when it answers nothing in the statement.
    */
   public OptionalInt answer(String changes, Object... parameters) {
+    RoutingContext routing = request.getCurrent();
+    if (routing == null) {
+      // a background job's change: no call to answer or record
+      Integer status = sql.first(NO_EARLIER + changes + " SELECT status FROM answer",
+          row -> (Integer) row.getObject(1), parameters).orElse(null);
+      return status == null ? OptionalInt.empty() : OptionalInt.of(status);
+    }
     Key key = routing.get(KEY);
     Object[] audit = auditLog.valuesBesideStatus(routing.request().method().name(), uriInfo.getPath(),
         RequestIds.current());
