@@ -127,6 +127,15 @@ public class IdempotencyInterceptor {
   record Stored(String fingerprint, int status, String contentType, Map<String, String> headers, String body) {}
 
   /**
+   * Ends an INSERT of a key's row: a live key's row stays as it is (nothing inserted), an expired one is
+   * replaced by the new row.
+   */
+  static final String TAKE_OVER_EXPIRED = " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET"
+      + " fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, content_type = EXCLUDED.content_type,"
+      + " headers = EXCLUDED.headers, body = EXCLUDED.body, expires_at = EXCLUDED.expires_at"
+      + " WHERE idempotency_record.expires_at < now()";
+
+  /**
    * Claims the key (a new row, or an expired one taken over: one statement on every mutating call), or
    * returns what an earlier request with it stored (waiting for one in flight).
    */
@@ -134,9 +143,7 @@ public class IdempotencyInterceptor {
     int claimed = sql.update(
         "INSERT INTO idempotency_record (organization_id, idempotency_key, fingerprint, status, headers, expires_at)"
             + " VALUES (?, ?, ?, 0, CAST('{}' AS jsonb), now() + make_interval(secs => ?))"
-            + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
-            + " status = 0, content_type = NULL, headers = EXCLUDED.headers, body = NULL,"
-            + " expires_at = EXCLUDED.expires_at WHERE idempotency_record.expires_at < now()",
+            + TAKE_OVER_EXPIRED,
         scope, key, fingerprint, lifetime().toSeconds());
     return claimed == 1 ? null : earlierAnswer(scope, key);
   }

@@ -47,10 +47,7 @@ public class OneStatementCalls {
       + " fingerprint, status, content_type, headers, body, expires_at) SELECT ?, ?, ?, status,"
       + " CASE WHEN body IS NULL THEN NULL ELSE 'application/json' END, CAST('{}' AS jsonb), body,"
       + " now() + make_interval(secs => ?) FROM answer WHERE status IS NOT NULL"
-      + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
-      + " status = EXCLUDED.status, content_type = EXCLUDED.content_type, headers = EXCLUDED.headers,"
-      + " body = EXCLUDED.body, expires_at = EXCLUDED.expires_at WHERE idempotency_record.expires_at < now()"
-      + " RETURNING status)";
+      + IdempotencyInterceptor.TAKE_OVER_EXPIRED + " RETURNING status)";
 
   private final RequestPathSql sql;
   private final AuditLog auditLog;
