@@ -251,7 +251,7 @@ final class AppendRebase {
     try {
       @SuppressWarnings("unchecked")
       FileAppender<ManifestFile> opened = (FileAppender<ManifestFile>) MANIFEST_LISTS_WRITE.invoke(
-          null, formatVersion, FileIOs.smallOutputFile(io, location), PlaintextEncryptionManager.instance(),
+          null, formatVersion, io.newOutputFile(location), PlaintextEncryptionManager.instance(),
           snapshotId, parentId, sequenceNumber, null);
       writer = opened;
     } catch (ReflectiveOperationException e) {
@@ -310,7 +310,8 @@ final class AppendRebase {
 
     @Override
     public OutputFile newOutputFile(String path) {
-      OutputFile file = io.newOutputFile(path);
+      // this wrapper hides the service's FileIO from FileIOs.smallOutputFile, so it asks for the PUT here
+      OutputFile file = FileIOs.smallOutputFile(io, path);
       return new OutputFile() {
         @Override
         public PositionOutputStream create() {

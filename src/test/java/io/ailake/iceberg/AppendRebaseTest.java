@@ -69,6 +69,24 @@ class AppendRebaseTest {
 
   @Test
   void racingAppendsWithoutClientRetriesAllCommitAndEqualTheSameAppendsAppliedSerially() throws Exception {
+    racedAppendsEqualSerialOnes();
+  }
+
+  /** On S3 the rebase writes its manifest lists from memory, each with one PUT, and reads them back. */
+  @Test
+  void onS3RacingAppendsAlsoAllCommitAndEqualTheSameAppendsAppliedSerially() throws Exception {
+    client.close();
+    warehouse = Warehouses.s3("rebase");
+    client = IcebergClients.connect(catalog, warehouse);
+    client.createNamespace(Namespace.of("ns"));
+    racedAppendsEqualSerialOnes();
+    Table raced = client.loadTable(TableIdentifier.of("ns", "raced"));
+    assertThat(chain(raced)).extracting(Snapshot::manifestListLocation)
+        .allMatch(location -> location.startsWith("s3://"))
+        .anyMatch(location -> location.contains("-rebased-"));
+  }
+
+  private void racedAppendsEqualSerialOnes() throws Exception {
     TableIdentifier raced = TableIdentifier.of("ns", "raced");
     TableIdentifier serial = TableIdentifier.of("ns", "serial");
     createWithoutClientRetries(raced);
