@@ -74,20 +74,6 @@ public class CatalogObject extends PanacheEntityBase {
         .isPresent();
   }
 
-  public static boolean anyIn(UUID warehouseId, String namespace) {
-    return !getEntityManager()
-        .createQuery("select 1 from CatalogObject o where o.warehouseId = ?1 and o.namespace = ?2", Integer.class)
-        .setParameter(1, warehouseId)
-        .setParameter(2, namespace)
-        .setMaxResults(1)
-        .getResultList()
-        .isEmpty();
-  }
-
-  public static long countIn(UUID warehouseId, String namespace) {
-    return count("warehouseId = ?1 and namespace = ?2", warehouseId, namespace);
-  }
-
   @Column(name = "updated_at")
   public Instant updatedAt;
 }

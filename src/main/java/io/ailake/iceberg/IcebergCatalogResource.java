@@ -189,8 +189,9 @@ public class IcebergCatalogResource {
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}")
   @Operation(summary = "Drop an empty namespace")
+  @io.ailake.auth.OneStatement
   public Response dropNamespace(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
-    namespaces.drop(warehouse(prefix), namespace(ns));
+    warehouses.dropNamespace(caller.organizationId(), prefix, namespace(ns));
     return Response.noContent().build();
   }
 

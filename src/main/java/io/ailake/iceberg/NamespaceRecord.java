@@ -42,8 +42,15 @@ public class NamespaceRecord extends PanacheEntityBase {
     return find("warehouseId = ?1 and name = ?2", warehouseId, key).firstResultOptional();
   }
 
+  // Panache's count() derives a new count query on every call; a one-row select is planned once.
   public static boolean exists(UUID warehouseId, String key) {
-    return any("n.warehouseId = ?1 and n.name = ?2", warehouseId, key);
+    return !getEntityManager()
+        .createQuery("select 1 from NamespaceRecord n where n.warehouseId = ?1 and n.name = ?2", Integer.class)
+        .setParameter(1, warehouseId)
+        .setParameter(2, key)
+        .setMaxResults(1)
+        .getResultList()
+        .isEmpty();
   }
 
   /** Children of {@code parent} after the key {@code after}, in key order. */
@@ -56,21 +63,6 @@ public class NamespaceRecord extends PanacheEntityBase {
             after)
         .range(0, limit - 1)
         .list();
-  }
-
-  public static boolean hasChildren(UUID warehouseId, String key) {
-    return any("n.warehouseId = ?1 and n.parent = ?2", warehouseId, key);
-  }
-
-  // Panache's count() derives a new count query on every call; a one-row select is planned once.
-  private static boolean any(String where, UUID warehouseId, String value) {
-    return !getEntityManager()
-        .createQuery("select 1 from NamespaceRecord n where " + where, Integer.class)
-        .setParameter(1, warehouseId)
-        .setParameter(2, value)
-        .setMaxResults(1)
-        .getResultList()
-        .isEmpty();
   }
 
   /** Composite primary key. */

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.UnprocessableEntityException;
 import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
@@ -19,7 +18,7 @@ import org.apache.iceberg.rest.responses.GetNamespaceResponse;
 import org.apache.iceberg.rest.responses.ListNamespacesResponse;
 import org.apache.iceberg.rest.responses.UpdateNamespacePropertiesResponse;
 
-/** Namespace routes: list, create, load, drop and property updates. */
+/** Namespace routes: list, create, load and property updates (a drop is one statement: WarehouseService). */
 @ApplicationScoped
 public class NamespaceService {
 
@@ -77,20 +76,6 @@ public class NamespaceService {
   @Transactional
   public boolean exists(Warehouse warehouse, Namespace namespace) {
     return !namespace.isEmpty() && NamespaceRecord.exists(warehouse.id, NamespaceKeys.key(namespace));
-  }
-
-  @Transactional
-  public void drop(Warehouse warehouse, Namespace namespace) {
-    NamespaceRecord record = require(warehouse, namespace);
-    if (CatalogObject.anyIn(warehouse.id, record.name)) {
-      throw new NamespaceNotEmptyException("Namespace %s is not empty. Contains %d table(s) or view(s).",
-          namespace, CatalogObject.countIn(warehouse.id, record.name));
-    }
-    if (NamespaceRecord.hasChildren(warehouse.id, record.name)) {
-      throw new NamespaceNotEmptyException(
-          "Namespace %s is not empty. Contains nested namespaces.", namespace);
-    }
-    record.delete();
   }
 
   @Transactional

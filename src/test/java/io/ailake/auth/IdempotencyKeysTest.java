@@ -208,6 +208,55 @@ class IdempotencyKeysTest {
   }
 
   @Test
+  void aRepeatedNamespaceDropReplaysItsAnswerAndDropsNothingNew() {
+    String empty = unique("idem_ns_empty");
+    String missing = unique("idem_ns_missing");
+    String full = unique("idem_ns_full");
+    java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+    createNamespace(empty);
+    createNamespace(full);
+    createTable(full, "t");
+    String dropped = UUID.randomUUID().toString();
+    String notFound = UUID.randomUUID().toString();
+    String notEmpty = UUID.randomUUID().toString();
+    given().header("Idempotency-Key", dropped).delete(NAMESPACES + "/" + empty).then().statusCode(204)
+        .header("Idempotent-Replayed", nullValue());
+    given().header("Idempotency-Key", notFound).delete(NAMESPACES + "/" + missing).then().statusCode(404)
+        .body("error.type", equalTo("NoSuchNamespaceException"));
+    given().header("Idempotency-Key", notEmpty).delete(NAMESPACES + "/" + full).then().statusCode(409)
+        .body("error.type", equalTo("NamespaceNotEmptyException"));
+    given().get(NAMESPACES + "/" + empty).then().statusCode(404);
+    createNamespace(empty);
+    createNamespace(missing);
+    given().delete(NAMESPACES + "/" + full + "/tables/t").then().statusCode(204);
+
+    given().header("Idempotency-Key", dropped).delete(NAMESPACES + "/" + empty).then().statusCode(204)
+        .header("Idempotent-Replayed", "true");
+    given().header("Idempotency-Key", notFound).delete(NAMESPACES + "/" + missing).then().statusCode(404)
+        .header("Idempotent-Replayed", "true").body("error.type", equalTo("NoSuchNamespaceException"));
+    given().header("Idempotency-Key", notEmpty).delete(NAMESPACES + "/" + full).then().statusCode(409)
+        .header("Idempotent-Replayed", "true").body("error.type", equalTo("NamespaceNotEmptyException"));
+    given().get(NAMESPACES + "/" + empty).then().statusCode(200);
+    given().get(NAMESPACES + "/" + missing).then().statusCode(200);
+    given().get(NAMESPACES + "/" + full).then().statusCode(200);
+    // without a key each drop is decided afresh: the namespaces are empty now
+    for (String namespace : List.of(empty, missing, full)) {
+      given().delete(NAMESPACES + "/" + namespace).then().statusCode(204);
+    }
+    Response events = given().queryParam("from", before.toString()).queryParam("size", 500).get("/api/v1/admin/audit");
+    events.then().statusCode(200);
+    assertThat(events.jsonPath().getList(
+            "events.findAll { it.method == 'DELETE' && it.path == '/iceberg/v1/lake/namespaces/" + full + "' }.status",
+            Integer.class))
+        .containsExactlyInAnyOrder(409, 409, 204);
+  }
+
+  private static void createNamespace(String namespace) {
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES)
+        .then().statusCode(200);
+  }
+
+  @Test
   void concurrentDropsDropOnceAndEachCallIsAuditedOnce() throws Exception {
     String namespace = unique("idem_drop_race");
     given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
