@@ -31,7 +31,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.rest.Endpoint;
 import org.apache.iceberg.rest.requests.CommitTransactionRequest;
-import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
 import org.apache.iceberg.rest.requests.CreateTableRequest;
 import org.apache.iceberg.rest.requests.CreateViewRequest;
 import org.apache.iceberg.rest.requests.RegisterTableRequest;
@@ -164,8 +163,9 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces")
   @Operation(summary = "Create a namespace")
+  @io.ailake.auth.OneStatement
   public Response createNamespace(@PathParam("prefix") String prefix, String body) {
-    return json(namespaces.create(warehouse(prefix), IcebergJson.read(body, CreateNamespaceRequest.class)));
+    return json(namespaces.create(caller.organizationId(), prefix, body));
   }
 
   @GET
@@ -191,7 +191,7 @@ public class IcebergCatalogResource {
   @Operation(summary = "Drop an empty namespace")
   @io.ailake.auth.OneStatement
   public Response dropNamespace(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
-    warehouses.dropNamespace(caller.organizationId(), prefix, namespace(ns));
+    namespaces.drop(caller.organizationId(), prefix, namespace(ns));
     return Response.noContent().build();
   }
 

@@ -1,14 +1,20 @@
 package io.ailake.iceberg;
 
+import io.ailake.api.RequestIds;
+import io.ailake.auth.OneStatementCalls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.UnprocessableEntityException;
 import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
@@ -18,9 +24,44 @@ import org.apache.iceberg.rest.responses.GetNamespaceResponse;
 import org.apache.iceberg.rest.responses.ListNamespacesResponse;
 import org.apache.iceberg.rest.responses.UpdateNamespacePropertiesResponse;
 
-/** Namespace routes: list, create, load and property updates (a drop is one statement: WarehouseService). */
+/** Namespace routes: list, create, load, drop and property updates. */
 @ApplicationScoped
 public class NamespaceService {
+
+  /**
+   * The change of a create (see {@link OneStatementCalls}). Organization, warehouse name; the parent's
+   * key twice; the key, the parent's key, the properties; the bodies: created, no parent, already there.
+   */
+  private static final String CREATE = WarehouseService.READY_WAREHOUSE
+      + " parent AS (SELECT CAST(? AS text) = '' OR EXISTS (SELECT 1 FROM namespace"
+      + " WHERE warehouse_id = (SELECT id FROM w) AND name = ?) AS found),"
+      + " created AS (INSERT INTO namespace (warehouse_id, name, organization_id, parent, properties)"
+      + " SELECT w.id, ?, w.organization_id, ?, CAST(? AS jsonb) FROM w"
+      + " WHERE (SELECT found FROM parent) AND NOT EXISTS (SELECT 1 FROM earlier) ON CONFLICT DO NOTHING RETURNING name),"
+      + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM created) THEN 200 WHEN NOT EXISTS (SELECT 1 FROM w) THEN NULL"
+      + " WHEN NOT (SELECT found FROM parent) THEN 404 ELSE 409 END AS status,"
+      + " CASE WHEN EXISTS (SELECT 1 FROM created) THEN ? WHEN NOT (SELECT found FROM parent) THEN ? ELSE ? END AS body)";
+
+  /**
+   * The change of a drop: only an empty namespace goes (no table, view or nested namespace).
+   * Organization, warehouse name; the key three times; the refusals' bodies: not empty, not found.
+   */
+  private static final String DROP = WarehouseService.READY_WAREHOUSE
+      + " busy AS (SELECT EXISTS (SELECT 1 FROM catalog_object WHERE warehouse_id = (SELECT id FROM w) AND namespace = ?)"
+      + " OR EXISTS (SELECT 1 FROM namespace WHERE warehouse_id = (SELECT id FROM w) AND parent = ?) AS contents),"
+      + " dropped AS (DELETE FROM namespace WHERE warehouse_id = (SELECT id FROM w) AND name = ?"
+      + " AND NOT (SELECT contents FROM busy) AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING name),"
+      + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN 204 WHEN NOT EXISTS (SELECT 1 FROM w) THEN NULL"
+      + " WHEN (SELECT contents FROM busy) THEN 409 ELSE 404 END AS status,"
+      + " CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN NULL WHEN (SELECT contents FROM busy) THEN ? ELSE ? END AS body)";
+
+  private final WarehouseService warehouses;
+  private final OneStatementCalls calls;
+
+  NamespaceService(WarehouseService warehouses, OneStatementCalls calls) {
+    this.warehouses = warehouses;
+    this.calls = calls;
+  }
 
   @Transactional
   public ListNamespacesResponse list(Warehouse warehouse, Namespace parent, Page page) {
@@ -37,31 +78,61 @@ public class NamespaceService {
     return response.nextPageToken(result.nextPageToken()).build();
   }
 
-  @Transactional
-  public CreateNamespaceResponse create(Warehouse warehouse, CreateNamespaceRequest request) {
-    request.validate();
+  /**
+   * Creates a namespace of the named warehouse (the default one without a name) in one statement that
+   * also keeps the call's idempotency key and audit record; answers the response's JSON.
+   */
+  public byte[] create(UUID organizationId, String name, CreateNamespaceRequest request) {
+    validate(request);
     Namespace namespace = request.namespace();
-    checkValid(namespace);
+    String wanted = warehouses.named(name);
     String key = NamespaceKeys.key(namespace);
-    if (NamespaceRecord.exists(warehouse.id, key)) {
-      throw new AlreadyExistsException("Namespace already exists: %s", namespace);
-    }
     String parentKey = NamespaceKeys.parentKey(namespace);
-    if (!parentKey.isEmpty() && !NamespaceRecord.exists(warehouse.id, parentKey)) {
-      throw new NoSuchNamespaceException(
-          "Namespace does not exist: %s", NamespaceKeys.fromKey(parentKey));
+    byte[] created = IcebergJson.write(
+        CreateNamespaceResponse.builder().withNamespace(namespace).setProperties(request.properties()).build());
+    String requestId = RequestIds.current();
+    OptionalInt status = calls.answer(CREATE, organizationId, wanted, parentKey, parentKey, key, parentKey,
+        new String(IcebergJson.write(request.properties()), StandardCharsets.UTF_8), new String(created, StandardCharsets.UTF_8),
+        IcebergErrors.body(404, NoSuchNamespaceException.class.getSimpleName(), noParent(parentKey).getMessage(),
+            requestId),
+        IcebergErrors.body(409, AlreadyExistsException.class.getSimpleName(), exists(namespace).getMessage(),
+            requestId));
+    if (status.isEmpty()) {
+      throw warehouses.notReady(wanted);
     }
-    NamespaceRecord record = new NamespaceRecord();
-    record.warehouseId = warehouse.id;
-    record.organizationId = warehouse.organizationId;
-    record.name = key;
-    record.parent = parentKey;
-    record.properties = new HashMap<>(request.properties());
-    record.persist();
-    return CreateNamespaceResponse.builder()
-        .withNamespace(namespace)
-        .setProperties(record.properties)
-        .build();
+    if (status.getAsInt() == 404) {
+      throw noParent(parentKey);
+    }
+    if (status.getAsInt() == 409) {
+      throw exists(namespace);
+    }
+    return created;
+  }
+
+  /** {@link #create(UUID, String, CreateNamespaceRequest)} of a request's body. */
+  public byte[] create(UUID organizationId, String name, String body) {
+    CreateNamespaceRequest request;
+    try {
+      request = IcebergJson.read(body, CreateNamespaceRequest.class);
+      validate(request);
+    } catch (RuntimeException invalid) {
+      warehouses.resolve(name); // a warehouse the caller cannot see is not found, whatever the request says
+      throw invalid;
+    }
+    return create(organizationId, name, request);
+  }
+
+  private static void validate(CreateNamespaceRequest request) {
+    request.validate();
+    checkValid(request.namespace());
+  }
+
+  private static NoSuchNamespaceException noParent(String parentKey) {
+    return noSuchNamespace(NamespaceKeys.fromKey(parentKey));
+  }
+
+  private static AlreadyExistsException exists(Namespace namespace) {
+    return new AlreadyExistsException("Namespace already exists: %s", namespace);
   }
 
   @Transactional
@@ -76,6 +147,38 @@ public class NamespaceService {
   @Transactional
   public boolean exists(Warehouse warehouse, Namespace namespace) {
     return !namespace.isEmpty() && NamespaceRecord.exists(warehouse.id, NamespaceKeys.key(namespace));
+  }
+
+  /**
+   * Removes an empty namespace of the named warehouse (the default one without a name), in one statement
+   * that also keeps the call's idempotency key and audit record, as a drop of a table does.
+   */
+  public void drop(UUID organizationId, String name, Namespace namespace) {
+    if (namespace.isEmpty()) {
+      throw noSuchNamespace(namespace);
+    }
+    String wanted = warehouses.named(name);
+    String key = NamespaceKeys.key(namespace);
+    String requestId = RequestIds.current();
+    OptionalInt status = calls.answer(DROP, organizationId, wanted, key, key, key,
+        IcebergErrors.body(409, NamespaceNotEmptyException.class.getSimpleName(), notEmpty(namespace).getMessage(),
+            requestId),
+        IcebergErrors.body(404, NoSuchNamespaceException.class.getSimpleName(),
+            noSuchNamespace(namespace).getMessage(), requestId));
+    if (status.isEmpty()) {
+      throw warehouses.notReady(wanted);
+    }
+    if (status.getAsInt() == 409) {
+      throw notEmpty(namespace);
+    }
+    if (status.getAsInt() == 404) {
+      throw noSuchNamespace(namespace);
+    }
+  }
+
+  private static NamespaceNotEmptyException notEmpty(Namespace namespace) {
+    return new NamespaceNotEmptyException(
+        "Namespace %s is not empty: it contains tables, views or nested namespaces", namespace);
   }
 
   @Transactional

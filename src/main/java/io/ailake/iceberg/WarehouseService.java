@@ -19,11 +19,8 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
-import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.NoSuchViewException;
 import org.apache.iceberg.exceptions.NoSuchWarehouseException;
@@ -41,27 +38,14 @@ public class WarehouseService {
       + " (SELECT o.metadata_location FROM catalog_object o WHERE o.warehouse_id = w.id AND o.namespace = ?"
       + " AND o.name = ? AND o.kind = 'TABLE') FROM warehouse w WHERE organization_id = ?";
   /** The named warehouse when it is ready, as the first expression of a change. Organization, name. */
-  private static final String READY = "w AS (SELECT id, organization_id FROM warehouse WHERE organization_id = ?"
+  static final String READY_WAREHOUSE = "w AS (SELECT id, organization_id FROM warehouse WHERE organization_id = ?"
       + " AND name = ? AND state = '" + Warehouse.READY + "'),";
-
-  /**
-   * The change of a namespace drop: only an empty one goes (no table, view or nested namespace).
-   * Organization, warehouse name; the namespace key three times; the refusals' bodies: not found, not empty.
-   */
-  private static final String DROP_NAMESPACE = READY
-      + " busy AS (SELECT EXISTS (SELECT 1 FROM catalog_object WHERE warehouse_id = (SELECT id FROM w) AND namespace = ?)"
-      + " OR EXISTS (SELECT 1 FROM namespace WHERE warehouse_id = (SELECT id FROM w) AND parent = ?) AS contents),"
-      + " dropped AS (DELETE FROM namespace WHERE warehouse_id = (SELECT id FROM w) AND name = ?"
-      + " AND NOT (SELECT contents FROM busy) AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING name),"
-      + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN 204 WHEN NOT EXISTS (SELECT 1 FROM w) THEN NULL"
-      + " WHEN (SELECT contents FROM busy) THEN 409 ELSE 404 END AS status,"
-      + " CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN NULL WHEN (SELECT contents FROM busy) THEN ? ELSE ? END AS body)";
 
   /**
    * The change of a drop (see {@link OneStatementCalls}). Organization, warehouse name; namespace key,
    * name, kind; whether to purge; the refusal's body.
    */
-  private static final String DROP = READY
+  private static final String DROP = READY_WAREHOUSE
       + " dropped AS (DELETE FROM catalog_object WHERE warehouse_id = (SELECT id FROM w) AND namespace = ?"
       + " AND name = ? AND kind = ? AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING metadata_location),"
       + " purge AS (INSERT INTO job (organization_id, kind, payload) SELECT w.organization_id, '"
@@ -125,7 +109,7 @@ public class WarehouseService {
    * the call's idempotency key and audit record: a drop is one round trip to PostgreSQL.
    */
   void drop(UUID organizationId, String name, TableIdentifier identifier, CatalogObject.Kind kind, boolean purge) {
-    String wanted = name == null || name.isBlank() ? resolve(name).name : name;
+    String wanted = named(name);
     boolean table = kind == CatalogObject.Kind.TABLE;
     String missing = (table ? "Table" : "View") + " does not exist: " + identifier;
     String refusal = IcebergErrors.body(404,
@@ -134,45 +118,22 @@ public class WarehouseService {
     OptionalInt status = calls.answer(DROP, organizationId, wanted, NamespaceKeys.key(identifier.namespace()),
         identifier.name(), kind.name(), purge, refusal);
     if (status.isEmpty()) {
-      resolve(wanted);
-      throw new NoSuchWarehouseException("Warehouse is not ready: %s", wanted);
+      throw notReady(wanted);
     }
     if (status.getAsInt() == 404) {
       throw table ? new NoSuchTableException("%s", missing) : new NoSuchViewException("%s", missing);
     }
   }
 
-  /**
-   * Removes an empty namespace of the named warehouse (the default one without a name), in one statement
-   * that also keeps the call's idempotency key and audit record, as a drop of a table does.
-   */
-  void dropNamespace(UUID organizationId, String name, Namespace namespace) {
-    if (namespace.isEmpty()) {
-      throw NamespaceService.noSuchNamespace(namespace);
-    }
-    String wanted = name == null || name.isBlank() ? resolve(name).name : name;
-    String key = NamespaceKeys.key(namespace);
-    String missing = NamespaceService.noSuchNamespace(namespace).getMessage();
-    String notEmpty = notEmpty(namespace).getMessage();
-    String requestId = RequestIds.current();
-    OptionalInt status = calls.answer(DROP_NAMESPACE, organizationId, wanted, key, key, key,
-        IcebergErrors.body(409, NamespaceNotEmptyException.class.getSimpleName(), notEmpty, requestId),
-        IcebergErrors.body(404, NoSuchNamespaceException.class.getSimpleName(), missing, requestId));
-    if (status.isEmpty()) {
-      resolve(wanted);
-      throw new NoSuchWarehouseException("Warehouse is not ready: %s", wanted);
-    }
-    if (status.getAsInt() == 409) {
-      throw notEmpty(namespace);
-    }
-    if (status.getAsInt() == 404) {
-      throw NamespaceService.noSuchNamespace(namespace);
-    }
+  /** The name a one-statement change looks the warehouse up by: the default one's without a name. */
+  String named(String name) {
+    return name == null || name.isBlank() ? resolve(name).name : name;
   }
 
-  private static NamespaceNotEmptyException notEmpty(Namespace namespace) {
-    return new NamespaceNotEmptyException(
-        "Namespace %s is not empty: it contains tables, views or nested namespaces", namespace);
+  /** Why a one-statement change found no ready warehouse of that name (see {@link #READY_WAREHOUSE}). */
+  NoSuchWarehouseException notReady(String name) {
+    resolve(name);
+    return new NoSuchWarehouseException("Warehouse is not ready: %s", name);
   }
 
   private static void requireReady(Warehouse warehouse) {

@@ -208,6 +208,35 @@ class IdempotencyKeysTest {
   }
 
   @Test
+  void aRepeatedNamespaceCreateReplaysItsAnswerAndCreatesNothingNew() {
+    String parent = unique("idem_ns_parent");
+    String created = UUID.randomUUID().toString();
+    String orphaned = UUID.randomUUID().toString();
+    Map<String, Object> request = Map.of("namespace", List.of(parent), "properties", Map.of("owner", "etl"));
+    Map<String, Object> child = Map.of("namespace", List.of(parent, "child"));
+    given().header("Idempotency-Key", orphaned).contentType(ContentType.JSON).body(child).post(NAMESPACES)
+        .then().statusCode(404).body("error.type", equalTo("NoSuchNamespaceException"));
+    Response first = given().header("Idempotency-Key", created).contentType(ContentType.JSON).body(request)
+        .post(NAMESPACES);
+    first.then().statusCode(200).header("Idempotent-Replayed", nullValue())
+        .body("namespace", equalTo(List.of(parent))).body("properties.owner", equalTo("etl"));
+
+    Response again = given().header("Idempotency-Key", created).contentType(ContentType.JSON).body(request)
+        .post(NAMESPACES);
+    again.then().statusCode(200).header("Idempotent-Replayed", "true");
+    assertThat(again.asString()).isEqualTo(first.asString());
+    // the parent exists now, yet the key's answer stays the one it got
+    given().header("Idempotency-Key", orphaned).contentType(ContentType.JSON).body(child).post(NAMESPACES)
+        .then().statusCode(404).header("Idempotent-Replayed", "true");
+    given().urlEncodingEnabled(false).get(NAMESPACES + "/" + parent + "%1Fchild").then().statusCode(404);
+    given().contentType(ContentType.JSON).body(child).post(NAMESPACES).then().statusCode(200);
+    given().urlEncodingEnabled(false).get(NAMESPACES + "/" + parent + "%1Fchild").then().statusCode(200);
+    // without a key the same request is what it is: the namespace exists
+    given().contentType(ContentType.JSON).body(request).post(NAMESPACES)
+        .then().statusCode(409).body("error.type", equalTo("AlreadyExistsException"));
+  }
+
+  @Test
   void aRepeatedNamespaceDropReplaysItsAnswerAndDropsNothingNew() {
     String empty = unique("idem_ns_empty");
     String missing = unique("idem_ns_missing");
