@@ -145,6 +145,15 @@ public final class IcebergErrors {
         .build();
   }
 
+  /** The body of a refusal of the given type (its status is the type's) with the given message. */
+  public static String body(Class<? extends RuntimeException> type, String message, String requestId) {
+    Integer status = statusOf(type);
+    if (status == null) {
+      throw new IllegalArgumentException("Not a refusal of the Iceberg API: " + type.getName());
+    }
+    return body(status, type.getSimpleName(), message, requestId);
+  }
+
   /**
    * The body of an error answer: the spec's {@code ErrorModel} (message, type, code) and the request id,
    * written in one pass: a drop builds its refusal on every call, also when it succeeds.

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
@@ -90,22 +91,15 @@ public class NamespaceService {
     String parentKey = NamespaceKeys.parentKey(namespace);
     byte[] created = IcebergJson.write(
         CreateNamespaceResponse.builder().withNamespace(namespace).setProperties(request.properties()).build());
+    Namespace parent = NamespaceKeys.fromKey(parentKey);
     String requestId = RequestIds.current();
     OptionalInt status = calls.answer(CREATE, organizationId, wanted, parentKey, parentKey, key, parentKey,
-        new String(IcebergJson.write(request.properties()), StandardCharsets.UTF_8), new String(created, StandardCharsets.UTF_8),
-        IcebergErrors.body(404, NoSuchNamespaceException.class.getSimpleName(), noParent(parentKey).getMessage(),
-            requestId),
-        IcebergErrors.body(409, AlreadyExistsException.class.getSimpleName(), exists(namespace).getMessage(),
-            requestId));
-    if (status.isEmpty()) {
-      throw warehouses.notReady(wanted);
-    }
-    if (status.getAsInt() == 404) {
-      throw noParent(parentKey);
-    }
-    if (status.getAsInt() == 409) {
-      throw exists(namespace);
-    }
+        new String(IcebergJson.write(request.properties()), StandardCharsets.UTF_8),
+        new String(created, StandardCharsets.UTF_8),
+        IcebergErrors.body(NoSuchNamespaceException.class, missing(parent), requestId),
+        IcebergErrors.body(AlreadyExistsException.class, alreadyExists(namespace), requestId));
+    refuseUnless(200, status, wanted,
+        () -> noSuchNamespace(parent), () -> new AlreadyExistsException("%s", alreadyExists(namespace)));
     return created;
   }
 
@@ -125,14 +119,6 @@ public class NamespaceService {
   private static void validate(CreateNamespaceRequest request) {
     request.validate();
     checkValid(request.namespace());
-  }
-
-  private static NoSuchNamespaceException noParent(String parentKey) {
-    return noSuchNamespace(NamespaceKeys.fromKey(parentKey));
-  }
-
-  private static AlreadyExistsException exists(Namespace namespace) {
-    return new AlreadyExistsException("Namespace already exists: %s", namespace);
   }
 
   @Transactional
@@ -161,24 +147,33 @@ public class NamespaceService {
     String key = NamespaceKeys.key(namespace);
     String requestId = RequestIds.current();
     OptionalInt status = calls.answer(DROP, organizationId, wanted, key, key, key,
-        IcebergErrors.body(409, NamespaceNotEmptyException.class.getSimpleName(), notEmpty(namespace).getMessage(),
-            requestId),
-        IcebergErrors.body(404, NoSuchNamespaceException.class.getSimpleName(),
-            noSuchNamespace(namespace).getMessage(), requestId));
+        IcebergErrors.body(NamespaceNotEmptyException.class, notEmpty(namespace), requestId),
+        IcebergErrors.body(NoSuchNamespaceException.class, missing(namespace), requestId));
+    refuseUnless(204, status, wanted,
+        () -> noSuchNamespace(namespace), () -> new NamespaceNotEmptyException("%s", notEmpty(namespace)));
+  }
+
+  /** Throws the refusal a one-statement change answered: its 404 or 409, or the warehouse's absence. */
+  private void refuseUnless(int done, OptionalInt status, String warehouse,
+      Supplier<RuntimeException> notFound, Supplier<RuntimeException> conflict) {
     if (status.isEmpty()) {
-      throw warehouses.notReady(wanted);
+      throw warehouses.notReady(warehouse);
     }
-    if (status.getAsInt() == 409) {
-      throw notEmpty(namespace);
-    }
-    if (status.getAsInt() == 404) {
-      throw noSuchNamespace(namespace);
+    if (status.getAsInt() != done) {
+      throw status.getAsInt() == 404 ? notFound.get() : conflict.get();
     }
   }
 
-  private static NamespaceNotEmptyException notEmpty(Namespace namespace) {
-    return new NamespaceNotEmptyException(
-        "Namespace %s is not empty: it contains tables, views or nested namespaces", namespace);
+  private static String alreadyExists(Namespace namespace) {
+    return "Namespace already exists: " + namespace;
+  }
+
+  private static String notEmpty(Namespace namespace) {
+    return "Namespace " + namespace + " is not empty: it contains tables, views or nested namespaces";
+  }
+
+  private static String missing(Namespace namespace) {
+    return "Namespace does not exist: " + namespace;
   }
 
   @Transactional
@@ -219,7 +214,7 @@ public class NamespaceService {
   }
 
   static NoSuchNamespaceException noSuchNamespace(Namespace namespace) {
-    return new NoSuchNamespaceException("Namespace does not exist: %s", namespace);
+    return new NoSuchNamespaceException("%s", missing(namespace));
   }
 
   private static void checkValid(Namespace namespace) {

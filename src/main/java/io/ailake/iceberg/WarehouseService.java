@@ -112,11 +112,10 @@ public class WarehouseService {
     String wanted = named(name);
     boolean table = kind == CatalogObject.Kind.TABLE;
     String missing = (table ? "Table" : "View") + " does not exist: " + identifier;
-    String refusal = IcebergErrors.body(404,
-        table ? NoSuchTableException.class.getSimpleName() : NoSuchViewException.class.getSimpleName(), missing,
-        RequestIds.current());
     OptionalInt status = calls.answer(DROP, organizationId, wanted, NamespaceKeys.key(identifier.namespace()),
-        identifier.name(), kind.name(), purge, refusal);
+        identifier.name(), kind.name(), purge,
+        IcebergErrors.body(table ? NoSuchTableException.class : NoSuchViewException.class, missing,
+            RequestIds.current()));
     if (status.isEmpty()) {
       throw notReady(wanted);
     }
