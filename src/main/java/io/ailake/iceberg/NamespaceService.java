@@ -85,6 +85,23 @@ public class NamespaceService {
    */
   public byte[] create(UUID organizationId, String name, CreateNamespaceRequest request) {
     validate(request);
+    return createValid(organizationId, name, request);
+  }
+
+  /** {@link #create(UUID, String, CreateNamespaceRequest)} of a request's body. */
+  public byte[] create(UUID organizationId, String name, String body) {
+    CreateNamespaceRequest request;
+    try {
+      request = IcebergJson.read(body, CreateNamespaceRequest.class);
+      validate(request);
+    } catch (RuntimeException invalid) {
+      warehouses.resolve(name); // a warehouse the caller cannot see is not found, whatever the request says
+      throw invalid;
+    }
+    return createValid(organizationId, name, request);
+  }
+
+  private byte[] createValid(UUID organizationId, String name, CreateNamespaceRequest request) {
     Namespace namespace = request.namespace();
     String wanted = warehouses.named(name);
     String key = NamespaceKeys.key(namespace);
@@ -101,19 +118,6 @@ public class NamespaceService {
     refuseUnless(200, status, wanted,
         () -> noSuchNamespace(parent), () -> new AlreadyExistsException("%s", alreadyExists(namespace)));
     return created;
-  }
-
-  /** {@link #create(UUID, String, CreateNamespaceRequest)} of a request's body. */
-  public byte[] create(UUID organizationId, String name, String body) {
-    CreateNamespaceRequest request;
-    try {
-      request = IcebergJson.read(body, CreateNamespaceRequest.class);
-      validate(request);
-    } catch (RuntimeException invalid) {
-      warehouses.resolve(name); // a warehouse the caller cannot see is not found, whatever the request says
-      throw invalid;
-    }
-    return create(organizationId, name, request);
   }
 
   private static void validate(CreateNamespaceRequest request) {
