@@ -44,10 +44,14 @@ public class AuditLog {
     routing.put(RECORDED, Boolean.TRUE);
   }
 
+  static boolean isRecorded(RoutingContext routing) {
+    return routing.get(RECORDED) != null;
+  }
+
   @ServerResponseFilter
   public void record(ContainerRequestContext request, ContainerResponseContext response, RoutingContext routing) {
     String path = request.getUriInfo().getPath();
-    if (!audited(request.getMethod(), path) || routing.get(RECORDED) != null) {
+    if (!audited(request.getMethod(), path) || isRecorded(routing)) {
       return;
     }
     try {

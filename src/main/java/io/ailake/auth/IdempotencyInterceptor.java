@@ -61,6 +61,7 @@ public class IdempotencyInterceptor {
   @Inject AuditLog auditLog;
   @Inject UriInfo uriInfo;
   @Inject RoutingContext routing;
+  @Inject OneStatementCalls calls;
 
   @AroundInvoke
   Object around(InvocationContext context) throws Exception {
@@ -87,6 +88,18 @@ public class IdempotencyInterceptor {
         return context.proceed();
       } catch (OneStatementCalls.AnsweredEarlier earlier) {
         throw new ReplayedResponse(replay(earlierAnswer(scope, idempotencyKey), fingerprint, iceberg, idempotencyKey));
+      } catch (Exception e) {
+        // a refusal the route's statement did not keep (it came before the change, or the route keeps only its success)
+        Response refusal = AuditLog.isRecorded(routing) ? null : finalRefusal(e, iceberg);
+        if (refusal != null) {
+          Stored kept = stored(refusal);
+          if (!calls.keep(calls.keyed(), kept.status(), kept.contentType(), headersJson(kept), kept.body())) {
+            throw new ReplayedResponse(
+                replay(earlierAnswer(scope, idempotencyKey), fingerprint, iceberg, idempotencyKey));
+          }
+          AuditLog.recorded(routing);
+        }
+        throw e;
       }
     }
     try {
@@ -107,12 +120,8 @@ public class IdempotencyInterceptor {
       Throwable failure = e instanceof io.quarkus.narayana.jta.QuarkusTransactionException && e.getCause() != null
           ? e.getCause() : e;
       // the change rolled back with the claim; a final refusal is kept on its own, for the replays
-      Response refusal = iceberg ? IcebergErrors.peek(failure, traceId())
-          : failure instanceof ApiException api
-              ? ApiErrors.problem(api.status(), api.title(), api.getMessage(), traceId())
-              : null;
-      if (refusal != null && refusal.getStatus() >= 400 && refusal.getStatus() < 500
-          && refusal.getStatus() != 408 && refusal.getStatus() != 429) {
+      Response refusal = finalRefusal(failure, iceberg);
+      if (refusal != null) {
         QuarkusTransaction.requiringNew().run(
             () -> storeAndAudit(scope, idempotencyKey, fingerprint, stored(refusal), method));
         AuditLog.recorded(routing);
@@ -122,6 +131,16 @@ public class IdempotencyInterceptor {
       }
       throw e;
     }
+  }
+
+  /** The answer to {@code failure} when it is a final refusal (a 4xx other than 408 and 429), else null. */
+  private static Response finalRefusal(Throwable failure, boolean iceberg) {
+    Response refusal = iceberg ? IcebergErrors.peek(failure, traceId())
+        : failure instanceof ApiException api
+            ? ApiErrors.problem(api.status(), api.title(), api.getMessage(), traceId())
+            : null;
+    return refusal != null && refusal.getStatus() >= 400 && refusal.getStatus() < 500
+        && refusal.getStatus() != 408 && refusal.getStatus() != 429 ? refusal : null;
   }
 
   record Stored(String fingerprint, int status, String contentType, Map<String, String> headers, String body) {}
@@ -176,14 +195,8 @@ public class IdempotencyInterceptor {
 
   /** Keeps the final response for the key and writes the request's audit record: one statement. */
   private void storeAndAudit(UUID scope, String key, String fingerprint, Stored response, String method) {
-    String headers;
-    try {
-      // most answers keep no header: they need no ObjectMapper call
-      headers = response.headers().isEmpty() ? "{}" : json.writeValueAsString(response.headers());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    Object[] stored = {scope, key, fingerprint, response.status(), response.contentType(), headers, response.body(),
+    Object[] stored = {scope, key, fingerprint, response.status(), response.contentType(), headersJson(response),
+        response.body(),
         lifetime().toSeconds()};
     String path = uriInfo.getPath();
     if (!AuditLog.audited(method, path)) {
@@ -194,6 +207,15 @@ public class IdempotencyInterceptor {
     Object[] both = java.util.Arrays.copyOf(audit, audit.length + stored.length);
     System.arraycopy(stored, 0, both, audit.length, stored.length);
     sql.update("WITH audit AS (" + AuditLog.INSERT + ") " + STORE, both);
+  }
+
+  private String headersJson(Stored response) {
+    try {
+      // most answers keep no header: they need no ObjectMapper call
+      return response.headers().isEmpty() ? "{}" : json.writeValueAsString(response.headers());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Response replay(Stored earlier, String fingerprint, boolean iceberg, String key) {

@@ -34,8 +34,8 @@ public class OneStatementCalls {
   record Key(UUID scope, String key, String fingerprint, long lifetimeSeconds) {}
 
   /** The key already has an answer: the interceptor replays it. */
-  static final class AnsweredEarlier extends RuntimeException {
-    AnsweredEarlier() {
+  public static final class AnsweredEarlier extends RuntimeException {
+    public AnsweredEarlier() {
       super(null, null, false, false);
     }
   }
@@ -97,6 +97,54 @@ public class OneStatementCalls {
     }
     AuditLog.recorded(routing);
     return OptionalInt.of(outcome.answered());
+  }
+
+  /**
+   * A keyed call's key and audit record, taken in the request's thread, for a change that commits in
+   * a transaction another thread runs (a table commit's turn, see {@link #keep}).
+   */
+  public record Keyed(Key key, Object[] audit, RoutingContext routing) {}
+
+  /** The current call's key and audit record; null when the call has no key or no call is current. */
+  public Keyed keyed() {
+    RoutingContext routing = request.getCurrent();
+    Key key = routing == null ? null : routing.get(KEY);
+    if (key == null) {
+      return null;
+    }
+    return new Keyed(key, auditLog.valuesBesideStatus(routing.request().method().name(), uriInfo.getPath(),
+        RequestIds.current()), routing);
+  }
+
+  /** Throws {@link AnsweredEarlier} when the call's key has an answer already: the work is not done again. */
+  public void requireNoEarlierAnswer(Keyed call) {
+    if (sql.first("SELECT 1 FROM idempotency_record WHERE organization_id = ? AND idempotency_key = ?"
+        + " AND expires_at >= now()", row -> true, call.key().scope(), call.key().key()).isPresent()) {
+      throw new AnsweredEarlier();
+    }
+  }
+
+  private static final String KEEP_ANSWER = "WITH kept AS (INSERT INTO idempotency_record (organization_id,"
+      + " idempotency_key, fingerprint, status, content_type, headers, body, expires_at)"
+      + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, now() + make_interval(secs => ?))"
+      + IdempotencyInterceptor.TAKE_OVER_EXPIRED + " RETURNING status)";
+
+  /**
+   * Keeps the call's answer for its key and writes its audit record, in the current transaction if
+   * there is one: false when another call with the same key has an answer (nothing written then).
+   */
+  public boolean keep(Keyed call, int status, String contentType, String headers, String body) {
+    Key key = call.key();
+    return sql.first(KEEP_ANSWER + AuditLog.INSERT_FROM.formatted("kept") + " SELECT count(*) FROM kept",
+            row -> row.getLong(1) == 1,
+            concat(new Object[] {key.scope(), key.key(), key.fingerprint(), status, contentType, headers, body,
+                key.lifetimeSeconds()}, call.audit()))
+        .orElse(false);
+  }
+
+  /** In the request's thread, once the transaction that kept the call's answer committed. */
+  public static void kept(Keyed call) {
+    AuditLog.recorded(call.routing());
   }
 
   /** The route's status, the status kept for the key (none when another answer has it), an earlier answer. */

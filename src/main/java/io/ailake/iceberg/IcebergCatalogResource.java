@@ -3,6 +3,7 @@ package io.ailake.iceberg;
 import io.ailake.AilakeConfig;
 import io.ailake.api.RequestIds;
 import io.ailake.auth.Caller;
+import io.ailake.auth.OneStatementCalls;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -94,6 +95,7 @@ public class IcebergCatalogResource {
   private final String idempotencyKeyLifetime;
   private final String separator;
   private final Caller caller;
+  private final OneStatementCalls calls;
 
   IcebergCatalogResource(
       WarehouseService warehouses,
@@ -102,8 +104,10 @@ public class IcebergCatalogResource {
       TableCommits commits,
       ViewService views,
       Caller caller,
+      OneStatementCalls calls,
       AilakeConfig config) {
     this.caller = caller;
+    this.calls = calls;
     this.warehouses = warehouses;
     this.namespaces = namespaces;
     this.tables = tables;
@@ -278,6 +282,7 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
   @Operation(summary = "Commit updates to a table (compare-and-swap of its metadata pointer)")
+  @io.ailake.auth.OneStatement
   public Response commitTable(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -285,7 +290,7 @@ public class IcebergCatalogResource {
       String body) {
     Warehouse warehouse = warehouse(prefix);
     UpdateTableRequest request = IcebergJson.read(body, UpdateTableRequest.class);
-    TableMetadata metadata = commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request);
+    TableMetadata metadata = commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request, calls.keyed());
     return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
 

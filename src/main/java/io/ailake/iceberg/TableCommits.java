@@ -1,14 +1,16 @@
 package io.ailake.iceberg;
 
+import io.ailake.auth.OneStatementCalls;
 import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.stream.Collectors;
@@ -30,7 +32,8 @@ import org.jboss.logging.Logger;
  * Table commits. Requirements are checked against the table's real current state; the new metadata
  * file is written, then the pointer is swapped with compare-and-swap. When the swap loses a race, the
  * updates are re-applied to the new state as long as the requirements still hold there (server-side
- * retry); a requirement that fails is a clean 409.
+ * retry); a requirement that fails is a clean 409. Writers of one table take turns ({@link CommitTurns});
+ * the writers queued for a turn commit in it together, one after the other, in one metadata file.
  */
 @ApplicationScoped
 public class TableCommits {
@@ -42,24 +45,40 @@ public class TableCommits {
   private final CommitRetry retry;
   private final TransactionSynchronizationRegistry transactions;
   private final CatalogObjects objects;
-  private final Semaphore[] turns = new Semaphore[64];
+  private final OneStatementCalls calls;
+  private final CommitTurns turns = new CommitTurns();
 
   TableCommits(
       FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TransactionSynchronizationRegistry transactions,
-      CatalogObjects objects) {
+      CatalogObjects objects, OneStatementCalls calls) {
     this.fileIOs = fileIOs;
+    this.calls = calls;
     this.objects = objects;
     this.metadataFiles = metadataFiles;
     this.retry = retry;
     this.transactions = transactions;
-    for (int i = 0; i < turns.length; i++) {
-      turns[i] = new Semaphore(1, true);
-    }
   }
 
   /** Commits one table's changes; creates the table when the request asserts it does not exist. */
   public TableMetadata commit(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request) {
-    return commit(warehouse, identifier, request, () -> {});
+    return commit(warehouse, identifier, request, null, NOTHING_ELSE);
+  }
+
+  /**
+   * A call's commit: its idempotency key's answer and its audit record are written in the transaction
+   * that swaps the pointer, so they commit exactly when the change does; a key with an answer already
+   * throws {@link OneStatementCalls.AnsweredEarlier} before any work.
+   */
+  public TableMetadata commit(
+      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed) {
+    if (keyed != null) {
+      calls.requireNoEarlierAnswer(keyed);
+    }
+    TableMetadata committed = commit(warehouse, identifier, request, keyed, NOTHING_ELSE);
+    if (keyed != null) {
+      OneStatementCalls.kept(keyed);
+    }
+    return committed;
   }
 
   /**
@@ -69,46 +88,54 @@ public class TableCommits {
    */
   TableMetadata commit(
       Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, Runnable alsoInTransaction) {
+    return commit(warehouse, identifier, request, null, alsoInTransaction);
+  }
+
+  private static final Runnable NOTHING_ELSE = () -> {};
+
+  private TableMetadata commit(
+      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed,
+      Runnable alsoInTransaction) {
     FileIO io = fileIOs.forStorage(warehouse.storage());
-    Semaphore turn = turnOf(warehouse, identifier);
-    for (int attempt = 1; ; attempt++) {
-      // a transaction that already holds this turn (another table of its stripe) keeps it until it ends
-      boolean held = QuarkusTransaction.isActive() && transactions.getResource(turn) != null;
-      if (!held && !turn.tryAcquire()) {
-        AppendRebase.readAhead(io, request);
-        turn.acquireUninterruptibly();
-      }
-      TableMetadata committed = null;
-      try {
-        committed = attempt(warehouse, identifier, request, alsoInTransaction, io);
-      } finally {
-        if (!held) {
-          passTurn(turn, committed != null);
-        }
-      }
-      if (committed != null) {
-        return committed;
-      }
-      retry.lostRace(identifier, attempt);
+    CommitTurns.Stripe turn = turns.stripeOf(warehouse, identifier);
+    boolean inTransaction = QuarkusTransaction.isActive();
+    // a change that must commit in a transaction of its own commits in its own turn
+    CommitTurns.Writer writer = new CommitTurns.Writer(
+        warehouse, identifier, request, keyed, !inTransaction && alsoInTransaction == NOTHING_ELSE);
+    // a transaction that already holds this turn (another table of its stripe) keeps it until it ends
+    if (inTransaction && transactions.getResource(turn) != null) {
+      commitGroup(warehouse, identifier, List.of(writer), alsoInTransaction, io);
+      return writer.outcome();
     }
+    if (!turn.await(writer, () -> AppendRebase.readAhead(io, request))) {
+      return writer.outcome(); // committed, or refused, in another writer's turn
+    }
+    List<CommitTurns.Writer> group = List.of(writer);
+    try {
+      group = turn.joining(writer);
+      commitGroup(warehouse, identifier, group, alsoInTransaction, io);
+    } finally {
+      for (CommitTurns.Writer joined : group.subList(1, group.size())) {
+        if (!joined.done()) {
+          joined.refuse(new IllegalStateException("The commit turn of " + identifier + " ended without an outcome"));
+        }
+        joined.release();
+      }
+      passTurn(turn, writer.succeeded());
+    }
+    return writer.outcome();
+  }
+
+  /** How many writers of the table wait on this replica for their turn to commit. */
+  int waiting(Warehouse warehouse, TableIdentifier identifier) {
+    return turns.stripeOf(warehouse, identifier).waiting(warehouse, identifier);
   }
 
   /**
-   * Commits to one table take turns on this replica: a writer that waits for its turn reads the head
-   * its predecessor left and commits (or rebases) at once, where writers racing each other would all
-   * but one lose and retry, again and again as their number grows. Replicas still race, through the
-   * compare-and-swap. Turns are striped by table name and last one attempt.
+   * A swap inside a request's own transaction is visible, and its row unlocked, only when that
+   * transaction ends: the turn passes then, so the next writer never finds it locked.
    */
-  private Semaphore turnOf(Warehouse warehouse, TableIdentifier identifier) {
-    int hash = 31 * warehouse.id.hashCode() + identifier.hashCode();
-    return turns[Math.floorMod(hash, turns.length)];
-  }
-
-  /**
-   * A swap inside a request's own transaction (an idempotency key's) is visible, and its row unlocked,
-   * only when that transaction ends: the turn passes then, so the next writer never finds it locked.
-   */
-  private void passTurn(Semaphore turn, boolean swapped) {
+  private void passTurn(CommitTurns.Stripe turn, boolean swapped) {
     if (swapped && QuarkusTransaction.isActive()) {
       try {
         transactions.registerInterposedSynchronization(new Synchronization() {
@@ -117,7 +144,7 @@ public class TableCommits {
 
           @Override
           public void afterCompletion(int status) {
-            turn.release();
+            turn.pass();
           }
         });
         transactions.putResource(turn, Boolean.TRUE);
@@ -127,55 +154,165 @@ public class TableCommits {
         LOG.debugf("Passing the commit turn at once: %s", e.getMessage());
       }
     }
-    turn.release();
+    turn.pass();
   }
 
-  /** One attempt: the committed metadata, or null when another commit swapped the pointer first. */
-  private TableMetadata attempt(
-      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, Runnable alsoInTransaction,
+  /**
+   * Commits a group's changes in order, retrying when another replica swapped the pointer first. A
+   * writer whose key another call with the same key answered meanwhile leaves the group, which tries again.
+   */
+  private void commitGroup(
+      Warehouse warehouse, TableIdentifier identifier, List<CommitTurns.Writer> group, Runnable alsoInTransaction,
+      FileIO io) {
+    List<CommitTurns.Writer> pending = new ArrayList<>(group);
+    try {
+      for (int attempt = 1; !pending.isEmpty(); ) {
+        try {
+          if (attempt(warehouse, identifier, pending, alsoInTransaction, io)) {
+            return;
+          }
+          retry.lostRace(identifier, attempt++);
+        } catch (KeyAnsweredEarlier taken) {
+          taken.writer.refuse(new OneStatementCalls.AnsweredEarlier());
+          pending.remove(taken.writer);
+        }
+      }
+    } catch (RuntimeException e) {
+      pending.forEach(writer -> writer.refuse(e));
+    }
+  }
+
+  /** A writer's key has an answer another call kept first: the group's transaction rolls back without it. */
+  private static final class KeyAnsweredEarlier extends RuntimeException {
+    final CommitTurns.Writer writer;
+
+    KeyAnsweredEarlier(CommitTurns.Writer writer) {
+      super(null, null, false, false);
+      this.writer = writer;
+    }
+  }
+
+  /**
+   * One attempt at a group's changes, applied one after the other as if committed serially, then
+   * written as one metadata file and swapped in: false when another commit swapped the pointer first;
+   * otherwise every writer has its outcome. A change whose requirements fail on the state the earlier
+   * ones left is refused alone.
+   */
+  private boolean attempt(
+      Warehouse warehouse, TableIdentifier identifier, List<CommitTurns.Writer> group, Runnable alsoInTransaction,
       FileIO io) {
     var pointer = objects.find(warehouse, identifier);
     if (pointer.isEmpty() || pointer.get().kind() != CatalogObject.Kind.TABLE) {
-      if (isCreate(request)) {
-        return create(warehouse, identifier, request, io);
+      for (CommitTurns.Writer writer : group) {
+        try {
+          if (!isCreate(writer.request)) {
+            throw new NoSuchTableException("Table does not exist: %s", identifier);
+          }
+          writer.succeed(create(warehouse, identifier, writer, io));
+        } catch (KeyAnsweredEarlier e) {
+          writer.refuse(new OneStatementCalls.AnsweredEarlier());
+        } catch (RuntimeException e) {
+          writer.refuse(e);
+        }
       }
-      throw new NoSuchTableException("Table does not exist: %s", identifier);
+      return true;
     }
-    Prepared prepared = prepare(warehouse, pointer.get(), request, io);
-    if (!prepared.changed()) {
-      return prepared.base();
+    TableMetadata base = metadataFiles.readTable(io, pointer.get().metadataLocation());
+    TableMetadata current = base;
+    RuntimeException[] refusals = new RuntimeException[group.size()];
+    List<CommitTurns.Writer> accepted = new ArrayList<>();
+    List<Prepared> applied = new ArrayList<>();
+    for (int i = 0; i < group.size(); i++) {
+      try {
+        Prepared prepared = prepare(warehouse, pointer.get(), current, group.get(i).request, io);
+        accepted.add(group.get(i));
+        if (prepared.changed()) {
+          applied.add(prepared);
+          // the next change builds on this one as on a committed state: its snapshot stays in the log
+          current = TableMetadata.buildFrom(prepared.updated()).discardChanges().build();
+        }
+      } catch (RuntimeException e) {
+        refusals[i] = e;
+      }
     }
+    TableMetadata committed;
+    if (applied.isEmpty()) {
+      keepAnswers(accepted, base);
+      committed = base;
+    } else {
+      committed = swap(pointer.get(), base, current, applied, accepted, alsoInTransaction, io);
+      if (committed == null) {
+        return false;
+      }
+    }
+    for (int i = 0; i < group.size(); i++) {
+      if (refusals[i] != null) {
+        group.get(i).refuse(refusals[i]);
+      } else {
+        group.get(i).succeed(committed);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Writes {@code updated} and swaps the pointer to it, keeping the answers of the {@code accepted}
+   * writers' keys in the same transaction: the written metadata, or null when the race was lost.
+   */
+  private TableMetadata swap(
+      CatalogObjects.Pointer pointer, TableMetadata base, TableMetadata updated, List<Prepared> applied,
+      List<CommitTurns.Writer> accepted, Runnable alsoInTransaction, FileIO io) {
     TableMetadata written;
     try {
-      written = write(io, prepared);
+      written = metadataFiles.writeTable(io, updated, base.metadataFileLocation());
     } catch (RuntimeException e) {
-      prepared.discard(io);
+      applied.forEach(p -> p.discard(io));
       throw e;
     }
     boolean swapped;
     try {
-      // joins the request's transaction when an idempotency key holds one open (see IdempotencyInterceptor)
+      // joins the request's transaction when one is open (a change of the service's own, see ServerTables)
       swapped = QuarkusTransaction.joiningExisting().call(() -> {
         // a pointer another request holds locked is a lost race at once: waiting for that request to
         // end would serialize every writer of the table behind the slowest one
-        boolean done = objects.swapIfFree(prepared.pointer(), written.metadataFileLocation());
+        boolean done = objects.swapIfFree(pointer, written.metadataFileLocation());
         if (done) {
+          keepAnswers(accepted, written);
           alsoInTransaction.run();
         }
         return done;
       });
     } catch (RuntimeException e) {
-      io.deleteFile(written.metadataFileLocation());
-      prepared.discard(io);
+      deleteQuietly(io, written.metadataFileLocation());
+      applied.forEach(p -> p.discard(io));
       throw e;
     }
-    if (swapped) {
-      deleteReplacedMetadataFiles(io, prepared.base(), written);
-      return written;
+    if (!swapped) {
+      deleteQuietly(io, written.metadataFileLocation());
+      applied.forEach(p -> p.discard(io));
+      return null;
     }
-    io.deleteFile(written.metadataFileLocation());
-    prepared.discard(io);
-    return null;
+    deleteReplacedMetadataFiles(io, base, written);
+    return written;
+  }
+
+  /** Keeps, for each keyed writer, the answer its call gives: the committed table, as a load gives it. */
+  private void keepAnswers(List<CommitTurns.Writer> writers, TableMetadata committed) {
+    String body = null;
+    String headers = null;
+    for (CommitTurns.Writer writer : writers) {
+      if (writer.keyed == null) {
+        continue;
+      }
+      if (body == null) {
+        body = new String(metadataFiles.loadAnswer(committed, SnapshotMode.ALL), StandardCharsets.UTF_8);
+        headers = "{\"ETag\": \"" + ETags.of(committed.metadataFileLocation(), SnapshotMode.ALL).replace("\"", "\\\"")
+            + "\"}";
+      }
+      if (!calls.keep(writer.keyed, 200, MediaType.APPLICATION_JSON, headers, body)) {
+        throw new KeyAnsweredEarlier(writer);
+      }
+    }
   }
 
   /**
@@ -197,7 +334,8 @@ public class TableCommits {
       try {
         for (UpdateTableRequest change : request.tableChanges()) {
           CatalogObjects.Pointer pointer = objects.requireTable(warehouse, change.identifier());
-          prepared.add(prepare(warehouse, pointer, change, io));
+          prepared.add(prepare(
+              warehouse, pointer, metadataFiles.readTable(io, pointer.metadataLocation()), change, io));
         }
       } catch (RuntimeException e) {
         prepared.forEach(p -> p.discard(io));
@@ -255,8 +393,7 @@ public class TableCommits {
    * only failed requirement is its branch's head is rebased onto the new head ({@link AppendRebase}).
    */
   private Prepared prepare(
-      Warehouse warehouse, CatalogObjects.Pointer pointer, UpdateTableRequest request, FileIO io) {
-    TableMetadata base = metadataFiles.readTable(io, pointer.metadataLocation());
+      Warehouse warehouse, CatalogObjects.Pointer pointer, TableMetadata base, UpdateTableRequest request, FileIO io) {
     List<CommitFailedException> failures = new ArrayList<>();
     UpdateRequirement.AssertRefSnapshotID lostHead = null;
     for (UpdateRequirement requirement : request.requirements()) {
@@ -300,8 +437,8 @@ public class TableCommits {
     return metadataFiles.writeTable(io, prepared.updated(), prepared.base().metadataFileLocation());
   }
 
-  private TableMetadata create(
-      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, FileIO io) {
+  private TableMetadata create(Warehouse warehouse, TableIdentifier identifier, CommitTurns.Writer writer, FileIO io) {
+    UpdateTableRequest request = writer.request;
     for (UpdateRequirement requirement : request.requirements()) {
       if (!(requirement instanceof UpdateRequirement.AssertTableDoesNotExist)) {
         throw new NoSuchTableException("Table does not exist: %s", identifier);
@@ -326,7 +463,10 @@ public class TableCommits {
     OrganizationLocations.require(warehouse, created);
     TableMetadata written = metadataFiles.writeTable(io, created, null);
     try {
-      objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
+      QuarkusTransaction.joiningExisting().run(() -> {
+        objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
+        keepAnswers(List.of(writer), written);
+      });
     } catch (org.apache.iceberg.exceptions.AlreadyExistsException e) {
       io.deleteFile(written.metadataFileLocation());
       throw new CommitFailedException(e, "Commit failed: %s", e.getMessage());

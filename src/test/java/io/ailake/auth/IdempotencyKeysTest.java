@@ -79,11 +79,63 @@ class IdempotencyKeysTest {
     Response again = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(commit).post(path);
     again.then().statusCode(200).header("Idempotent-Replayed", "true");
     assertThat(again.jsonPath().getString("metadata-location")).isEqualTo(first.jsonPath().getString("metadata-location"));
+    assertThat(again.header("ETag")).isEqualTo(first.header("ETag")).isNotNull();
     given().get(path).then().statusCode(200)
         .body("metadata.snapshots.size()", equalTo(1))
         .body("metadata-location", equalTo(first.jsonPath().getString("metadata-location")));
     // without the key, the same commit is a second one, refused: snapshot 42 exists
     given().contentType(ContentType.JSON).body(commit).post(path).then().statusCode(400);
+  }
+
+  /** A commit appending snapshot 42 to table t of the namespace, unconditionally. */
+  private static String tableForCommits(String namespace) {
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
+    createTable(namespace, "t");
+    return NAMESPACES + "/" + namespace + "/tables/t";
+  }
+
+  private static final String APPEND_42 = "{\"requirements\": [], \"updates\": [{\"action\": \"add-snapshot\","
+      + " \"snapshot\": {\"snapshot-id\": 42, \"timestamp-ms\": 1700000000000, \"manifest-list\": \"s3://nowhere/snap-42.avro\","
+      + " \"summary\": {\"operation\": \"append\"}, \"schema-id\": 0}},"
+      + " {\"action\": \"set-snapshot-ref\", \"ref-name\": \"main\", \"type\": \"branch\", \"snapshot-id\": 42}]}";
+
+  @Test
+  void concurrentCommitsWithOneKeyCommitOnceAndAllAnswerTheSame() throws Exception {
+    String path = tableForCommits(unique("idem_commit_race"));
+    String key = UUID.randomUUID().toString();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<String> locations = new ArrayList<>();
+    try {
+      List<Future<Response>> answers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(pool.submit(
+            () -> given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(APPEND_42).post(path)));
+      }
+      for (Future<Response> answer : answers) {
+        assertThat(answer.get().statusCode()).isEqualTo(200);
+        locations.add(answer.get().jsonPath().getString("metadata-location"));
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(locations).containsOnly(locations.get(0));
+    given().get(path).then().statusCode(200)
+        .body("metadata.snapshots.size()", equalTo(1))
+        .body("metadata-location", equalTo(locations.get(0)));
+  }
+
+  @Test
+  void aRefusedCommitReplaysItsRefusalAfterTheTableChanged() {
+    String path = tableForCommits(unique("idem_commit_refused"));
+    String stale = APPEND_42.replace("\"requirements\": []",
+        "\"requirements\": [{\"type\": \"assert-ref-snapshot-id\", \"ref\": \"main\", \"snapshot-id\": 7}]");
+    String key = UUID.randomUUID().toString();
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(stale).post(path)
+        .then().statusCode(409).header("Idempotent-Replayed", nullValue()).body("error.type", equalTo("CommitFailedException"));
+    given().contentType(ContentType.JSON).body(APPEND_42).post(path).then().statusCode(200);
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(stale).post(path)
+        .then().statusCode(409).header("Idempotent-Replayed", "true").body("error.type", equalTo("CommitFailedException"));
+    given().get(path).then().statusCode(200).body("metadata.snapshots.size()", equalTo(1));
   }
 
   @Test

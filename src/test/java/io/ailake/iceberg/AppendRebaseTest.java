@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 import io.ailake.testing.IcebergClients;
 import io.ailake.testing.Warehouses;
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.stream.StreamSupport;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.HistoryEntry;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
@@ -51,6 +54,9 @@ class AppendRebaseTest {
 
   @TestHTTPResource("/iceberg")
   URL catalog;
+
+  @Inject ServerTables serverTables;
+  @Inject TableCommits commits;
 
   private Warehouse warehouse;
   private RESTCatalog client;
@@ -134,6 +140,63 @@ class AppendRebaseTest {
         .containsEntry(SnapshotSummary.TOTAL_DATA_FILES_PROP, "40")
         .containsEntry(SnapshotSummary.TOTAL_RECORDS_PROP, "400");
     assertValidSequenceNumbers(racedTable);
+    assertThat(racedTable.history()).extracting(HistoryEntry::snapshotId)
+        .as("every append is in the snapshot log, in commit order, also when several commit in one turn")
+        .containsExactlyElementsOf(chain(racedTable).stream().map(Snapshot::snapshotId).toList());
+  }
+
+  /**
+   * Writers queued behind a commit that holds the table's turn commit together when it ends: their
+   * changes one after the other in one metadata file, each as if committed alone; a change that
+   * conflicts with the state the others left is refused alone.
+   */
+  @Test
+  void writersQueuedForTheSameTurnCommitInOneMetadataFileAsIfOneAfterAnother() throws Exception {
+    TableIdentifier id = TableIdentifier.of("ns", "queued");
+    createWithoutClientRetries(id);
+    Table table = client.loadTable(id);
+    DataFile kept = TableRoutesTest.dataFile(table, "kept");
+    table.newFastAppend().appendFile(kept).commit();
+    List<StaleCommit> queued = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      String file = "b" + i;
+      queued.add(prepare(id, tx -> tx.newFastAppend().appendFile(TableRoutesTest.dataFile(tx.table(), file)).commit()));
+    }
+    queued.add(prepare(id, tx -> tx.newDelete().deleteFile(kept).commit()));
+
+    ExecutorService pool = Executors.newFixedThreadPool(queued.size());
+    List<Future<Integer>> statuses = new ArrayList<>();
+    QuarkusTransaction.requiringNew().run(() -> {
+      // this commit keeps the turn until its transaction ends, as an idempotency key's does
+      Table held = serverTables.load(warehouse, id);
+      held.newFastAppend().appendFile(TableRoutesTest.dataFile(held, "a")).commit();
+      for (StaleCommit stale : queued) {
+        statuses.add(pool.submit(
+            () -> given().contentType(ContentType.JSON).body(stale.body()).post(stale.path()).statusCode()));
+      }
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (commits.waiting(warehouse, id) < queued.size()) {
+        assertThat(System.nanoTime()).as("all writers queued").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+    });
+    List<Integer> answered = new ArrayList<>();
+    for (Future<Integer> status : statuses) {
+      answered.add(status.get());
+    }
+    pool.shutdown();
+
+    assertThat(answered).containsExactly(200, 200, 200, 200, 409);
+    table = client.loadTable(id);
+    assertThat(filesInCurrentSnapshot(table)).containsExactlyInAnyOrder("kept", "a", "b1", "b2", "b3", "b4");
+    assertThat(chain(table)).extracting(Snapshot::snapshotId)
+        .containsAll(queued.subList(0, 4).stream().map(StaleCommit::snapshotId).toList())
+        .hasSize(6);
+    assertValidSequenceNumbers(table);
+    assertThat(table.history()).extracting(HistoryEntry::snapshotId)
+        .containsExactlyElementsOf(chain(table).stream().map(Snapshot::snapshotId).toList());
+    // created, then "kept", then "a": the four appends share the fourth metadata file
+    assertThat(((HasTableOperations) table).operations().current().previousFiles()).hasSize(3);
   }
 
   @Test

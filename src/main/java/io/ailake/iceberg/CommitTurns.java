@@ -1,0 +1,180 @@
+package io.ailake.iceberg;
+
+import io.ailake.auth.OneStatementCalls;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+
+/**
+ * Commits to one table take turns on this replica: a writer whose turn comes reads the head its
+ * predecessor left and commits (or rebases) at once, where writers racing each other would all but
+ * one lose and retry, again and again as their number grows. The writer whose turn comes leads a group:
+ * it also commits the changes of the writers of the same table queued behind it, in their order, as one
+ * metadata file and one swap, so that cost is paid once a turn rather than once a writer. Replicas
+ * still race, through the compare-and-swap. Turns are striped by table name and pass in arrival order.
+ */
+final class CommitTurns {
+
+  private final Stripe[] stripes = new Stripe[64];
+
+  CommitTurns() {
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Stripe();
+    }
+  }
+
+  Stripe stripeOf(Warehouse warehouse, TableIdentifier identifier) {
+    int hash = 31 * warehouse.id.hashCode() + identifier.hashCode();
+    return stripes[Math.floorMod(hash, stripes.length)];
+  }
+
+  /** The turns of the tables whose names share this stripe. */
+  static final class Stripe {
+    private boolean taken;
+    private final ArrayDeque<Writer> waiting = new ArrayDeque<>();
+
+    /**
+     * Returns when {@code writer} leads (true), or when a leader committed its change for it (false);
+     * {@code whileWaiting} runs first when the turn is someone else's.
+     */
+    boolean await(Writer writer, Runnable whileWaiting) {
+      if (tryTake()) {
+        return true;
+      }
+      // before the writer is queued, so no leader reads its request meanwhile
+      whileWaiting.run();
+      synchronized (this) {
+        if (!taken) {
+          taken = true;
+          return true;
+        }
+        waiting.add(writer);
+      }
+      awaitUninterruptibly(writer.signal);
+      return writer.leads;
+    }
+
+    private synchronized boolean tryTake() {
+      boolean free = !taken;
+      taken = true;
+      return free;
+    }
+
+    /** The queued writers that may join {@code leader}'s group: its table's, in arrival order. */
+    synchronized List<Writer> joining(Writer leader) {
+      List<Writer> group = new ArrayList<>();
+      group.add(leader);
+      if (!leader.joinable) {
+        return group;
+      }
+      for (Iterator<Writer> it = waiting.iterator(); it.hasNext(); ) {
+        Writer next = it.next();
+        if (next.joinable && next.warehouseId.equals(leader.warehouseId) && next.identifier.equals(leader.identifier)) {
+          group.add(next);
+          it.remove();
+        }
+      }
+      return group;
+    }
+
+    /** How many writers of the table wait here for a turn. */
+    synchronized int waiting(Warehouse warehouse, TableIdentifier identifier) {
+      return (int) waiting.stream()
+          .filter(writer -> writer.warehouseId.equals(warehouse.id) && writer.identifier.equals(identifier))
+          .count();
+    }
+
+    /** Passes the turn to the writer queued longest, or frees it. */
+    void pass() {
+      Writer next;
+      synchronized (this) {
+        next = waiting.poll();
+        if (next == null) {
+          taken = false;
+          return;
+        }
+      }
+      next.leads = true;
+      next.signal.countDown();
+    }
+  }
+
+  /**
+   * One table change waiting to commit, and its outcome once committed. A joinable writer's change
+   * may commit in another writer's turn: one that must commit in its own PostgreSQL transaction is not.
+   */
+  static final class Writer {
+    final Object warehouseId;
+    final TableIdentifier identifier;
+    final UpdateTableRequest request;
+    /** The call's key, whose answer is kept with the change; null when it has none. */
+    final OneStatementCalls.Keyed keyed;
+    final boolean joinable;
+    private final CountDownLatch signal = new CountDownLatch(1);
+    private boolean leads;
+    private TableMetadata committed;
+    private RuntimeException failure;
+
+    Writer(
+        Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed,
+        boolean joinable) {
+      this.warehouseId = warehouse.id;
+      this.identifier = identifier;
+      this.request = request;
+      this.keyed = keyed;
+      this.joinable = joinable;
+    }
+
+    void succeed(TableMetadata metadata) {
+      committed = metadata;
+      failure = null;
+    }
+
+    void refuse(RuntimeException e) {
+      failure = e;
+      committed = null;
+    }
+
+    boolean done() {
+      return committed != null || failure != null;
+    }
+
+    boolean succeeded() {
+      return committed != null;
+    }
+
+    /** Wakes a writer whose change its group's leader committed (or refused). */
+    void release() {
+      signal.countDown();
+    }
+
+    /** The committed metadata, or the refusal. */
+    TableMetadata outcome() {
+      if (failure != null) {
+        throw failure;
+      }
+      return committed;
+    }
+  }
+
+  /** What was set before the latch opened is seen after this returns. */
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
