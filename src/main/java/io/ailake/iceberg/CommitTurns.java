@@ -65,7 +65,7 @@ final class CommitTurns {
       return free;
     }
 
-    /** The queued writers that may join {@code leader}'s group: its table's, in arrival order. */
+    /** The leader's group: the leader, then the queued writers of its table that may join, in arrival order. */
     synchronized List<Writer> joining(Writer leader) {
       List<Writer> group = new ArrayList<>();
       group.add(leader);
