@@ -4,6 +4,7 @@ import io.ailake.AilakeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ServiceUnavailableException;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,7 +33,8 @@ class CommitRetry {
       Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CommitFailedException("Commit interrupted");
+      // not a conflict: nothing was committed, and the caller may retry (a 503 is never kept for a key)
+      throw new ServiceUnavailableException("Commit interrupted; retry the commit");
     }
   }
 }

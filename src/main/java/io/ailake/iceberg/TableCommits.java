@@ -166,19 +166,17 @@ public class TableCommits {
       FileIO io) {
     List<CommitTurns.Writer> pending = new ArrayList<>(group);
     try {
-      for (int attempt = 1; !pending.isEmpty(); ) {
+      for (int attempt = 1; !pending.isEmpty(); pending.removeIf(CommitTurns.Writer::done)) {
         try {
-          if (attempt(warehouse, identifier, pending, alsoInTransaction, io)) {
-            return;
+          if (!attempt(warehouse, identifier, pending, alsoInTransaction, io)) {
+            retry.lostRace(identifier, attempt++);
           }
-          retry.lostRace(identifier, attempt++);
         } catch (KeyAnsweredEarlier taken) {
           taken.writer.refuse(new OneStatementCalls.AnsweredEarlier());
-          pending.remove(taken.writer);
         }
       }
     } catch (RuntimeException e) {
-      pending.forEach(writer -> writer.refuse(e));
+      pending.stream().filter(writer -> !writer.done()).forEach(writer -> writer.refuse(e));
     }
   }
 
@@ -195,8 +193,9 @@ public class TableCommits {
   /**
    * One attempt at a group's changes, applied one after the other as if committed serially, then
    * written as one metadata file and swapped in: false when another commit swapped the pointer first;
-   * otherwise every writer has its outcome. A change whose requirements fail on the state the earlier
-   * ones left is refused alone.
+   * otherwise every writer has its outcome, but for those after a writer that created the table (they
+   * try again on the table it created). A change whose requirements fail on the state the earlier ones
+   * left is refused alone.
    */
   private boolean attempt(
       Warehouse warehouse, TableIdentifier identifier, List<CommitTurns.Writer> group, Runnable alsoInTransaction,
@@ -209,6 +208,7 @@ public class TableCommits {
             throw new NoSuchTableException("Table does not exist: %s", identifier);
           }
           writer.succeed(create(warehouse, identifier, writer, io));
+          return true;
         } catch (KeyAnsweredEarlier e) {
           writer.refuse(new OneStatementCalls.AnsweredEarlier());
         } catch (RuntimeException e) {
@@ -225,19 +225,22 @@ public class TableCommits {
     for (int i = 0; i < group.size(); i++) {
       try {
         Prepared prepared = prepare(warehouse, pointer.get(), current, group.get(i).request, io);
-        accepted.add(group.get(i));
         if (prepared.changed()) {
           applied.add(prepared);
           // the next change builds on this one as on a committed state: its snapshot stays in the log
           current = TableMetadata.buildFrom(prepared.updated()).discardChanges().build();
         }
+        accepted.add(group.get(i));
       } catch (RuntimeException e) {
         refusals[i] = e;
       }
     }
     TableMetadata committed;
     if (applied.isEmpty()) {
-      keepAnswers(accepted, base);
+      // every key's answer or none: one taken elsewhere meanwhile leaves the others to the next attempt
+      if (accepted.stream().anyMatch(writer -> writer.keyed != null)) {
+        QuarkusTransaction.joiningExisting().run(() -> keepAnswers(accepted, base));
+      }
       committed = base;
     } else {
       committed = swap(pointer.get(), base, current, applied, accepted, alsoInTransaction, io);
@@ -270,6 +273,7 @@ public class TableCommits {
       throw e;
     }
     boolean swapped;
+    boolean[] ending = {false};
     try {
       // joins the request's transaction when one is open (a change of the service's own, see ServerTables)
       swapped = QuarkusTransaction.joiningExisting().call(() -> {
@@ -280,11 +284,15 @@ public class TableCommits {
           keepAnswers(accepted, written);
           alsoInTransaction.run();
         }
+        ending[0] = true;
         return done;
       });
     } catch (RuntimeException e) {
-      deleteQuietly(io, written.metadataFileLocation());
-      applied.forEach(p -> p.discard(io));
+      // a failure while the transaction ends may have come after PostgreSQL committed: the files stay
+      if (!ending[0]) {
+        deleteQuietly(io, written.metadataFileLocation());
+        applied.forEach(p -> p.discard(io));
+      }
       throw e;
     }
     if (!swapped) {
