@@ -93,7 +93,7 @@ public class IdempotencyInterceptor {
         Response refusal = AuditLog.isRecorded(routing) ? null : finalRefusal(e, iceberg);
         if (refusal != null) {
           Stored kept = stored(refusal);
-          if (!calls.keep(calls.keyed(), kept.status(), kept.contentType(), headersJson(kept), kept.body())) {
+          if (!calls.keep(calls.keyed(), kept.status(), kept.contentType(), kept.headers(), kept.body())) {
             throw new ReplayedResponse(
                 replay(earlierAnswer(scope, idempotencyKey), fingerprint, iceberg, idempotencyKey));
           }
@@ -195,9 +195,8 @@ public class IdempotencyInterceptor {
 
   /** Keeps the final response for the key and writes the request's audit record: one statement. */
   private void storeAndAudit(UUID scope, String key, String fingerprint, Stored response, String method) {
-    Object[] stored = {scope, key, fingerprint, response.status(), response.contentType(), headersJson(response),
-        response.body(),
-        lifetime().toSeconds()};
+    Object[] stored = {scope, key, fingerprint, response.status(), response.contentType(),
+        calls.headersJson(response.headers()), response.body(), lifetime().toSeconds()};
     String path = uriInfo.getPath();
     if (!AuditLog.audited(method, path)) {
       sql.update(STORE, stored);
@@ -207,15 +206,6 @@ public class IdempotencyInterceptor {
     Object[] both = java.util.Arrays.copyOf(audit, audit.length + stored.length);
     System.arraycopy(stored, 0, both, audit.length, stored.length);
     sql.update("WITH audit AS (" + AuditLog.INSERT + ") " + STORE, both);
-  }
-
-  private String headersJson(Stored response) {
-    try {
-      // most answers keep no header: they need no ObjectMapper call
-      return response.headers().isEmpty() ? "{}" : json.writeValueAsString(response.headers());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private Response replay(Stored earlier, String fingerprint, boolean iceberg, String key) {

@@ -1,5 +1,7 @@
 package io.ailake.auth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailake.api.RequestIds;
 import io.ailake.postgres.RequestPathSql;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -7,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
 
@@ -40,8 +43,10 @@ public class OneStatementCalls {
     }
   }
 
-  private static final String EARLIER = "WITH earlier AS (SELECT 1 FROM idempotency_record"
-      + " WHERE organization_id = ? AND idempotency_key = ? AND expires_at >= now()), ";
+  /** One row when the key (scope, key) has a live answer. */
+  private static final String ANSWERED = "SELECT 1 FROM idempotency_record"
+      + " WHERE organization_id = ? AND idempotency_key = ? AND expires_at >= now()";
+  private static final String EARLIER = "WITH earlier AS (" + ANSWERED + "), ";
   private static final String NO_EARLIER = "WITH earlier AS (SELECT 1 WHERE false), ";
   private static final String KEEP = ", kept AS (INSERT INTO idempotency_record (organization_id, idempotency_key,"
       + " fingerprint, status, content_type, headers, body, expires_at) SELECT ?, ?, ?, status,"
@@ -53,8 +58,11 @@ public class OneStatementCalls {
   private final AuditLog auditLog;
   private final CurrentVertxRequest request;
   private final UriInfo uriInfo;
+  private final ObjectMapper json;
 
-  OneStatementCalls(RequestPathSql sql, AuditLog auditLog, CurrentVertxRequest request, UriInfo uriInfo) {
+  OneStatementCalls(
+      RequestPathSql sql, AuditLog auditLog, CurrentVertxRequest request, UriInfo uriInfo, ObjectMapper json) {
+    this.json = json;
     this.sql = sql;
     this.auditLog = auditLog;
     this.request = request;
@@ -118,8 +126,7 @@ public class OneStatementCalls {
 
   /** Throws {@link AnsweredEarlier} when the call's key has an answer already: the work is not done again. */
   public void requireNoEarlierAnswer(Keyed call) {
-    if (sql.first("SELECT 1 FROM idempotency_record WHERE organization_id = ? AND idempotency_key = ?"
-        + " AND expires_at >= now()", row -> true, call.key().scope(), call.key().key()).isPresent()) {
+    if (sql.first(ANSWERED, row -> true, call.key().scope(), call.key().key()).isPresent()) {
       throw new AnsweredEarlier();
     }
   }
@@ -133,13 +140,23 @@ public class OneStatementCalls {
    * Keeps the call's answer for its key and writes its audit record, in the current transaction if
    * there is one: false when another call with the same key has an answer (nothing written then).
    */
-  public boolean keep(Keyed call, int status, String contentType, String headers, String body) {
+  public boolean keep(Keyed call, int status, String contentType, Map<String, String> headers, String body) {
     Key key = call.key();
     return sql.first(KEEP_ANSWER + AuditLog.INSERT_FROM.formatted("kept") + " SELECT count(*) FROM kept",
             row -> row.getLong(1) == 1,
-            concat(new Object[] {key.scope(), key.key(), key.fingerprint(), status, contentType, headers, body,
-                key.lifetimeSeconds()}, call.audit()))
+            concat(new Object[] {key.scope(), key.key(), key.fingerprint(), status, contentType, headersJson(headers),
+                body, key.lifetimeSeconds()}, call.audit()))
         .orElse(false);
+  }
+
+  /** The headers an answer keeps, as the JSON object the key's row holds. */
+  String headersJson(Map<String, String> headers) {
+    try {
+      // most answers keep no header: they need no ObjectMapper call
+      return headers.isEmpty() ? "{}" : json.writeValueAsString(headers);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** In the request's thread, once the transaction that kept the call's answer committed. */

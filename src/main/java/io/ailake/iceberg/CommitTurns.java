@@ -74,7 +74,7 @@ final class CommitTurns {
       }
       for (Iterator<Writer> it = waiting.iterator(); it.hasNext(); ) {
         Writer next = it.next();
-        if (next.joinable && next.warehouseId.equals(leader.warehouseId) && next.identifier.equals(leader.identifier)) {
+        if (next.joinable && next.writes(leader.warehouseId, leader.identifier)) {
           group.add(next);
           it.remove();
         }
@@ -85,7 +85,7 @@ final class CommitTurns {
     /** How many writers of the table wait here for a turn. */
     synchronized int waiting(Warehouse warehouse, TableIdentifier identifier) {
       return (int) waiting.stream()
-          .filter(writer -> writer.warehouseId.equals(warehouse.id) && writer.identifier.equals(identifier))
+          .filter(writer -> writer.writes(warehouse.id, identifier))
           .count();
     }
 
@@ -128,6 +128,10 @@ final class CommitTurns {
       this.request = request;
       this.keyed = keyed;
       this.joinable = joinable;
+    }
+
+    boolean writes(Object warehouse, TableIdentifier table) {
+      return warehouseId.equals(warehouse) && identifier.equals(table);
     }
 
     void succeed(TableMetadata metadata) {

@@ -4,12 +4,14 @@ import io.ailake.auth.OneStatementCalls;
 import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -307,15 +309,14 @@ public class TableCommits {
   /** Keeps, for each keyed writer, the answer its call gives: the committed table, as a load gives it. */
   private void keepAnswers(List<CommitTurns.Writer> writers, TableMetadata committed) {
     String body = null;
-    String headers = null;
+    Map<String, String> headers = null;
     for (CommitTurns.Writer writer : writers) {
       if (writer.keyed == null) {
         continue;
       }
       if (body == null) {
         body = new String(metadataFiles.loadAnswer(committed, SnapshotMode.ALL), StandardCharsets.UTF_8);
-        headers = "{\"ETag\": \"" + ETags.of(committed.metadataFileLocation(), SnapshotMode.ALL).replace("\"", "\\\"")
-            + "\"}";
+        headers = Map.of(HttpHeaders.ETAG, ETags.of(committed.metadataFileLocation(), SnapshotMode.ALL));
       }
       if (!calls.keep(writer.keyed, 200, MediaType.APPLICATION_JSON, headers, body)) {
         throw new KeyAnsweredEarlier(writer);
