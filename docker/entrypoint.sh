@@ -12,15 +12,12 @@ build=$(cat quarkus-run.jar app/*.jar quarkus/*.jar | cksum | cut -d' ' -f1)
 archive=$dir/ailake-$build.jsa
 class_data=
 if mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ]; then
-  # an archive cut short (the container killed while it was written) is removed and written again
-  if [ -s "$archive" ] && ! java -Xshare:on -XX:SharedArchiveFile="$archive" -cp quarkus-run.jar -version >/dev/null 2>&1; then
-    rm -f "$archive"
-  fi
-  if [ -s "$archive" ]; then
+  if [ -s "$archive" ] && java -Xshare:on -XX:SharedArchiveFile="$archive" -cp quarkus-run.jar -version >/dev/null 2>&1; then
     class_data=-XX:SharedArchiveFile=$archive
   else
-    # another build's archive is of no use to this one
-    find "$dir" -maxdepth 1 -name 'ailake-*.jsa' ! -name "ailake-$build.jsa" -delete
+    # none yet, one cut short (the container killed while it was written) or another build's: this
+    # start writes this build's as it stops
+    find "$dir" -maxdepth 1 -name 'ailake-*.jsa' -delete
     class_data=-XX:ArchiveClassesAtExit=$archive
   fi
 fi
