@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -109,7 +110,7 @@ final class CommitTurns {
    * may commit in another writer's turn: one that must commit in its own PostgreSQL transaction is not.
    */
   static final class Writer {
-    final Object warehouseId;
+    final UUID warehouseId;
     final TableIdentifier identifier;
     final UpdateTableRequest request;
     /** The call's key, whose answer is kept with the change; null when it has none. */
@@ -130,7 +131,7 @@ final class CommitTurns {
       this.joinable = joinable;
     }
 
-    boolean writes(Object warehouse, TableIdentifier table) {
+    boolean writes(UUID warehouse, TableIdentifier table) {
       return warehouseId.equals(warehouse) && identifier.equals(table);
     }
 
