@@ -55,6 +55,8 @@ public final class CatalogBench {
   private final Map<String, String> options;
   private final RESTCatalog catalog;
   private final List<String> rows = new ArrayList<>();
+  /** Per operation, the first call that failed and why: an error count alone does not say what broke. */
+  private final Map<String, String> firstErrors = Collections.synchronizedMap(new LinkedHashMap<>());
 
   private CatalogBench(Map<String, String> options, List<String> clientProps) {
     this.options = options;
@@ -159,6 +161,11 @@ public final class CatalogBench {
     System.out.println("| op | threads | calls | errors | ops/s | p50 ms | p95 ms | p99 ms |");
     System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
     rows.forEach(System.out::println);
+    firstErrors.forEach((op, error) -> System.out.println("first error of " + op + ": " + error));
+  }
+
+  private static String describe(Exception e) {
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
   /** C threads append to one table (Iceberg's own retries on conflicts); then every acknowledged file must be there. */
@@ -212,6 +219,7 @@ public final class CatalogBench {
         nanos.add(System.nanoTime() - t0);
       } catch (Exception e) {
         errors++;
+        firstErrors.putIfAbsent(op, describe(e));
       }
     }
     report(op, 1, nanos, errors, System.nanoTime() - start);
@@ -251,6 +259,7 @@ public final class CatalogBench {
             nanos.add(System.nanoTime() - t0);
           } catch (Exception e) {
             errors.incrementAndGet();
+            firstErrors.putIfAbsent(op, describe(e));
           }
         }
       }));
