@@ -14,7 +14,8 @@ class IcebergJsonTest {
   @Test
   void aListIsTheJsonIcebergsOwnSerializersWrite() {
     Namespace namespace = Namespace.of("sales", "eu \"west\"", "ünïcode");
-    List<String> names = List.of("orders", "größe-📦", "quote\"and\\slash", "tab\tnew\nline", "bell\u0007del\u007f/~", "x");
+    List<String> names =
+        List.of("orders", "größe-📦", "quote\"and\\slash", "tab\tnew\nline", "bell\u0007del\u007f/~", "x");
     for (String token : new String[] {null, "b3JkZXJz"}) {
       ListTablesResponse.Builder expected = ListTablesResponse.builder().nextPageToken(token);
       names.forEach(name -> expected.add(TableIdentifier.of(namespace, name)));
