@@ -77,14 +77,14 @@ def main():
 
     print("| catalog | op | calls | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- | --- | --- |")
     small, large = "1,000 tables", "100,000 tables, 1,000 namespaces"
-    for r in range(a.rounds):
-        psql(*([shrink] if r else []), settle)
+    for round_no in range(a.rounds):
+        psql(*([shrink] if round_no else []), settle)
         measure(small)
         psql(grow, settle)
         measure(large)
     if a.rounds > 1:
-        for (size, what), rounds in figures.items():
-            p50, p95, p99 = (statistics.median(r[i] for r in rounds) for i in range(3))
+        for (size, what), per_round in figures.items():
+            p50, p95, p99 = (statistics.median(f[i] for f in per_round) for i in range(3))
             print(f"| {size}, median of {a.rounds} | {what} | {a.calls} | {p50:.2f} | {p95:.2f} | {p99:.2f} |")
 
 if __name__ == "__main__":
