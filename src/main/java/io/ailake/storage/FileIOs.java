@@ -4,6 +4,7 @@ import io.ailake.AilakeConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.OutputFile;
 
@@ -69,7 +69,10 @@ public class FileIOs {
    * from here: sent whole, in one request. Data files and other FileIOs use {@link FileIO#newOutputFile}.
    */
   public static OutputFile smallOutputFile(FileIO io, String location) {
-    return io instanceof RoutingFileIO routing ? routing.newSmallOutputFile(location) : io.newOutputFile(location);
+    if (io instanceof RoutingFileIO routing) {
+      return routing.newSmallOutputFile(location);
+    }
+    return io instanceof S3StorageFileIO s3 ? new WholeObjectOutputFile(s3, location) : io.newOutputFile(location);
   }
 
   /** Forgets the FileIO of a registered storage whose settings or keys changed, or that is gone. */
@@ -92,7 +95,7 @@ public class FileIOs {
         "s3.retry.num-retries", "0",
         "http-client.urlconnection.connection-timeout-ms", "5000",
         "http-client.urlconnection.socket-timeout-ms", "10000");
-    return openS3(storage, credentials, failFast);
+    return openS3(storage, credentials, failFast, SignedPut.Limits.FAIL_FAST);
   }
 
   private FileIO registeredIO(UUID id) {
@@ -115,7 +118,8 @@ public class FileIOs {
       }
       Optional<Credentials> keys =
           Optional.ofNullable(row.sealedSecret).map(sealed -> secrets.open(sealed, row.id));
-      return new Registered(openS3(row.storage(), keys, Map.of()), row.updatedAt, System.nanoTime());
+      return new Registered(openS3(row.storage(), keys, Map.of(), SignedPut.Limits.STANDARD), row.updatedAt,
+          System.nanoTime());
     }).io();
   }
 
@@ -124,11 +128,15 @@ public class FileIOs {
         s3.accessKeyId().isPresent() && s3.secretAccessKey().isPresent()
             ? Optional.of(new Credentials(s3.accessKeyId().get(), s3.secretAccessKey().get()))
             : Optional.empty();
-    return openS3(storage, keys, Map.of());
+    return openS3(storage, keys, Map.of(), SignedPut.Limits.STANDARD);
   }
 
-  /** Without keys the AWS SDK's default chain applies (environment, instance or pod role). */
-  private static FileIO openS3(Storage storage, Optional<Credentials> keys, Map<String, String> extra) {
+  /**
+   * Without keys the AWS SDK's default chain applies (environment, instance or pod role). With keys and
+   * an explicit endpoint, the catalog's own small files go out as a {@link SignedPut}.
+   */
+  private static FileIO openS3(
+      Storage storage, Optional<Credentials> keys, Map<String, String> extra, SignedPut.Limits limits) {
     Map<String, String> props = new HashMap<>(storage.clientConfig());
     keys.ifPresent(k -> {
       props.put("s3.access-key-id", k.accessKeyId());
@@ -136,7 +144,12 @@ public class FileIOs {
     });
     props.put("http-client.type", "urlconnection");
     props.putAll(extra);
-    S3FileIO io = new S3FileIO();
+    boolean explicit = storage.endpoint() != null && !storage.endpoint().isBlank()
+        && storage.region() != null && !storage.region().isBlank();
+    SignedPut signedPut = explicit && keys.isPresent()
+        ? new SignedPut(URI.create(storage.endpoint()), storage.region(), storage.pathStyleAccess(), keys.get(), limits)
+        : null;
+    S3StorageFileIO io = new S3StorageFileIO(signedPut);
     io.initialize(props);
     return io;
   }

@@ -2,7 +2,6 @@ package io.ailake.storage;
 
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.InputFile;
@@ -46,7 +45,7 @@ final class RoutingFileIO implements SupportsPrefixOperations {
   /** A file the catalog writes itself, small enough to send whole: see {@link WholeObjectOutputFile}. */
   OutputFile newSmallOutputFile(String location) {
     FileIO io = route(location);
-    return io instanceof S3FileIO s3FileIO ? new WholeObjectOutputFile(s3FileIO, location) : io.newOutputFile(location);
+    return io instanceof S3StorageFileIO s3 ? new WholeObjectOutputFile(s3, location) : io.newOutputFile(location);
   }
 
   @Override

@@ -46,7 +46,7 @@ final class StorageProbe {
     try (FileIO io = fileIOs.openUnshared(storage, keys)) {
       step("list", endpoint, keys, () -> ((SupportsPrefixOperations) io).listPrefix(location).iterator().hasNext());
       step("write", endpoint, keys, () -> {
-        try (PositionOutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+        try (PositionOutputStream out = FileIOs.smallOutputFile(io, location).createOrOverwrite()) {
           out.write(written);
         }
       });

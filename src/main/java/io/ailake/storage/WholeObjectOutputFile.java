@@ -1,28 +1,25 @@
 package io.ailake.storage;
 
 import java.io.ByteArrayOutputStream;
-import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.PositionOutputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * An S3 file the catalog writes itself, a few kilobytes (a metadata file, a manifest list): kept in
  * memory and sent as one PUT when the stream closes. S3FileIO's own stream would first stage it in a
- * local file, then read it back to upload it. The PUT goes through the FileIO's own client (its keys,
- * endpoint and retries); the storages set no encryption, ACL, storage class or tags that S3FileIO
- * would add to it.
+ * local file, then read it back to upload it. The PUT goes out as the storage's FileIO sends whole
+ * objects (see {@link S3StorageFileIO}); the storages set no encryption, ACL, storage class or tags that
+ * S3FileIO would add to it.
  */
 final class WholeObjectOutputFile implements OutputFile {
 
-  private final S3FileIO io;
+  private final S3StorageFileIO io;
   private final String location;
   private final String bucket;
   private final String key;
 
-  WholeObjectOutputFile(S3FileIO io, String location) {
+  WholeObjectOutputFile(S3StorageFileIO io, String location) {
     int start = location.indexOf("://") + 3;
     int slash = location.indexOf('/', start);
     if (start < 3 || slash < 0 || slash == location.length() - 1) {
@@ -80,10 +77,7 @@ final class WholeObjectOutputFile implements OutputFile {
         return;
       }
       closed = true;
-      byte[] content = bytes.toByteArray();
-      io.client().putObject(
-          PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) content.length).build(),
-          RequestBody.fromBytes(content));
+      io.putWhole(bucket, key, bytes.toByteArray());
     }
   }
 }

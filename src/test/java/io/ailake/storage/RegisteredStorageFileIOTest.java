@@ -117,6 +117,20 @@ class RegisteredStorageFileIOTest {
     assertThat(blobs.getBlobStore().blobExists(BUCKET, refused)).isFalse();
   }
 
+  @Test
+  void aFileTheCatalogWritesItselfKeepsEveryCharacterOfItsName() throws Exception {
+    ObjectStorage storage = storages.create(Organizations.DEFAULT_ID, request(unique(), "own-access-key", "own-secret-key"));
+    FileIO io = fileIOs.forStorage(storage.storage());
+    String key = "sales/größe orders/metadata/00001-a+b=c&d~e(1)%20;,'" + UUID.randomUUID() + ".metadata.json";
+
+    try (PositionOutputStream out = FileIOs.smallOutputFile(io, "s3://" + BUCKET + "/" + key).create()) {
+      out.write("{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    assertThat(blobs.getBlobStore().blobExists(BUCKET, key)).isTrue();
+    assertThat(read(io, "s3://" + BUCKET + "/" + key)).isEqualTo("{}");
+  }
+
   private ObjectStorageRequest request(String name, String accessKey, String secretKey) {
     return new ObjectStorageRequest(
         name, "MINIO", BUCKET, null, null, endpoint, S3ProxyResource.REGION, true, accessKey, secretKey);

@@ -1,0 +1,249 @@
+package io.ailake.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends a whole small object to an S3-compatible endpoint in one PUT signed with AWS Signature Version
+ * 4 (the payload's SHA-256 signed too, so the store rejects a body changed on the way). The catalog
+ * writes a file of its own (a metadata file, a manifest list) at every create and commit; through the
+ * AWS SDK such a PUT cost about 2.5 times the CPU (measured with the service's JVM options: 0.8-1.1 ms
+ * against 0.3-0.5 ms once warm, 3.5 ms against 1 ms over the first thousand) and twice the time.
+ *
+ * <p>Only for a storage with an explicit endpoint and static keys; AWS's own endpoints and the SDK's
+ * credential chain stay with the SDK. A connection failure, a 5xx or a 429 is retried with a doubling
+ * pause; what still fails, or any other status, is an {@link UncheckedIOException} that names the
+ * object and the store's error code (503 to API clients), never the keys.
+ */
+final class SignedPut {
+
+  private static final Logger LOG = Logger.getLogger(SignedPut.class);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final HexFormat HEX = HexFormat.of();
+  private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]{1,100})</Code>");
+
+  /** How long to wait for the store and how often to try again. */
+  record Limits(int retries, long firstPauseMillis, int connectTimeoutMillis, int readTimeoutMillis) {
+    /** The catalog's writes: five retries, 3.1 s of pauses in all. */
+    static final Limits STANDARD = new Limits(5, 100, 10_000, 60_000);
+    /** A storage's check before it is registered: a wrong setting fails at once. */
+    static final Limits FAIL_FAST = new Limits(0, 0, 5_000, 10_000);
+  }
+
+  private final URI endpoint;
+  private final String region;
+  private final boolean pathStyle;
+  private final Credentials keys;
+  private final Limits limits;
+  private final Clock clock;
+  /** The key of the day the last signature was made on: four HMACs to derive, the same all day. */
+  private volatile SigningKey signingKey;
+
+  private record SigningKey(String day, byte[] key) {}
+
+  SignedPut(URI endpoint, String region, boolean pathStyle, Credentials keys, Limits limits) {
+    this(endpoint, region, pathStyle, keys, limits, Clock.systemUTC());
+  }
+
+  SignedPut(URI endpoint, String region, boolean pathStyle, Credentials keys, Limits limits, Clock clock) {
+    if (endpoint.getHost() == null || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+      throw new IllegalArgumentException("Not an http(s) endpoint: " + endpoint);
+    }
+    this.endpoint = endpoint;
+    this.region = region;
+    this.pathStyle = pathStyle;
+    this.keys = keys;
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  /** Writes {@code content} as {@code key} of {@code bucket}, replacing what may be there. */
+  void put(String bucket, String key, byte[] content) {
+    URL url = url(bucket, key);
+    String payloadHash = HEX.formatHex(sha256(content));
+    long pause = limits.firstPauseMillis();
+    for (int attempt = 0; ; attempt++) {
+      String failure;
+      IOException cause = null;
+      try {
+        Answer answer = send(url, content, payloadHash);
+        if (answer.status() == HttpURLConnection.HTTP_OK) {
+          return;
+        }
+        failure = answer.toString();
+        if (answer.status() < 500 && answer.status() != 429) {
+          throw failed(bucket, key, failure, null);
+        }
+      } catch (IOException e) {
+        failure = e.toString();
+        cause = e;
+      }
+      if (attempt == limits.retries()) {
+        throw failed(bucket, key, failure, cause);
+      }
+      LOG.debugf("PUT s3://%s/%s failed (%s), again in %d ms", bucket, key, failure, pause);
+      sleep(pause);
+      pause *= 2;
+    }
+  }
+
+  /** A refused PUT's status and the store's error code, when its error document has one. */
+  private record Answer(int status, String code) {
+    @Override
+    public String toString() {
+      return "status " + status + (code == null ? "" : " (" + code + ")");
+    }
+  }
+
+  private Answer send(URL url, byte[] content, String payloadHash) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+    connection.setConnectTimeout(limits.connectTimeoutMillis());
+    connection.setReadTimeout(limits.readTimeoutMillis());
+    connection.setRequestMethod("PUT");
+    connection.setDoOutput(true);
+    connection.setFixedLengthStreamingMode(content.length);
+    String stamp = STAMP.format(clock.instant());
+    Map<String, String> signed = new TreeMap<>();
+    signed.put("host", hostHeader(url));
+    signed.put("x-amz-content-sha256", payloadHash);
+    signed.put("x-amz-date", stamp);
+    signed.forEach((name, value) -> {
+      if (!"host".equals(name)) { // HttpURLConnection sends it itself, as hostHeader spells it
+        connection.setRequestProperty(name, value);
+      }
+    });
+    connection.setRequestProperty("Authorization", authorization("PUT", url.getPath(), signed, payloadHash, stamp));
+    try (OutputStream out = connection.getOutputStream()) {
+      out.write(content);
+    }
+    int status = connection.getResponseCode();
+    String code = null;
+    // read to the end, so the connection goes back to the JDK's keep-alive cache
+    try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+      if (in != null) {
+        if (status >= 400) {
+          Matcher error = ERROR_CODE.matcher(new String(in.readNBytes(4096), StandardCharsets.UTF_8));
+          code = error.find() ? error.group(1) : null;
+        }
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+    }
+    return new Answer(status, code);
+  }
+
+  /**
+   * The {@code Authorization} header of a request with the given headers (lower-case names, all signed),
+   * its path as sent (already encoded) and no query.
+   */
+  String authorization(String method, String rawPath, Map<String, String> headers, String payloadHash, String stamp) {
+    StringBuilder canonical = new StringBuilder(256).append(method).append('\n').append(rawPath).append("\n\n");
+    headers.forEach((name, value) -> canonical.append(name).append(':').append(value.strip()).append('\n'));
+    String signedHeaders = String.join(";", headers.keySet());
+    canonical.append('\n').append(signedHeaders).append('\n').append(payloadHash);
+    String day = stamp.substring(0, 8);
+    String scope = day + "/" + region + "/s3/aws4_request";
+    String toSign = "AWS4-HMAC-SHA256\n" + stamp + "\n" + scope + "\n"
+        + HEX.formatHex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    String signature = HEX.formatHex(hmac(signingKey(day), toSign));
+    return "AWS4-HMAC-SHA256 Credential=" + keys.accessKeyId() + "/" + scope + ", SignedHeaders=" + signedHeaders
+        + ", Signature=" + signature;
+  }
+
+  private byte[] signingKey(String day) {
+    SigningKey current = signingKey;
+    if (current == null || !current.day().equals(day)) {
+      byte[] key = hmac(("AWS4" + keys.secretAccessKey()).getBytes(StandardCharsets.UTF_8), day);
+      key = hmac(key, region);
+      key = hmac(key, "s3");
+      current = new SigningKey(day, hmac(key, "aws4_request"));
+      signingKey = current;
+    }
+    return current.key();
+  }
+
+  URL url(String bucket, String key) {
+    String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
+    String authority = pathStyle ? endpoint.getRawAuthority() : bucket + "." + endpoint.getRawAuthority();
+    String path = base + (pathStyle ? "/" + encode(bucket) : "") + "/" + encode(key);
+    try {
+      return URI.create(endpoint.getScheme() + "://" + authority + path).toURL();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("Not a valid object location: s3://" + bucket + "/" + key, e);
+    }
+  }
+
+  /** The Host header HttpURLConnection sends: the port only when it is not the scheme's default. */
+  static String hostHeader(URL url) {
+    int port = url.getPort();
+    return port == -1 || port == url.getDefaultPort() ? url.getHost() : url.getHost() + ":" + port;
+  }
+
+  /** S3's URI encoding of an object key: every byte but the unreserved characters and '/' as %XX. */
+  static String encode(String key) {
+    byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(bytes.length + 16);
+    for (byte b : bytes) {
+      char c = (char) (b & 0xff);
+      if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+          || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+        out.append(c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  private static UncheckedIOException failed(String bucket, String key, String why, IOException cause) {
+    IOException e = new IOException("Cannot write s3://" + bucket + "/" + key + ": " + why, cause);
+    return new UncheckedIOException(e.getMessage(), e);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UncheckedIOException(new java.io.InterruptedIOException("Interrupted between PUT attempts"));
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] hmac(byte[] key, String data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
