@@ -50,7 +50,8 @@ public class OneStatementCalls {
   private static final String NO_EARLIER = "WITH earlier AS (SELECT 1 WHERE false), ";
   private static final String KEEP = ", kept AS (INSERT INTO idempotency_record (organization_id, idempotency_key,"
       + " fingerprint, status, content_type, headers, body, expires_at) SELECT ?, ?, ?, status,"
-      + " CASE WHEN body IS NULL THEN NULL ELSE 'application/json' END, CAST('{}' AS jsonb), body,"
+      + " CASE WHEN body IS NULL THEN NULL ELSE 'application/json' END,"
+      + " CASE WHEN status < 300 THEN CAST(? AS jsonb) ELSE CAST('{}' AS jsonb) END, body,"
       + " now() + make_interval(secs => ?) FROM answer WHERE status IS NOT NULL"
       + IdempotencyInterceptor.TAKE_OVER_EXPIRED + " RETURNING status)";
 
@@ -74,6 +75,11 @@ public class OneStatementCalls {
    * key and audit record; the status the route answers, or none when it answers nothing in the statement.
    */
   public OptionalInt answer(String changes, Object... parameters) {
+    return answer(Map.of(), changes, parameters);
+  }
+
+  /** {@link #answer(String, Object...)} of a route whose success answer has headers to keep with it. */
+  public OptionalInt answer(Map<String, String> successHeaders, String changes, Object... parameters) {
     RoutingContext routing = request.getCurrent();
     if (routing == null) {
       // a background job's change: no call to answer or record
@@ -94,7 +100,8 @@ public class OneStatementCalls {
               + " SELECT (SELECT status FROM answer), (SELECT status FROM kept), EXISTS (SELECT 1 FROM earlier)",
           OneStatementCalls::outcome,
           concat(new Object[] {key.scope(), key.key()}, parameters,
-              new Object[] {key.scope(), key.key(), key.fingerprint(), key.lifetimeSeconds()}, audit))
+              new Object[] {key.scope(), key.key(), key.fingerprint(), headersJson(successHeaders),
+                  key.lifetimeSeconds()}, audit))
           .orElseThrow();
     }
     if (outcome.earlier() || outcome.answered() != null && outcome.kept() == null) {

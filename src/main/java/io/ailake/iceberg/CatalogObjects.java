@@ -1,9 +1,12 @@
 package io.ailake.iceberg;
 
+import io.ailake.auth.OneStatementCalls;
 import io.ailake.postgres.RequestPathSql;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
@@ -37,10 +40,23 @@ class CatalogObjects {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String FOREIGN_KEY_VIOLATION = "23503";
 
-  private final RequestPathSql sql;
+  /**
+   * The change of a create (see {@link OneStatementCalls}): the new pointer, unless the name is taken;
+   * answered with the body given (a load's answer of the new table).
+   */
+  private static final String CREATE =
+      " created AS (INSERT INTO catalog_object (id, organization_id, warehouse_id, namespace, name, kind,"
+          + " metadata_location) SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM earlier)"
+          + " ON CONFLICT ON CONSTRAINT catalog_object_name DO NOTHING RETURNING id),"
+          + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM created) THEN 200 END AS status,"
+          + " CAST(? AS text) AS body)";
 
-  CatalogObjects(RequestPathSql sql) {
+  private final RequestPathSql sql;
+  private final OneStatementCalls calls;
+
+  CatalogObjects(RequestPathSql sql, OneStatementCalls calls) {
     this.sql = sql;
+    this.calls = calls;
   }
 
   Optional<Pointer> find(Warehouse warehouse, TableIdentifier identifier) {
@@ -115,6 +131,27 @@ class CatalogObjects {
       throw e;
     }
     if (inserted == 0) {
+      throw alreadyExists(identifier, find(warehouse, identifier).map(Pointer::kind).orElse(kind), kind);
+    }
+  }
+
+  /**
+   * {@link #insert} as the one statement of a create call: the pointer, the call's answer ({@code
+   * answer}, with {@code headers}) for its idempotency key, and its audit record go in together.
+   */
+  void insertAnswering(Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind kind,
+      String metadataLocation, String answer, Map<String, String> headers) {
+    OptionalInt status;
+    try {
+      status = calls.answer(headers, CREATE, UUID.randomUUID(), warehouse.organizationId, warehouse.id,
+          NamespaceKeys.key(identifier.namespace()), identifier.name(), kind.name(), metadataLocation, answer);
+    } catch (RuntimeException e) {
+      if (FOREIGN_KEY_VIOLATION.equals(sqlState(e))) {
+        throw NamespaceService.noSuchNamespace(identifier.namespace());
+      }
+      throw e;
+    }
+    if (status.isEmpty()) {
       throw alreadyExists(identifier, find(warehouse, identifier).map(Pointer::kind).orElse(kind), kind);
     }
   }

@@ -224,6 +224,7 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables")
   @Operation(summary = "Create a table, or stage its creation (stage-create)")
+  @io.ailake.auth.OneStatement
   public Response createTable(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     Warehouse warehouse = warehouse(prefix);
@@ -359,6 +360,7 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/views")
   @Operation(summary = "Create a view")
+  @io.ailake.auth.OneStatement
   public Response createView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     return json(views.create(warehouse(prefix), namespace(ns), IcebergJson.read(body, CreateViewRequest.class)));

@@ -1,9 +1,14 @@
 package io.ailake.iceberg;
 
+import io.ailake.auth.OneStatementCalls;
 import io.ailake.postgres.RequestPathSql;
 import io.ailake.storage.FileIOs;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.SortOrder;
@@ -27,9 +32,11 @@ public class TableService {
   private final RequestPathSql sql;
   private final CatalogObjects objects;
   private final WarehouseService warehouses;
+  private final OneStatementCalls calls;
 
   TableService(FileIOs fileIOs, MetadataFiles metadataFiles, RequestPathSql sql,
-      CatalogObjects objects, WarehouseService warehouses) {
+      CatalogObjects objects, WarehouseService warehouses, OneStatementCalls calls) {
+    this.calls = calls;
     this.warehouses = warehouses;
     this.sql = sql;
     this.objects = objects;
@@ -65,9 +72,18 @@ public class TableService {
   }
 
   /** Creates a table, or with {@code stage-create} only returns the metadata it would have. */
+  /**
+   * Creates a table (or stages its creation): the metadata file first, then the pointer in the one
+   * statement that also keeps the call's answer for its idempotency key, so no PostgreSQL transaction or
+   * connection is held while object storage writes. A call whose key has an answer writes nothing.
+   */
   public TableMetadata create(Warehouse warehouse, Namespace namespace, CreateTableRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    OneStatementCalls.Keyed keyed = calls.keyed();
+    if (keyed != null) {
+      calls.requireNoEarlierAnswer(keyed);
+    }
     CatalogObjects.FreeName free = objects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
     String location =
         request.location() != null
@@ -82,17 +98,33 @@ public class TableService {
             request.properties());
     OrganizationLocations.require(warehouse, metadata);
     if (request.stageCreate()) {
+      if (keyed != null) {
+        keepAnswer(keyed, metadata);
+      }
       return metadata;
     }
     FileIO io = io(warehouse);
     TableMetadata written = metadataFiles.writeTable(io, metadata, null);
     try {
-      objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
+      objects.insertAnswering(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation(),
+          answer(written), Map.of(HttpHeaders.ETAG, ETags.of(written.metadataFileLocation(), SnapshotMode.ALL)));
     } catch (RuntimeException e) {
       io.deleteFile(written.metadataFileLocation());
       throw e;
     }
     return written;
+  }
+
+  /** A staged create changes nothing: its answer is kept on its own. */
+  private void keepAnswer(OneStatementCalls.Keyed keyed, TableMetadata staged) {
+    if (!calls.keep(keyed, 200, MediaType.APPLICATION_JSON, Map.of(), answer(staged))) {
+      throw new OneStatementCalls.AnsweredEarlier();
+    }
+    OneStatementCalls.kept(keyed);
+  }
+
+  private String answer(TableMetadata metadata) {
+    return new String(loadResultJson(metadata, SnapshotMode.ALL), StandardCharsets.UTF_8);
   }
 
   /** Tables get {@code <warehouse>/<namespace levels>/<table>-<uuid>}: a re-created table never reuses a location. */

@@ -1,7 +1,10 @@
 package io.ailake.iceberg;
 
+import io.ailake.auth.OneStatementCalls;
 import io.ailake.storage.FileIOs;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.UpdateRequirement;
@@ -27,8 +30,11 @@ public class ViewService {
   private final CatalogObjects objects;
   private final WarehouseService warehouses;
 
+  private final OneStatementCalls calls;
+
   ViewService(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TableService tables,
-      CatalogObjects objects, WarehouseService warehouses) {
+      CatalogObjects objects, WarehouseService warehouses, OneStatementCalls calls) {
+    this.calls = calls;
     this.warehouses = warehouses;
     this.objects = objects;
     this.fileIOs = fileIOs;
@@ -42,9 +48,18 @@ public class ViewService {
     return tables.listObjects(warehouse, namespace, CatalogObject.Kind.VIEW, page);
   }
 
-  public LoadViewResponse create(Warehouse warehouse, Namespace namespace, CreateViewRequest request) {
+  /**
+   * Creates a view: the metadata file first, then the pointer in the one statement that also keeps the
+   * call's answer (the body returned here) for its idempotency key; a call whose key has an answer
+   * writes nothing.
+   */
+  public byte[] create(Warehouse warehouse, Namespace namespace, CreateViewRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
+    OneStatementCalls.Keyed keyed = calls.keyed();
+    if (keyed != null) {
+      calls.requireNoEarlierAnswer(keyed);
+    }
     CatalogObjects.FreeName free = objects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
     String location =
         request.location() != null
@@ -60,13 +75,15 @@ public class ViewService {
     OrganizationLocations.require(warehouse, metadata);
     FileIO io = io(warehouse);
     ViewMetadata written = metadataFiles.writeView(io, metadata, null);
+    byte[] answer = IcebergJson.write(response(written));
     try {
-      objects.insert(warehouse, identifier, CatalogObject.Kind.VIEW, written.metadataFileLocation());
+      objects.insertAnswering(warehouse, identifier, CatalogObject.Kind.VIEW, written.metadataFileLocation(),
+          new String(answer, StandardCharsets.UTF_8), Map.of());
     } catch (RuntimeException e) {
       io.deleteFile(written.metadataFileLocation());
       throw e;
     }
-    return response(written);
+    return answer;
   }
 
   public LoadViewResponse register(Warehouse warehouse, Namespace namespace, RegisterViewRequest request) {

@@ -13,6 +13,9 @@ import io.ailake.testing.Operations;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -222,6 +226,82 @@ class IdempotencyKeysTest {
       pool.shutdown();
     }
     given().get(NAMESPACES + "/" + namespace).then().statusCode(200).body("properties.owner", equalTo("race"));
+  }
+
+  @Test
+  void aRepeatedViewCreateReplaysTheFirstAnswerAndCreatesOnce() {
+    String namespace = unique("idem_view");
+    createNamespace(namespace);
+    String key = UUID.randomUUID().toString();
+    String view = "{\"name\": \"v\", \"schema\": {\"type\": \"struct\", \"schema-id\": 0, \"fields\": ["
+        + "{\"id\": 1, \"name\": \"id\", \"required\": false, \"type\": \"int\"}]}, \"view-version\": {"
+        + "\"version-id\": 1, \"schema-id\": 0, \"timestamp-ms\": 1764374400000, \"summary\": {},"
+        + " \"default-namespace\": [\"" + namespace + "\"], \"representations\": [{\"type\": \"sql\","
+        + " \"sql\": \"select 1 as id\", \"dialect\": \"spark\"}]}, \"properties\": {}}";
+    String views = NAMESPACES + "/" + namespace + "/views";
+
+    Response first = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(view).post(views);
+    Response again = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(view).post(views);
+
+    first.then().statusCode(200).header("Idempotent-Replayed", nullValue());
+    again.then().statusCode(200).header("Idempotent-Replayed", "true")
+        .body("metadata-location", equalTo(first.jsonPath().getString("metadata-location")));
+    given().contentType(ContentType.JSON).body(view).post(views).then().statusCode(409);
+    given().get(views + "/v").then().statusCode(200)
+        .body("metadata-location", equalTo(first.jsonPath().getString("metadata-location")));
+  }
+
+  @Test
+  void aRepeatedStagedCreateReplaysTheSameStagedTable() {
+    String namespace = unique("idem_staged");
+    createNamespace(namespace);
+    String key = UUID.randomUUID().toString();
+    String staged = TABLE.formatted("staged").replaceFirst("\\{", "{\"stage-create\": true, ");
+
+    Response first = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(staged)
+        .post(NAMESPACES + "/" + namespace + "/tables");
+    Response again = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(staged)
+        .post(NAMESPACES + "/" + namespace + "/tables");
+
+    first.then().statusCode(200).header("Idempotent-Replayed", nullValue());
+    again.then().statusCode(200).header("Idempotent-Replayed", "true")
+        .body("metadata.table-uuid", equalTo(first.jsonPath().getString("metadata.table-uuid")));
+    given().get(NAMESPACES + "/" + namespace + "/tables/staged").then().statusCode(404);
+  }
+
+  @Test
+  void concurrentCreatesWithOneKeyCreateOneTableAndLeaveNoOtherMetadataFile() throws Exception {
+    String namespace = unique("idem_create_race");
+    createNamespace(namespace);
+    String key = UUID.randomUUID().toString();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Response> answers = new ArrayList<>();
+    try {
+      List<Future<Response>> calls = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        calls.add(pool.submit(() -> given().header("Idempotency-Key", key).contentType(ContentType.JSON)
+            .body(TABLE.formatted("raced")).post(NAMESPACES + "/" + namespace + "/tables")));
+      }
+      for (Future<Response> call : calls) {
+        answers.add(call.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(200));
+    assertThat(answers.stream().map(answer -> answer.jsonPath().getString("metadata-location")).distinct())
+        .as("every call answers the one table created").hasSize(1);
+    assertThat(answers.stream().filter(answer -> answer.header("Idempotent-Replayed") == null)).hasSize(1);
+    String metadataLocation = answers.get(0).jsonPath().getString("metadata-location");
+    given().get(NAMESPACES + "/" + namespace + "/tables/raced").then().statusCode(200)
+        .body("metadata-location", equalTo(metadataLocation));
+    // the calls that lost the race wrote a metadata file of their own before they lost it, and deleted it
+    Path file = metadataLocation.startsWith("file:") ? Path.of(URI.create(metadataLocation)) : Path.of(metadataLocation);
+    Path namespaceDirectory = file.getParent().getParent().getParent();
+    try (Stream<Path> files = Files.walk(namespaceDirectory)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".metadata.json"))).containsExactly(file);
+    }
   }
 
   private static final String TABLE = "{\"name\": \"%s\", \"schema\": {\"type\": \"struct\", \"schema-id\": 0,"
