@@ -75,15 +75,12 @@ public class TableService {
   /**
    * Creates a table (or stages its creation): the metadata file first, then the pointer in the one
    * statement that also keeps the call's answer for its idempotency key, so no PostgreSQL transaction or
-   * connection is held while object storage writes. A call whose key has an answer writes nothing.
+   * connection is held while object storage writes. A repeated call (its key has an answer) is told so by
+   * that statement, or by the name it finds taken, and replays the answer; a file it wrote is deleted.
    */
   public TableMetadata create(Warehouse warehouse, Namespace namespace, CreateTableRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
-    OneStatementCalls.Keyed keyed = calls.keyed();
-    if (keyed != null) {
-      calls.requireNoEarlierAnswer(keyed);
-    }
     CatalogObjects.FreeName free = objects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
     String location =
         request.location() != null
@@ -98,6 +95,7 @@ public class TableService {
             request.properties());
     OrganizationLocations.require(warehouse, metadata);
     if (request.stageCreate()) {
+      OneStatementCalls.Keyed keyed = calls.keyed();
       if (keyed != null) {
         keepAnswer(keyed, metadata);
       }

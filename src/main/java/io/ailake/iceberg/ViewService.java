@@ -1,6 +1,5 @@
 package io.ailake.iceberg;
 
-import io.ailake.auth.OneStatementCalls;
 import io.ailake.storage.FileIOs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +29,8 @@ public class ViewService {
   private final CatalogObjects objects;
   private final WarehouseService warehouses;
 
-  private final OneStatementCalls calls;
-
   ViewService(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TableService tables,
-      CatalogObjects objects, WarehouseService warehouses, OneStatementCalls calls) {
-    this.calls = calls;
+      CatalogObjects objects, WarehouseService warehouses) {
     this.warehouses = warehouses;
     this.objects = objects;
     this.fileIOs = fileIOs;
@@ -50,16 +46,11 @@ public class ViewService {
 
   /**
    * Creates a view: the metadata file first, then the pointer in the one statement that also keeps the
-   * call's answer (the body returned here) for its idempotency key; a call whose key has an answer
-   * writes nothing.
+   * call's answer (the body returned here) for its idempotency key, as {@link TableService#create} does.
    */
   public byte[] create(Warehouse warehouse, Namespace namespace, CreateViewRequest request) {
     request.validate();
     TableIdentifier identifier = TableIdentifier.of(namespace, request.name());
-    OneStatementCalls.Keyed keyed = calls.keyed();
-    if (keyed != null) {
-      calls.requireNoEarlierAnswer(keyed);
-    }
     CatalogObjects.FreeName free = objects.checkFree(warehouse, identifier, CatalogObject.Kind.VIEW);
     String location =
         request.location() != null
