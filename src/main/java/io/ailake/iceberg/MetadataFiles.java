@@ -91,7 +91,7 @@ public class MetadataFiles {
     if (seenInStorage.getIfPresent(location) != null) {
       return true;
     }
-    boolean exists = io.newInputFile(location).exists();
+    boolean exists = FileIOs.exists(io, location);
     if (exists) {
       seenInStorage.put(location, Boolean.TRUE);
     }

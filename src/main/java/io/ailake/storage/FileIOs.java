@@ -75,6 +75,14 @@ public class FileIOs {
     return io instanceof S3StorageFileIO s3 ? new WholeObjectOutputFile(s3, location) : io.newOutputFile(location);
   }
 
+  /** Whether a file exists, asked as cheaply as the FileIO allows (see {@link S3StorageFileIO#exists}). */
+  public static boolean exists(FileIO io, String location) {
+    if (io instanceof RoutingFileIO routing) {
+      return routing.exists(location);
+    }
+    return io instanceof S3StorageFileIO s3 ? s3.exists(location) : io.newInputFile(location).exists();
+  }
+
   /** Forgets the FileIO of a registered storage whose settings or keys changed, or that is gone. */
   public void evict(UUID storageId) {
     Registered gone = registered.remove(storageId);
@@ -95,7 +103,7 @@ public class FileIOs {
         "s3.retry.num-retries", "0",
         "http-client.urlconnection.connection-timeout-ms", "5000",
         "http-client.urlconnection.socket-timeout-ms", "10000");
-    return openS3(storage, credentials, failFast, SignedPut.Limits.FAIL_FAST);
+    return openS3(storage, credentials, failFast, SignedRequests.Limits.FAIL_FAST);
   }
 
   private FileIO registeredIO(UUID id) {
@@ -118,7 +126,7 @@ public class FileIOs {
       }
       Optional<Credentials> keys =
           Optional.ofNullable(row.sealedSecret).map(sealed -> secrets.open(sealed, row.id));
-      return new Registered(openS3(row.storage(), keys, Map.of(), SignedPut.Limits.STANDARD), row.updatedAt,
+      return new Registered(openS3(row.storage(), keys, Map.of(), SignedRequests.Limits.STANDARD), row.updatedAt,
           System.nanoTime());
     }).io();
   }
@@ -128,15 +136,16 @@ public class FileIOs {
         s3.accessKeyId().isPresent() && s3.secretAccessKey().isPresent()
             ? Optional.of(new Credentials(s3.accessKeyId().get(), s3.secretAccessKey().get()))
             : Optional.empty();
-    return openS3(storage, keys, Map.of(), SignedPut.Limits.STANDARD);
+    return openS3(storage, keys, Map.of(), SignedRequests.Limits.STANDARD);
   }
 
   /**
    * Without keys the AWS SDK's default chain applies (environment, instance or pod role). With keys and
-   * an explicit endpoint, the catalog's own small files go out as a {@link SignedPut}.
+   * an explicit endpoint, the catalog's writes of its own small files and its existence checks go out as
+   * {@link SignedRequests}.
    */
   private static FileIO openS3(
-      Storage storage, Optional<Credentials> keys, Map<String, String> extra, SignedPut.Limits limits) {
+      Storage storage, Optional<Credentials> keys, Map<String, String> extra, SignedRequests.Limits limits) {
     Map<String, String> props = new HashMap<>(storage.clientConfig());
     keys.ifPresent(k -> {
       props.put("s3.access-key-id", k.accessKeyId());
@@ -146,10 +155,10 @@ public class FileIOs {
     props.putAll(extra);
     boolean explicit = storage.endpoint() != null && !storage.endpoint().isBlank()
         && storage.region() != null && !storage.region().isBlank();
-    SignedPut signedPut = explicit && keys.isPresent()
-        ? new SignedPut(URI.create(storage.endpoint()), storage.region(), storage.pathStyleAccess(), keys.get(), limits)
+    SignedRequests signed = explicit && keys.isPresent()
+        ? new SignedRequests(URI.create(storage.endpoint()), storage.region(), storage.pathStyleAccess(), keys.get(), limits)
         : null;
-    S3StorageFileIO io = new S3StorageFileIO(signedPut);
+    S3StorageFileIO io = new S3StorageFileIO(signed);
     io.initialize(props);
     return io;
   }

@@ -44,8 +44,12 @@ final class RoutingFileIO implements SupportsPrefixOperations {
 
   /** A file the catalog writes itself, small enough to send whole: see {@link WholeObjectOutputFile}. */
   OutputFile newSmallOutputFile(String location) {
-    FileIO io = route(location);
-    return io instanceof S3StorageFileIO s3 ? new WholeObjectOutputFile(s3, location) : io.newOutputFile(location);
+    return FileIOs.smallOutputFile(route(location), location);
+  }
+
+  /** Whether a file exists: see {@link FileIOs#exists}. */
+  boolean exists(String location) {
+    return FileIOs.exists(route(location), location);
   }
 
   @Override

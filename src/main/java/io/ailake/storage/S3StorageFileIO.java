@@ -5,26 +5,49 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
- * The S3FileIO of one storage, as {@link FileIOs} opens it: with a {@link SignedPut} for the catalog's
- * own whole-object writes when the storage has an explicit endpoint and keys, else those go through the
- * SDK client like everything else.
+ * The S3FileIO of one storage, as {@link FileIOs} opens it. When the storage has an explicit endpoint and
+ * keys, the catalog's own whole-object writes and existence checks go out as {@link SignedRequests};
+ * else, like everything else, through the SDK client.
  */
 final class S3StorageFileIO extends S3FileIO {
 
-  private final transient SignedPut signedPut;
+  private final transient SignedRequests signed;
 
-  S3StorageFileIO(SignedPut signedPut) {
-    this.signedPut = signedPut;
+  S3StorageFileIO(SignedRequests signed) {
+    this.signed = signed;
   }
 
-  /** Writes {@code content} as the object {@code key} of {@code bucket} in one request. */
-  void putWhole(String bucket, String key, byte[] content) {
-    if (signedPut != null) {
-      signedPut.put(bucket, key, content);
+  /** Writes {@code content} as the object at {@code location} in one request. */
+  void putWhole(String location, byte[] content) {
+    ObjectLocation object = ObjectLocation.of(location);
+    if (signed != null) {
+      signed.put(object.bucket(), object.key(), content);
       return;
     }
     client().putObject(
-        PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) content.length).build(),
+        PutObjectRequest.builder().bucket(object.bucket()).key(object.key())
+            .contentLength((long) content.length).build(),
         RequestBody.fromBytes(content));
+  }
+
+  /** Whether the object at {@code location} exists. */
+  boolean exists(String location) {
+    if (signed == null) {
+      return newInputFile(location).exists();
+    }
+    ObjectLocation object = ObjectLocation.of(location);
+    return signed.exists(object.bucket(), object.key());
+  }
+
+  /** The bucket and key of an {@code s3://}, {@code s3a://} or {@code s3n://} location. */
+  record ObjectLocation(String bucket, String key) {
+    static ObjectLocation of(String location) {
+      int start = location.indexOf("://") + 3;
+      int slash = location.indexOf('/', start);
+      if (start < 3 || slash < 0 || slash == location.length() - 1) {
+        throw new IllegalArgumentException("Not an S3 object location: " + location);
+      }
+      return new ObjectLocation(location.substring(start, slash), location.substring(slash + 1));
+    }
   }
 }

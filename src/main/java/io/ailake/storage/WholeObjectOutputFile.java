@@ -16,19 +16,11 @@ final class WholeObjectOutputFile implements OutputFile {
 
   private final S3StorageFileIO io;
   private final String location;
-  private final String bucket;
-  private final String key;
 
   WholeObjectOutputFile(S3StorageFileIO io, String location) {
-    int start = location.indexOf("://") + 3;
-    int slash = location.indexOf('/', start);
-    if (start < 3 || slash < 0 || slash == location.length() - 1) {
-      throw new IllegalArgumentException("Not an S3 object location: " + location);
-    }
+    S3StorageFileIO.ObjectLocation.of(location); // fails now on what is not an object location
     this.io = io;
     this.location = location;
-    this.bucket = location.substring(start, slash);
-    this.key = location.substring(slash + 1);
   }
 
   /** Every file written this way has a fresh random name: there is nothing to overwrite. */
@@ -77,7 +69,7 @@ final class WholeObjectOutputFile implements OutputFile {
         return;
       }
       closed = true;
-      io.putWhole(bucket, key, bytes.toByteArray());
+      io.putWhole(location, bytes.toByteArray());
     }
   }
 }

@@ -129,6 +129,8 @@ class RegisteredStorageFileIOTest {
 
     assertThat(blobs.getBlobStore().blobExists(BUCKET, key)).isTrue();
     assertThat(read(io, "s3://" + BUCKET + "/" + key)).isEqualTo("{}");
+    assertThat(FileIOs.exists(io, "s3://" + BUCKET + "/" + key)).isTrue();
+    assertThat(FileIOs.exists(io, "s3://" + BUCKET + "/" + key + ".gone")).isFalse();
   }
 
   private ObjectStorageRequest request(String name, String accessKey, String secretKey) {

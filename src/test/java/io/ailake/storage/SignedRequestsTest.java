@@ -31,14 +31,14 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
- * The catalog's own PUT: signed exactly as the AWS SDK signs, addressed as the storage says, retried
- * on the store's transient faults and not on its refusals, and never telling the secret.
+ * The catalog's own PUT and HEAD: signed exactly as the AWS SDK signs, addressed as the storage says,
+ * retried on the store's transient faults and not on its refusals, and never telling the secret.
  */
-class SignedPutTest {
+class SignedRequestsTest {
 
   private static final Credentials KEYS = new Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T03:04:05Z"), ZoneOffset.UTC);
-  private static final SignedPut.Limits QUICK = new SignedPut.Limits(2, 1, 2_000, 2_000);
+  private static final SignedRequests.Limits QUICK = new SignedRequests.Limits(2, 1, 2_000, 2_000);
 
   private HttpServer server;
 
@@ -51,7 +51,7 @@ class SignedPutTest {
 
   @Test
   void theSignatureIsTheOneTheAwsSdkComputesForTheSameRequest() throws Exception {
-    SignedPut put = new SignedPut(URI.create("http://127.0.0.1:9000"), "eu-central-1", true, KEYS, QUICK, CLOCK);
+    SignedRequests put = new SignedRequests(URI.create("http://127.0.0.1:9000"), "eu-central-1", true, KEYS, QUICK, CLOCK);
     byte[] body = "{\"format-version\":2}".getBytes(StandardCharsets.UTF_8);
     String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
     URL url = put.url("lake", "sales/größe orders/metadata/00001-a+b=c&d~e(1).metadata.json");
@@ -81,12 +81,12 @@ class SignedPutTest {
 
   @Test
   void virtualHostedAddressingPutsTheBucketInTheHostName() {
-    SignedPut put = new SignedPut(URI.create("https://storage.example.com/"), "us-east-1", false, KEYS, QUICK, CLOCK);
+    SignedRequests put = new SignedRequests(URI.create("https://storage.example.com/"), "us-east-1", false, KEYS, QUICK, CLOCK);
 
     URL url = put.url("lake", "t/metadata/v1.json");
 
     assertThat(url.toString()).isEqualTo("https://lake.storage.example.com/t/metadata/v1.json");
-    assertThat(SignedPut.hostHeader(url)).isEqualTo("lake.storage.example.com");
+    assertThat(SignedRequests.hostHeader(url)).isEqualTo("lake.storage.example.com");
   }
 
   @Test
@@ -94,7 +94,7 @@ class SignedPutTest {
     AtomicInteger calls = new AtomicInteger();
     List<byte[]> bodies = new CopyOnWriteArrayList<>();
     List<String> authorizations = new CopyOnWriteArrayList<>();
-    SignedPut put = store(exchange -> {
+    SignedRequests put = store(exchange -> {
       bodies.add(exchange.getRequestBody().readAllBytes());
       authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
       answer(exchange, calls.incrementAndGet() == 1 ? 503 : 200,
@@ -113,7 +113,7 @@ class SignedPutTest {
   @Test
   void aRefusalIsNotRetriedAndItsMessageNamesTheObjectAndCodeButNotTheSecret() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    SignedPut put = store(exchange -> {
+    SignedRequests put = store(exchange -> {
       calls.incrementAndGet();
       exchange.getRequestBody().readAllBytes();
       answer(exchange, 403, "<?xml version=\"1.0\"?><Error><Code>SignatureDoesNotMatch</Code></Error>");
@@ -130,7 +130,7 @@ class SignedPutTest {
   @Test
   void aFaultThatLastsFailsAfterTheRetries() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    SignedPut put = store(exchange -> {
+    SignedRequests put = store(exchange -> {
       calls.incrementAndGet();
       exchange.getRequestBody().readAllBytes();
       answer(exchange, 500, "<Error><Code>InternalError</Code></Error>");
@@ -143,12 +143,37 @@ class SignedPutTest {
   }
 
   @Test
+  void aHeadTellsAnObjectThatIsThereFromOneThatIsNot() throws Exception {
+    List<String> requests = new CopyOnWriteArrayList<>();
+    SignedRequests store = store(exchange -> {
+      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath() + " "
+          + exchange.getRequestHeaders().getFirst("x-amz-content-sha256"));
+      exchange.sendResponseHeaders(exchange.getRequestURI().getPath().endsWith("there.json") ? 200 : 404, -1);
+    });
+
+    assertThat(store.exists("lake", "t/metadata/there.json")).isTrue();
+    assertThat(store.exists("lake", "t/metadata/gone.json")).isFalse();
+    assertThat(requests).containsExactly(
+        "HEAD /lake/t/metadata/there.json e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "HEAD /lake/t/metadata/gone.json e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+
+  @Test
+  void aHeadTheStoreRefusesIsAFailureNotAMissingObject() throws Exception {
+    SignedRequests store = store(exchange -> exchange.sendResponseHeaders(403, -1));
+
+    assertThatThrownBy(() -> store.exists("lake", "t/metadata/v1.json"))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("Cannot check s3://lake/t/metadata/v1.json: status 403");
+  }
+
+  @Test
   void anUnreachableStoreIsAnIoFailure() throws Exception {
     int port;
     try (var socket = new java.net.ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    SignedPut put = new SignedPut(URI.create("http://127.0.0.1:" + port), "us-east-1", true, KEYS, QUICK, CLOCK);
+    SignedRequests put = new SignedRequests(URI.create("http://127.0.0.1:" + port), "us-east-1", true, KEYS, QUICK, CLOCK);
 
     assertThatThrownBy(() -> put.put("lake", "k", new byte[] {1}))
         .isInstanceOf(UncheckedIOException.class)
@@ -160,7 +185,7 @@ class SignedPutTest {
     void handle(HttpExchange exchange) throws IOException;
   }
 
-  private SignedPut store(Handler handler) throws IOException {
+  private SignedRequests store(Handler handler) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
       try (exchange) {
@@ -168,7 +193,7 @@ class SignedPutTest {
       }
     });
     server.start();
-    return new SignedPut(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "us-east-1", true, KEYS,
+    return new SignedRequests(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "us-east-1", true, KEYS,
         QUICK, CLOCK);
   }
 
