@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ailake.storage.FileIOs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -301,11 +300,7 @@ final class AppendRebase {
       if (written != null) {
         return new InMemoryInputFile(path, written);
       }
-      try (InputStream in = io.newInputFile(path).newStream()) {
-        return new InMemoryInputFile(path, in.readAllBytes());
-      } catch (IOException e) {
-        throw new UncheckedIOException("Failed to read " + path, e);
-      }
+      return new InMemoryInputFile(path, FileIOs.readWhole(io, path));
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.inmemory.InMemoryInputFile;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.view.ViewMetadata;
@@ -62,7 +63,7 @@ public class MetadataFiles {
 
   TableMetadata readTable(FileIO io, String location) {
     return tables.get(location, l -> {
-      TableMetadata metadata = TableMetadataParser.read(io, l);
+      TableMetadata metadata = TableMetadataParser.read(new InMemoryInputFile(l, FileIOs.readWhole(io, l)));
       return new TableFile(metadata, IcebergJson.loadTableResult(l, IcebergJson.tableMetadata(metadata)));
     }).metadata();
   }

@@ -4,6 +4,9 @@ import io.ailake.AilakeConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
 
 /**
@@ -81,6 +85,22 @@ public class FileIOs {
       return routing.exists(location);
     }
     return io instanceof S3StorageFileIO s3 ? s3.exists(location) : io.newInputFile(location).exists();
+  }
+
+  /** A small file (a manifest list, a metadata file) read whole, in one request where the FileIO allows. */
+  public static byte[] readWhole(FileIO io, String location) {
+    if (io instanceof RoutingFileIO routing) {
+      return routing.readWhole(location);
+    }
+    return io instanceof S3StorageFileIO s3 ? s3.readWhole(location) : readAll(io.newInputFile(location));
+  }
+
+  static byte[] readAll(InputFile file) {
+    try (InputStream in = file.newStream()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Failed to read " + file.location(), e);
+    }
   }
 
   /** Forgets the FileIO of a registered storage whose settings or keys changed, or that is gone. */

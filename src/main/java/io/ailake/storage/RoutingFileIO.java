@@ -52,6 +52,11 @@ final class RoutingFileIO implements SupportsPrefixOperations {
     return FileIOs.exists(route(location), location);
   }
 
+  /** A small file read whole: see {@link FileIOs#readWhole}. */
+  byte[] readWhole(String location) {
+    return FileIOs.readWhole(route(location), location);
+  }
+
   @Override
   public void deleteFile(String location) {
     route(location).deleteFile(location);

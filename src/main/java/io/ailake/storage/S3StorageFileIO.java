@@ -1,13 +1,14 @@
 package io.ailake.storage;
 
 import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.exceptions.NotFoundException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * The S3FileIO of one storage, as {@link FileIOs} opens it. When the storage has an explicit endpoint and
- * keys, the catalog's own whole-object writes and existence checks go out as {@link SignedRequests};
- * else, like everything else, through the SDK client.
+ * keys, the catalog's own whole-object writes and reads and its existence checks go out as
+ * {@link SignedRequests}; else, like everything else, through the SDK client.
  */
 final class S3StorageFileIO extends S3FileIO {
 
@@ -37,6 +38,16 @@ final class S3StorageFileIO extends S3FileIO {
     }
     ObjectLocation object = ObjectLocation.of(location);
     return signed.exists(object.bucket(), object.key());
+  }
+
+  /** The whole object at {@code location}, a small one, in one request. */
+  byte[] readWhole(String location) {
+    if (signed == null) {
+      return FileIOs.readAll(newInputFile(location));
+    }
+    ObjectLocation object = ObjectLocation.of(location);
+    return signed.get(object.bucket(), object.key())
+        .orElseThrow(() -> new NotFoundException("File does not exist: %s", location));
   }
 
   /** The bucket and key of an {@code s3://}, {@code s3a://} or {@code s3n://} location. */

@@ -131,6 +131,9 @@ class RegisteredStorageFileIOTest {
     assertThat(read(io, "s3://" + BUCKET + "/" + key)).isEqualTo("{}");
     assertThat(FileIOs.exists(io, "s3://" + BUCKET + "/" + key)).isTrue();
     assertThat(FileIOs.exists(io, "s3://" + BUCKET + "/" + key + ".gone")).isFalse();
+    assertThat(FileIOs.readWhole(io, "s3://" + BUCKET + "/" + key)).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> FileIOs.readWhole(io, "s3://" + BUCKET + "/" + key + ".gone"))
+        .isInstanceOf(org.apache.iceberg.exceptions.NotFoundException.class);
   }
 
   private ObjectStorageRequest request(String name, String accessKey, String secretKey) {

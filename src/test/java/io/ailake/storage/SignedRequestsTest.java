@@ -159,6 +159,23 @@ class SignedRequestsTest {
   }
 
   @Test
+  void aGetReadsTheWholeObjectOrTellsItIsMissing() throws Exception {
+    byte[] list = new byte[70_000];
+    new java.util.Random(7).nextBytes(list);
+    SignedRequests store = store(exchange -> {
+      if (exchange.getRequestURI().getPath().endsWith("snap-1.avro")) {
+        exchange.sendResponseHeaders(200, list.length);
+        exchange.getResponseBody().write(list);
+      } else {
+        answer(exchange, 404, "<Error><Code>NoSuchKey</Code></Error>");
+      }
+    });
+
+    assertThat(store.get("lake", "t/metadata/snap-1.avro")).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(list));
+    assertThat(store.get("lake", "t/metadata/snap-2.avro")).isEmpty();
+  }
+
+  @Test
   void aHeadTheStoreRefusesIsAFailureNotAMissingObject() throws Exception {
     SignedRequests store = store(exchange -> exchange.sendResponseHeaders(403, -1));
 
