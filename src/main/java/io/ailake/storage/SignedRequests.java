@@ -27,9 +27,9 @@ import org.jboss.logging.Logger;
  * The requests the catalog makes most on its own small files, sent to an S3-compatible endpoint signed
  * with AWS Signature Version 4: a PUT of a whole object (its SHA-256 signed too, so the store rejects a
  * body changed on the way) at every create and commit, a HEAD when a conditional load checks that the
- * current metadata file is still there, and a GET of a whole manifest list or metadata file. Through the AWS SDK such a PUT cost about 2.5 times the CPU
- * (measured with the service's JVM options: 0.8-1.1 ms against 0.3-0.5 ms once warm, 3.5 ms against 1 ms
- * over the first thousand) and twice the time.
+ * current metadata file is still there, and a GET of a whole manifest list or metadata file. Through the
+ * AWS SDK such a PUT cost about 2.5 times the CPU (measured with the service's JVM options: 0.8-1.1 ms
+ * against 0.3-0.5 ms once warm, 3.5 ms against 1 ms over the first thousand) and twice the time.
  *
  * <p>Only for a storage with an explicit endpoint and static keys; AWS's own endpoints and the SDK's
  * credential chain stay with the SDK. A connection failure, a 5xx or a 429 is retried with a doubling
@@ -46,7 +46,7 @@ final class SignedRequests {
 
   /** How long to wait for the store and how often to try again. */
   record Limits(int retries, long firstPauseMillis, int connectTimeoutMillis, int readTimeoutMillis) {
-    /** The catalog's writes: five retries, 3.1 s of pauses in all. */
+    /** The catalog's own requests: five retries, 3.1 s of pauses in all. */
     static final Limits STANDARD = new Limits(5, 100, 10_000, 60_000);
     /** A storage's check before it is registered: a wrong setting fails at once. */
     static final Limits FAIL_FAST = new Limits(0, 0, 5_000, 10_000);
