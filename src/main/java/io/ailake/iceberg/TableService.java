@@ -71,7 +71,6 @@ public class TableService {
     return IcebergJson.listTables(namespace, result.items(), result.nextPageToken());
   }
 
-  /** Creates a table, or with {@code stage-create} only returns the metadata it would have. */
   /**
    * Creates a table (or stages its creation): the metadata file first, then the pointer in the one
    * statement that also keeps the call's answer for its idempotency key, so no PostgreSQL transaction or

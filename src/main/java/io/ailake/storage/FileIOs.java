@@ -73,26 +73,27 @@ public class FileIOs {
    * from here: sent whole, in one request. Data files and other FileIOs use {@link FileIO#newOutputFile}.
    */
   public static OutputFile smallOutputFile(FileIO io, String location) {
-    if (io instanceof RoutingFileIO routing) {
-      return routing.newSmallOutputFile(location);
-    }
-    return io instanceof S3StorageFileIO s3 ? new WholeObjectOutputFile(s3, location) : io.newOutputFile(location);
+    FileIO serving = serving(io, location);
+    return serving instanceof S3StorageFileIO s3
+        ? new WholeObjectOutputFile(s3, location)
+        : serving.newOutputFile(location);
   }
 
   /** Whether a file exists, asked as cheaply as the FileIO allows (see {@link S3StorageFileIO#exists}). */
   public static boolean exists(FileIO io, String location) {
-    if (io instanceof RoutingFileIO routing) {
-      return routing.exists(location);
-    }
-    return io instanceof S3StorageFileIO s3 ? s3.exists(location) : io.newInputFile(location).exists();
+    FileIO serving = serving(io, location);
+    return serving instanceof S3StorageFileIO s3 ? s3.exists(location) : serving.newInputFile(location).exists();
   }
 
   /** A small file (a manifest list, a metadata file) read whole, in one request where the FileIO allows. */
   public static byte[] readWhole(FileIO io, String location) {
-    if (io instanceof RoutingFileIO routing) {
-      return routing.readWhole(location);
-    }
-    return io instanceof S3StorageFileIO s3 ? s3.readWhole(location) : readAll(io.newInputFile(location));
+    FileIO serving = serving(io, location);
+    return serving instanceof S3StorageFileIO s3 ? s3.readWhole(location) : readAll(serving.newInputFile(location));
+  }
+
+  /** The FileIO that serves {@code location}: a warehouse's routes it by scheme. */
+  private static FileIO serving(FileIO io, String location) {
+    return io instanceof RoutingFileIO routing ? routing.route(location) : io;
   }
 
   static byte[] readAll(InputFile file) {

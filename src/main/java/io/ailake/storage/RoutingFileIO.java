@@ -23,7 +23,8 @@ final class RoutingFileIO implements SupportsPrefixOperations {
     this.s3 = s3;
   }
 
-  private FileIO route(String location) {
+  /** The FileIO that serves {@code location}. */
+  FileIO route(String location) {
     return Storage.typeOf(location) == Storage.Type.S3 ? s3.get() : local;
   }
 
@@ -40,21 +41,6 @@ final class RoutingFileIO implements SupportsPrefixOperations {
   @Override
   public OutputFile newOutputFile(String location) {
     return route(location).newOutputFile(location);
-  }
-
-  /** A file the catalog writes itself, small enough to send whole: see {@link WholeObjectOutputFile}. */
-  OutputFile newSmallOutputFile(String location) {
-    return FileIOs.smallOutputFile(route(location), location);
-  }
-
-  /** Whether a file exists: see {@link FileIOs#exists}. */
-  boolean exists(String location) {
-    return FileIOs.exists(route(location), location);
-  }
-
-  /** A small file read whole: see {@link FileIOs#readWhole}. */
-  byte[] readWhole(String location) {
-    return FileIOs.readWhole(route(location), location);
   }
 
   @Override

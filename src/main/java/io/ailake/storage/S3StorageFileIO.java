@@ -18,9 +18,8 @@ final class S3StorageFileIO extends S3FileIO {
     this.signed = signed;
   }
 
-  /** Writes {@code content} as the object at {@code location} in one request. */
-  void putWhole(String location, byte[] content) {
-    ObjectLocation object = ObjectLocation.of(location);
+  /** Writes {@code content} as {@code object} in one request. */
+  void putWhole(ObjectLocation object, byte[] content) {
     if (signed != null) {
       signed.put(object.bucket(), object.key(), content);
       return;

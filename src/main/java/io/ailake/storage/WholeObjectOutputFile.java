@@ -16,11 +16,12 @@ final class WholeObjectOutputFile implements OutputFile {
 
   private final S3StorageFileIO io;
   private final String location;
+  private final S3StorageFileIO.ObjectLocation object;
 
   WholeObjectOutputFile(S3StorageFileIO io, String location) {
-    S3StorageFileIO.ObjectLocation.of(location); // fails now on what is not an object location
     this.io = io;
     this.location = location;
+    this.object = S3StorageFileIO.ObjectLocation.of(location);
   }
 
   /** Every file written this way has a fresh random name: there is nothing to overwrite. */
@@ -69,7 +70,7 @@ final class WholeObjectOutputFile implements OutputFile {
         return;
       }
       closed = true;
-      io.putWhole(location, bytes.toByteArray());
+      io.putWhole(object, bytes.toByteArray());
     }
   }
 }
