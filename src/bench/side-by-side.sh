@@ -8,7 +8,8 @@
 # this build (scripts/class-data-archive.sh writes target/ailake.jsa, again whenever the jar is newer).
 # The workload's one token is the bootstrap admin token; the per-token rate limit is lifted so it
 # measures the catalog, not the limiter. BENCH_ARGS passes more flags to the workload, OURS_JAVA_OPTS
-# more JVM options.
+# more JVM options. STARTS=N runs no workload: the peers are started in turn, N rounds (the harness's
+# startup.sh: launch to the first 2xx of /v1/config, a fresh database each time, on its own S3Proxy).
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../.." && pwd)
 harness=$(cd "${BENCH_HARNESS:-$project/../shared/tools/bench}" && pwd)
@@ -39,4 +40,12 @@ export PEER_CMD="env AILAKE_DATA_DIR=$data AILAKE_BOOTSTRAP_TOKEN=$token \
 export BENCH_ARGS="--prop token=$token ${BENCH_ARGS:-}"
 cd "$harness"
 [[ " ${peers[*]} " == *" ours "* ]] || peers=(ours "${peers[@]}")
-./run-bench.sh "${peers[@]}"
+if [[ -n ${STARTS:-} ]]; then
+  ./start-s3.sh "${S3_PORT:-9100}" "$data/s3" >/dev/null
+  trap './stop.sh s3 >/dev/null; rm -rf "$data"' EXIT
+  for ((i = 1; i <= STARTS; i++)); do
+    for peer in "${peers[@]}"; do ./startup.sh "$peer" 1; done
+  done
+else
+  ./run-bench.sh "${peers[@]}"
+fi
