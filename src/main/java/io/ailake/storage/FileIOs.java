@@ -162,8 +162,8 @@ public class FileIOs {
 
   /**
    * Without keys the AWS SDK's default chain applies (environment, instance or pod role). With keys and
-   * an explicit endpoint, the catalog's writes of its own small files and its existence checks go out as
-   * {@link SignedRequests}.
+   * an explicit endpoint, the catalog's whole writes and reads of its own small files and its existence
+   * checks go out as {@link SignedRequests}.
    */
   private static FileIO openS3(
       Storage storage, Optional<Credentials> keys, Map<String, String> extra, SignedRequests.Limits limits) {

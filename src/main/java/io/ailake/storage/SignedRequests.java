@@ -43,6 +43,8 @@ final class SignedRequests {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final HexFormat HEX = HexFormat.of();
   private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]{1,100})</Code>");
+  /** The payload hash of a HEAD or GET, which sends no body. */
+  private static final String EMPTY_PAYLOAD_HASH = HEX.formatHex(sha256(new byte[0]));
 
   /** How long to wait for the store and how often to try again. */
   record Limits(int retries, long firstPauseMillis, int connectTimeoutMillis, int readTimeoutMillis) {
@@ -53,6 +55,8 @@ final class SignedRequests {
   }
 
   private final URI endpoint;
+  /** The endpoint's own path, without trailing slashes, that every object's path starts with. */
+  private final String basePath;
   private final String region;
   private final boolean pathStyle;
   private final Credentials keys;
@@ -72,6 +76,7 @@ final class SignedRequests {
       throw new IllegalArgumentException("Not an http(s) endpoint: " + endpoint);
     }
     this.endpoint = endpoint;
+    this.basePath = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
     this.region = region;
     this.pathStyle = pathStyle;
     this.keys = keys;
@@ -98,7 +103,7 @@ final class SignedRequests {
   /** The answer of the request, once it is 200 (or 404 to a HEAD or GET); else the last failure, thrown. */
   private Answer send(String method, String bucket, String key, byte[] content) {
     URL url = url(bucket, key);
-    String payloadHash = HEX.formatHex(sha256(content == null ? new byte[0] : content));
+    String payloadHash = content == null ? EMPTY_PAYLOAD_HASH : HEX.formatHex(sha256(content));
     long pause = limits.firstPauseMillis();
     for (int attempt = 0; ; attempt++) {
       String failure;
@@ -208,9 +213,8 @@ final class SignedRequests {
   }
 
   URL url(String bucket, String key) {
-    String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
     String authority = pathStyle ? endpoint.getRawAuthority() : bucket + "." + endpoint.getRawAuthority();
-    String path = base + (pathStyle ? "/" + encode(bucket) : "") + "/" + encode(key);
+    String path = basePath + (pathStyle ? "/" + encode(bucket) : "") + "/" + encode(key);
     try {
       return URI.create(endpoint.getScheme() + "://" + authority + path).toURL();
     } catch (IOException | IllegalArgumentException e) {
