@@ -146,6 +146,40 @@ class ObservabilityTest {
   }
 
   @Test
+  void theDocumentIsYamlUnlessJsonIsAskedForAndSwaggerUiShowsIt() {
+    given().get("/q/openapi").then().statusCode(200)
+        .contentType(containsString("application/yaml"))
+        .body(containsString("openapi: 3."))
+        .body(containsString("/iceberg/v1/{prefix}/namespaces:"));
+    given().accept(ContentType.JSON).get("/q/openapi").then().statusCode(200)
+        .contentType(containsString("application/json"))
+        .body("info.title", equalTo("ailake"));
+    given().get("/q/swagger-ui").then().statusCode(200)
+        .contentType(containsString("text/html"))
+        .body(containsString("/q/openapi?format=json"));
+    given().get("/q/swagger-ui/swagger-ui-bundle.js").then().statusCode(200)
+        .contentType(containsString("text/javascript"))
+        .body(containsString("SwaggerUIBundle"));
+    given().get("/q/swagger-ui/index.html").then().statusCode(404);
+  }
+
+  @Test
+  void theDocumentSaysEveryRouteButTheTokenEndpointTakesABearerToken() {
+    var doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+    assertThat(doc.getMap("components.securitySchemes.bearer")).containsEntry("type", "http")
+        .containsEntry("scheme", "bearer");
+    Map<String, Map<String, Map<String, Object>>> paths = doc.getMap("paths");
+    assertThat(paths).doesNotContainKeys("/q/openapi", "/q/swagger-ui");
+    for (var path : paths.entrySet()) {
+      for (var operation : path.getValue().entrySet()) {
+        assertThat(operation.getValue().get("security"))
+            .as(operation.getKey() + " " + path.getKey())
+            .isEqualTo(path.getKey().equals("/iceberg/v1/oauth/tokens") ? null : List.of(Map.of("bearer", List.of())));
+      }
+    }
+  }
+
+  @Test
   void everyAiLakeAndAdminRouteIsDocumentedWithSchemasAndExamples() {
     var doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
     Map<String, Map<String, Map<String, Object>>> paths = doc.getMap("paths");

@@ -1,6 +1,6 @@
 package io.ailake.api;
 
-import io.quarkus.smallrye.openapi.OpenApiFilter;
+import io.ailake.auth.AuthFilter;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -8,18 +8,20 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 /**
- * Completes the OpenAPI document where annotations cannot say it once: every asynchronous AI Lake
- * call (marked with the {@value #ASYNC} extension) answers 202 with the operation's headers, and
- * every error of an {@code /api} route is a problem+json document. It runs when the application is
- * built: at startup it would rebuild the whole document, a third of the runtime's boot.
+ * Completes the OpenAPI document where annotations cannot say it once: every route but the OAuth2
+ * token endpoint takes a bearer token, every asynchronous AI Lake call (marked with the {@value #ASYNC}
+ * extension) answers 202 with the operation's headers, and every error of an {@code /api} route is a
+ * problem+json document. It runs when the build writes the
+ * document (smallrye-open-api-maven-plugin, see pom.xml).
  */
-@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ApiDocumentation implements OASFilter {
 
   public static final String ASYNC = "x-ailake-async";
   private static final String PROBLEM = "Problem";
+  private static final String BEARER = "bearer";
 
   @Override
   public void filterOpenAPI(OpenAPI openAPI) {
@@ -32,7 +34,16 @@ public class ApiDocumentation implements OASFilter {
         .addProperty("traceId", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
         .example(Map.of("title", "Conflict", "status", 409,
             "detail", "A database named sales already exists", "traceId", "0c6f4a2e9b1d4f7a")));
+    openAPI.getComponents().addSecurityScheme(BEARER, OASFactory.createSecurityScheme()
+        .type(SecurityScheme.Type.HTTP)
+        .scheme("bearer")
+        .description("An ailake token (its secret), an access token from /iceberg/v1/oauth/tokens, or a JWT"
+            + " of the configured OIDC issuer"));
     openAPI.getPaths().getPathItems().forEach((path, item) -> {
+      if (!path.equals(AuthFilter.OAUTH_TOKENS)) {
+        item.getOperations().values().forEach(operation ->
+            operation.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(BEARER)));
+      }
       if (!path.startsWith("/api/")) {
         return;
       }

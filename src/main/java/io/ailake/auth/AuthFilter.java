@@ -19,7 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class AuthFilter {
 
-  static final String OAUTH_TOKENS = "/iceberg/v1/oauth/tokens";
+  public static final String OAUTH_TOKENS = "/iceberg/v1/oauth/tokens";
   private static final Pattern ORGANIZATION_TOKENS =
       Pattern.compile("^/api/v1/admin/organizations/([^/]+)/tokens(/.*)?$");
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -37,6 +38,9 @@ public class OAuthTokensResource {
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Operation(summary = "OAuth2 token endpoint: client_credentials (client_id = token id, client_secret = token"
       + " secret) or token-exchange; answers a short-lived bearer access token")
+  @APIResponse(responseCode = "200", description = "access_token, token_type, expires_in, issued_token_type")
+  @APIResponse(responseCode = "400", description = "invalid_request or unsupported_grant_type (OAuth2 error JSON)")
+  @APIResponse(responseCode = "401", description = "invalid_client: unknown or revoked credentials")
   public Response token(
       @FormParam("grant_type") String grantType,
       @FormParam("client_id") String clientId,
