@@ -1,5 +1,6 @@
 package io.ailake.api;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import java.util.UUID;
@@ -20,8 +21,9 @@ public class RequestIds {
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   @ServerRequestFilter(preMatching = true)
-  public void assign(ContainerRequestContext request) {
-    String given = request.getHeaderString(HEADER);
+  public void assign(ContainerRequestContext request, HttpServerRequest http) {
+    // from Vert.x's request: the JAX-RS view would copy every header into a sorted map first
+    String given = http.getHeader(HEADER);
     String id = given != null && SANE.matcher(given).matches() ? given : newId();
     request.setProperty(PROPERTY, id);
     MDC.put("requestId", id);

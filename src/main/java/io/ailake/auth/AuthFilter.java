@@ -4,6 +4,7 @@ import io.ailake.api.ApiErrors;
 import io.ailake.api.RequestIds;
 import io.ailake.iceberg.IcebergErrors;
 import jakarta.ws.rs.Priorities;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -34,13 +35,14 @@ public class AuthFilter {
   enum Decision { ALLOW, FORBIDDEN, NOT_FOUND }
 
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-  public Optional<Response> authenticate(ContainerRequestContext request) {
+  public Optional<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
     String path = request.getUriInfo().getPath();
     boolean iceberg = path.startsWith("/iceberg/");
     if (!iceberg && !path.startsWith("/api/") || path.equals(OAUTH_TOKENS)) {
       return Optional.empty();
     }
-    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    // from Vert.x's request: the JAX-RS view would copy every header into a sorted map first
+    String header = http.getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
       return Optional.of(unauthorized(request, iceberg, "Authorization: Bearer <token> is required"));
     }
