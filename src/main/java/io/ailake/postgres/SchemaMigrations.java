@@ -67,8 +67,9 @@ public class SchemaMigrations {
       }
     }
 
+    /** Of the text with Unix line ends: a checkout that turned them into CRLF runs the same script. */
     String checksum() {
-      return Sha256.hex(sql);
+      return Sha256.hex(sql.replace("\r\n", "\n"));
     }
   }
 

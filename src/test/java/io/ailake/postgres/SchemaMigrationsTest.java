@@ -123,6 +123,19 @@ class SchemaMigrationsTest {
   }
 
   @Test
+  void aScriptCheckedOutWithWindowsLineEndsIsTheSameScript() throws SQLException {
+    String url = database();
+    List<Migration> bundled = SchemaMigrations.bundled();
+    List<Migration> crlf = bundled.stream()
+        .map(m -> new Migration(m.version(), m.script(), m.sql().replace("\n", "\r\n")))
+        .toList();
+    try (Connection c = connect(url)) {
+      SchemaMigrations.apply(c, bundled);
+      assertThat(SchemaMigrations.apply(c, crlf)).isEmpty();
+    }
+  }
+
+  @Test
   void aScriptOlderThanTheSchemaStopsTheStart() throws SQLException {
     String url = database();
     List<Migration> bundled = SchemaMigrations.bundled();
