@@ -15,7 +15,7 @@ project=$(cd "$(dirname "$0")/.." && pwd)
 jar=$project/target/quarkus-app/quarkus-run.jar
 archive=$(realpath -m "${1:-$project/target/ailake.jsa}")
 port=${CDS_PORT:-18199}
-options=${JAVA_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmn24m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1 -XX:CompileThresholdScaling=0.35}
+options=${JAVA_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms96m -Xmn40m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1 -XX:CompileThresholdScaling=0.35}
 [[ -f $jar ]] || { echo "no $jar: build first (./mvnw -B package -DskipTests)" >&2; exit 1; }
 
 data=$(mktemp -d)

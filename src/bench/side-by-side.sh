@@ -18,7 +18,7 @@ token=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 
-options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms32m -Xmn24m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1 -XX:CompileThresholdScaling=0.35"
+options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms96m -Xmn40m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1 -XX:CompileThresholdScaling=0.35"
 archive=$project/target/ailake.jsa
 if [[ ! -s $archive || $project/target/quarkus-app/quarkus-run.jar -nt $archive ]]; then
   JAVA_OPTIONS=$options "$project/scripts/class-data-archive.sh" "$archive" >/dev/null
