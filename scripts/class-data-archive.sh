@@ -8,14 +8,15 @@
 # request paths are in the archive too, stops it, and the JVM writes the archive as it exits.
 # Then start the service with -XX:SharedArchiveFile=ARCHIVE (default target/ailake.jsa) and the same
 # JVM; make the archive again after every build (a stale one is ignored by the JVM, with a warning).
-# JAVA_OPTIONS: the JVM options the service runs with (default: those the README recommends);
+# JAVA_OPTIONS: the JVM options the service runs with (default: scripts/jvm-options, those the README
+# recommends);
 # CDS_PORT: the port of that one start (default 18199).
 set -euo pipefail
 project=$(cd "$(dirname "$0")/.." && pwd)
 jar=$project/target/quarkus-app/quarkus-run.jar
 archive=$(realpath -m "${1:-$project/target/ailake.jsa}")
 port=${CDS_PORT:-18199}
-options=${JAVA_OPTIONS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms96m -Xmn40m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1 -XX:CompileThresholdScaling=0.35}
+options=${JAVA_OPTIONS:-$(cat "$project/scripts/jvm-options")}
 [[ -f $jar ]] || { echo "no $jar: build first (./mvnw -B package -DskipTests)" >&2; exit 1; }
 
 data=$(mktemp -d)

@@ -4,8 +4,9 @@
 # in one run on this machine, ours first unless "ours" is named among them (e.g. "nessie iceberg-ref
 # ours" for the reverse order). Build first: ./mvnw -B package -DskipTests.
 # ours gets what the peers get: -Xmx1g, a fresh PostgreSQL database, a warehouse on the harness's
-# S3Proxy, and runs with the JVM options the README recommends, among them the class-data archive of
-# this build (scripts/class-data-archive.sh writes target/ailake.jsa, again whenever the jar is newer).
+# S3Proxy, and runs with the JVM options the README recommends (scripts/jvm-options) and the class-data
+# archive of this build (scripts/class-data-archive.sh writes target/ailake.jsa, again whenever the jar
+# is newer).
 # The workload's one token is the bootstrap admin token; the per-token rate limit is lifted so it
 # measures the catalog, not the limiter. BENCH_ARGS passes more flags to the workload, OURS_JAVA_OPTS
 # more JVM options. STARTS=N runs no workload: the peers are started in turn, N rounds (the harness's
@@ -18,7 +19,7 @@ token=bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 
-options="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms96m -Xmn40m -XX:ReservedCodeCacheSize=48m -XX:CICompilerCount=1 -XX:CompileThresholdScaling=0.35"
+options=$(cat "$project/scripts/jvm-options")
 archive=$project/target/ailake.jsa
 if [[ ! -s $archive || $project/target/quarkus-app/quarkus-run.jar -nt $archive ]]; then
   JAVA_OPTIONS=$options "$project/scripts/class-data-archive.sh" "$archive" >/dev/null
