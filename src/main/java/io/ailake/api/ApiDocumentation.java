@@ -14,8 +14,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  * Completes the OpenAPI document where annotations cannot say it once: every route but the OAuth2
  * token endpoint takes a bearer token, every asynchronous AI Lake call (marked with the {@value #ASYNC}
  * extension) answers 202 with the operation's headers, and every error of an {@code /api} route is a
- * problem+json document. It runs when the build writes the
- * document (smallrye-open-api-maven-plugin, see pom.xml).
+ * problem+json document. It runs when the build writes the document (smallrye-open-api-maven-plugin,
+ * see pom.xml).
  */
 public class ApiDocumentation implements OASFilter {
 
