@@ -8,8 +8,9 @@
 # archive of this build (scripts/class-data-archive.sh writes target/ailake.jsa, again whenever the jar
 # is newer).
 # The workload's one token is the bootstrap admin token; the per-token rate limit is lifted so it
-# measures the catalog, not the limiter. BENCH_ARGS passes more flags to the workload, OURS_JAVA_OPTS
-# more JVM options. STARTS=N runs no workload: the peers are started in turn, N rounds (the harness's
+# measures the catalog, not the limiter. Before the first peer, S3Proxy is warmed up with S3_WARMUP (3000)
+# small objects, each written, read and looked at; 0 skips it. BENCH_ARGS passes more flags to the
+# workload, OURS_JAVA_OPTS more JVM options. STARTS=N runs no workload: the peers are started in turn, N rounds (the harness's
 # startup.sh: launch to the first 2xx of /v1/config, a fresh database each time, on its own S3Proxy).
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,14 +40,47 @@ export PEER_CMD="env AILAKE_DATA_DIR=$data AILAKE_BOOTSTRAP_TOKEN=$token \
   -Dailake.rate-limit.burst=1000000 -jar $project/target/quarkus-app/quarkus-run.jar"
 # peers ignore the token; ours needs it on every call
 export BENCH_ARGS="--prop token=$token ${BENCH_ARGS:-}"
+# S3Proxy stands in for an object store that is always running; a fresh one spends its first thousands of
+# requests compiling its own code, on the cores the first peer is measured on. So before the first peer,
+# N small objects are each written, read and looked at (SigV4-signed, in one curl process).
+warm_object_store() {
+  local n=$1 i url request t0
+  (( n > 0 )) || return 0
+  head -c 3000 /dev/urandom | base64 >"$data/object.json"
+  # curl forgets a request's options at "next", so each request names them all
+  request="aws-sigv4 = \"aws:amz:$S3_REGION:s3\"
+user = \"$S3_ACCESS_KEY:$S3_SECRET_KEY\"
+header = \"x-amz-content-sha256: UNSIGNED-PAYLOAD\"
+fail
+silent
+output = \"/dev/null\""
+  for ((i = 0; i < n; i++)); do
+    url="$S3_ENDPOINT/$S3_BUCKET/warm-up/t$i/metadata/00000.metadata.json"
+    printf '%s\nurl = "%s"\nupload-file = "%s"\nnext\n%s\nurl = "%s"\nnext\n%s\nurl = "%s"\nhead\nnext\n' \
+      "$request" "$url" "$data/object.json" "$request" "$url" "$request" "$url"
+  done | sed '$d' >"$data/warm-up.curlrc"  # no "next" after the last
+  t0=$(date +%s%3N)
+  curl -q --fail-early -K "$data/warm-up.curlrc" || { echo "S3Proxy warm-up failed" >&2; return 1; }
+  echo "[$(date +%H:%M:%S)] S3Proxy warmed up: $((3 * n)) requests in $(($(date +%s%3N) - t0)) ms" >&2
+}
+
 cd "$harness"
+source ./lib.sh
 [[ " ${peers[*]} " == *" ours "* ]] || peers=(ours "${peers[@]}")
+./start-s3.sh "$S3_PORT" "$data/s3" >/dev/null
+trap './stop.sh s3 >/dev/null; rm -rf "$data"' EXIT
 if [[ -n ${STARTS:-} ]]; then
-  ./start-s3.sh "${S3_PORT:-9100}" "$data/s3" >/dev/null
-  trap './stop.sh s3 >/dev/null; rm -rf "$data"' EXIT
   for ((i = 1; i <= STARTS; i++)); do
     for peer in "${peers[@]}"; do ./startup.sh "$peer" 1; done
   done
 else
-  ./run-bench.sh "${peers[@]}"
+  warm_object_store "${S3_WARMUP:-3000}"
+  export OUT=${OUT:-$harness/results/$(date +%Y%m%d-%H%M%S)}
+  # with KEEP_S3=1 run-bench.sh's exit trap ends on a false test, so its status is 1 even when every peer
+  # ran; a run counts when each peer's closing line is in the results
+  KEEP_S3=1 ./run-bench.sh "${peers[@]}" || true
+  for peer in "${peers[@]}"; do
+    grep -q "\"peer\":\"$peer\",\"op\":\"server\"" "$OUT/results.jsonl" 2>/dev/null \
+      || { echo "no results for $peer in $OUT" >&2; exit 1; }
+  done
 fi
