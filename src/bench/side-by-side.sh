@@ -44,20 +44,23 @@ export BENCH_ARGS="--prop token=$token ${BENCH_ARGS:-}"
 # requests compiling its own code, on the cores the first peer is measured on. So before the first peer,
 # N small objects are each written, read and looked at (SigV4-signed, in one curl process).
 warm_object_store() {
-  local n=$1 i url request t0
+  local n=$1 i url request put get t0
   (( n > 0 )) || return 0
   head -c 3000 /dev/urandom | base64 >"$data/object.json"
-  # curl forgets a request's options at "next", so each request names them all
+  # signed payloads, as the catalogs send them; curl forgets a request's options at "next", so each
+  # request names them all
   request="aws-sigv4 = \"aws:amz:$S3_REGION:s3\"
 user = \"$S3_ACCESS_KEY:$S3_SECRET_KEY\"
-header = \"x-amz-content-sha256: UNSIGNED-PAYLOAD\"
 fail
 silent
-output = \"/dev/null\""
+output = \"/dev/null\"
+header = \"x-amz-content-sha256: "
+  put="$request$(sha256sum "$data/object.json" | cut -d' ' -f1)\""
+  get="$request$(printf '' | sha256sum | cut -d' ' -f1)\""
   for ((i = 0; i < n; i++)); do
     url="$S3_ENDPOINT/$S3_BUCKET/warm-up/t$i/metadata/00000.metadata.json"
     printf '%s\nurl = "%s"\nupload-file = "%s"\nnext\n%s\nurl = "%s"\nnext\n%s\nurl = "%s"\nhead\nnext\n' \
-      "$request" "$url" "$data/object.json" "$request" "$url" "$request" "$url"
+      "$put" "$url" "$data/object.json" "$get" "$url" "$get" "$url"
   done | sed '$d' >"$data/warm-up.curlrc"  # no "next" after the last
   t0=$(date +%s%3N)
   curl -q --fail-early -K "$data/warm-up.curlrc" || { echo "S3Proxy warm-up failed" >&2; return 1; }
