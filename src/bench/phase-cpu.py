@@ -124,7 +124,7 @@ def main():
     for result, spent in rows:
         calls = max(result["ops"], 1)
         per = {k: 1000 * v / calls for k, v in spent.items()}
-        fixed = per.get("client_calls", 0) + per.get("client_background", 0) + per.get("s3proxy", 0)
+        fixed = per.get("client", 0) + per.get("s3proxy", 0)
         ceilings = [CORES * 1000 / fixed] if fixed > 0 else []
         if result["threads"] == 1 and per.get("client_calls", 0) > 0:
             ceilings.append(1000 / per["client_calls"])

@@ -8,10 +8,11 @@
 # archive of this build (scripts/class-data-archive.sh writes target/ailake.jsa, again whenever the jar
 # is newer).
 # The workload's one token is the bootstrap admin token; the per-token rate limit is lifted so it
-# measures the catalog, not the limiter. Before the first peer, S3Proxy is warmed up with S3_WARMUP (3000)
-# small objects, each written, read and looked at; 0 skips it. BENCH_ARGS passes more flags to the
-# workload, OURS_JAVA_OPTS more JVM options. STARTS=N runs no workload: the peers are started in turn, N rounds (the harness's
-# startup.sh: launch to the first 2xx of /v1/config, a fresh database each time, on its own S3Proxy).
+# measures the catalog, not the limiter. Before the first peer, S3Proxy is warmed up with S3_WARMUP
+# (3000) small objects, each written, read and looked at; 0 skips it. BENCH_ARGS passes more flags to the
+# workload, OURS_JAVA_OPTS more JVM options. STARTS=N runs no workload: the peers are started in turn, N
+# rounds (the harness's startup.sh: launch to the first 2xx of /v1/config, a fresh database each time, on
+# the one S3Proxy of the run).
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../.." && pwd)
 harness=$(cd "${BENCH_HARNESS:-$project/../shared/tools/bench}" && pwd)
@@ -42,7 +43,8 @@ export PEER_CMD="env AILAKE_DATA_DIR=$data AILAKE_BOOTSTRAP_TOKEN=$token \
 export BENCH_ARGS="--prop token=$token ${BENCH_ARGS:-}"
 # S3Proxy stands in for an object store that is always running; a fresh one spends its first thousands of
 # requests compiling its own code, on the cores the first peer is measured on. So before the first peer,
-# N small objects are each written, read and looked at (SigV4-signed, in one curl process).
+# N small objects are each written, read and looked at (SigV4-signed, in one curl process). Uses the
+# harness's settings and helpers (lib.sh).
 warm_object_store() {
   local n=$1 i url request put get t0
   (( n > 0 )) || return 0
@@ -62,9 +64,9 @@ header = \"x-amz-content-sha256: "
     printf '%s\nurl = "%s"\nupload-file = "%s"\nnext\n%s\nurl = "%s"\nnext\n%s\nurl = "%s"\nhead\nnext\n' \
       "$put" "$url" "$data/object.json" "$get" "$url" "$get" "$url"
   done | sed '$d' >"$data/warm-up.curlrc"  # no "next" after the last
-  t0=$(date +%s%3N)
-  curl -q --fail-early -K "$data/warm-up.curlrc" || { echo "S3Proxy warm-up failed" >&2; return 1; }
-  echo "[$(date +%H:%M:%S)] S3Proxy warmed up: $((3 * n)) requests in $(($(date +%s%3N) - t0)) ms" >&2
+  t0=$(now_ms)
+  curl -q --fail-early -K "$data/warm-up.curlrc" || die "S3Proxy warm-up failed"
+  log "S3Proxy warmed up: $((3 * n)) requests in $(($(now_ms) - t0)) ms"
 }
 
 cd "$harness"
@@ -84,6 +86,6 @@ else
   KEEP_S3=1 ./run-bench.sh "${peers[@]}" || true
   for peer in "${peers[@]}"; do
     grep -q "\"peer\":\"$peer\",\"op\":\"server\"" "$OUT/results.jsonl" 2>/dev/null \
-      || { echo "no results for $peer in $OUT" >&2; exit 1; }
+      || die "no results for $peer in $OUT"
   done
 fi
