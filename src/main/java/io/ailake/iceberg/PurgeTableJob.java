@@ -2,21 +2,25 @@ package io.ailake.iceberg;
 
 import io.ailake.operations.JobHandler;
 import io.ailake.storage.FileIOs;
+import io.ailake.storage.LocalFileIO;
+import io.ailake.storage.ObjectStorage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.jboss.logging.Logger;
 
 /**
- * Deletes a dropped table's files: every data, delete, manifest, statistics and metadata file its
- * metadata reaches, then whatever is left under a table location the service assigned. Safe to run
- * again after a crash: what is already gone is skipped.
+ * Deletes a dropped table's files: only those its metadata reaches ({@link ReachedFiles}), one by one,
+ * never everything under its location; then, on local disk, the directories under the table's location
+ * that are empty after that. What stays under the location (a file someone else put there) is listed,
+ * with why, in the job's result. Safe to run again after a crash: what is already gone is skipped.
  */
 @ApplicationScoped
 public class PurgeTableJob implements JobHandler {
@@ -51,46 +55,132 @@ public class PurgeTableJob implements JobHandler {
     Warehouse warehouse =
         QuarkusTransaction.requiringNew().call(() -> Warehouse.<Warehouse>findById(warehouseId));
     if (warehouse == null) {
-      return null; // the whole warehouse is gone, and its files with it
+      return null; // the whole warehouse is gone, and the deprovision purged its tables
     }
-    purge(warehouse, metadataLocation, false);
-    return null;
+    DeletionReport report = new DeletionReport();
+    Purged purged = purge(warehouse, metadataLocation, null, List.of(), report);
+    purged.reportLeftovers();
+    if (report.retainedCount() > 0) {
+      LOG.warnf("Purge of the table at %s left %d locations: %s", purged.tableLocation(), report.retainedCount(),
+          report.result().get("retained"));
+    }
+    return report.result();
+  }
+
+  /** A purged table: its location (null when unknown), and what can report what is left there. */
+  public static final class Purged {
+    private final String tableLocation;
+    private final ConfinedDeletes deletes;
+
+    Purged(String tableLocation, ConfinedDeletes deletes) {
+      this.tableLocation = tableLocation;
+      this.deletes = deletes;
+    }
+
+    public String tableLocation() {
+      return tableLocation;
+    }
+
+    /** Reports what is left under the table's location (see {@link ConfinedDeletes#reportLeftovers}). */
+    public void reportLeftovers() {
+      if (tableLocation != null) {
+        deletes.reportLeftovers(tableLocation);
+      }
+    }
   }
 
   /**
-   * Deletes the files of the table whose last metadata is {@code metadataLocation}. Idempotent.
+   * Deletes the files the metadata at {@code metadataLocation} reaches, and on local disk the directories
+   * under the table's location that are empty then. Idempotent.
    *
-   * @param warehouseGoing the whole warehouse is being deleted, so its own tables do not hold on to
-   *     locations
+   * @param exceptWarehouse a warehouse being deleted whole: its own tables and views do not hold on to
+   *     their locations
+   * @param alsoInUse locations in use found by the caller, kept as well
    */
-  public void purge(Warehouse warehouse, String metadataLocation, boolean warehouseGoing) {
+  public Purged purge(Warehouse warehouse, String metadataLocation, UUID exceptWarehouse,
+      List<Locations.InUse> alsoInUse, DeletionReport report) {
     FileIO io = fileIOs.forStorage(warehouse.storage());
-    String tableLocation = null;
+    TableMetadata metadata = null;
     try {
-      TableMetadata metadata = metadataFiles.readTable(io, metadataLocation);
-      tableLocation = metadata.location();
-      CatalogUtil.dropTableData(new ConfinedDeletes(io, OrganizationLocations.roots(warehouse)), metadata);
+      metadata = metadataFiles.readTable(io, metadataLocation);
     } catch (NotFoundException e) {
-      LOG.debugf("Metadata %s already deleted; cleaning up the table location", metadataLocation);
+      LOG.debugf("Metadata %s already deleted: an earlier attempt deleted the table's files", metadataLocation);
     }
-    if (tableLocation == null) {
-      int metadataDir = metadataLocation.lastIndexOf("/metadata/");
-      tableLocation = metadataDir > 0 ? metadataLocation.substring(0, metadataDir) : null;
+    String tableLocation = metadata != null ? MetadataFiles.stripSlash(metadata.location()) : guessLocation(metadataLocation);
+    List<Locations.InUse> inUse = new ArrayList<>(alsoInUse);
+    if (tableLocation != null) {
+      inUse.addAll(Locations.usedUnder(tableLocation, exceptWarehouse));
     }
-    if (tableLocation != null && io instanceof SupportsPrefixOperations prefixes
-        && ownedByNobodyElse(warehouse, tableLocation, warehouseGoing)) {
-      prefixes.deletePrefix(tableLocation + "/");
+    List<String> roots = OrganizationLocations.roots(warehouse);
+    ConfinedDeletes deletes = new ConfinedDeletes(io, roots, inUse, report);
+    if (metadata != null) {
+      ReachedFiles reached = ReachedFiles.of(io, metadata, metadataLocation);
+      if (!reached.gcEnabled()) {
+        reached.contentFiles().forEach(file -> report.retained(file, DeletionReport.GC_DISABLED));
+      }
+      reached.deletionPhases().forEach(deletes::deleteAll);
     }
-    LOG.infof("Purged table files under %s", tableLocation);
+    Optional<String> top = tableLocation == null ? Optional.empty() : OrganizationLocations.normalize(tableLocation);
+    if (top.isPresent() && OrganizationLocations.isUnderAny(top.get(), roots)) {
+      // the table's location itself goes too when empty, unless it is the root of a warehouse or a storage
+      boolean keepTop = roots.contains(top.get());
+      for (String directory : report.touchedDirectories()) {
+        if (OrganizationLocations.isUnderAny(directory, List.of(top.get()))) {
+          LocalFileIO.removeEmptyDirectories(directory, top.get(), keepTop);
+        }
+      }
+    }
+    LOG.infof("Purged the files of the table at %s", tableLocation);
+    return new Purged(tableLocation, deletes);
   }
 
   /**
-   * Only a location inside the warehouse that no other live table or view, of any warehouse, points
-   * into may be wiped: warehouses may nest (a database provisioned in the default warehouse's storage).
+   * Deletes a whole warehouse's files: what each table's metadata reaches, each view's metadata file and
+   * {@code ownFiles} (files the caller wrote under the root), then on local disk the directories that
+   * are empty after that, up to the warehouse's root (the root too, unless a storage is rooted there).
+   * Reports what is left under the root and under each table location outside it. Idempotent.
+   *
+   * @param tables the metadata locations of the warehouse's tables
+   * @param views the metadata locations of the warehouse's views
    */
-  private static boolean ownedByNobodyElse(Warehouse warehouse, String tableLocation, boolean warehouseGoing) {
-    return tableLocation.startsWith(warehouse.location + "/")
-        && !Locations.inUseUnder(tableLocation, warehouseGoing ? warehouse.id : null);
+  public DeletionReport purgeWarehouse(
+      Warehouse warehouse, List<String> tables, List<String> views, List<String> ownFiles) {
+    DeletionReport report = new DeletionReport();
+    List<Locations.InUse> inUse = Locations.usedUnder(warehouse.location, warehouse.id);
+    List<Purged> outside = new ArrayList<>();
+    Optional<String> root = OrganizationLocations.normalize(warehouse.location);
+    for (String metadataLocation : tables) {
+      Purged purged = purge(warehouse, metadataLocation, warehouse.id, inUse, report);
+      if (root.isEmpty() || purged.tableLocation() == null
+          || !OrganizationLocations.isUnderAny(purged.tableLocation(), List.of(root.get()))) {
+        outside.add(purged);
+      }
+    }
+    // a view's metadata is one file per version, and only the current one is known: older ones are reported
+    ConfinedDeletes deletes =
+        new ConfinedDeletes(fileIOs.forStorage(warehouse.storage()), OrganizationLocations.roots(warehouse), inUse,
+            report);
+    deletes.deleteAll(views);
+    deletes.deleteAll(ownFiles);
+    if (root.isPresent()) {
+      boolean keepRoot = QuarkusTransaction.joiningExisting()
+          .call(() -> ObjectStorage.listByName(warehouse.organizationId))
+          .stream()
+          .anyMatch(storage -> OrganizationLocations.normalize(storage.root).equals(root));
+      for (String directory : report.touchedDirectories()) {
+        if (OrganizationLocations.isUnderAny(directory, List.of(root.get()))) {
+          LocalFileIO.removeEmptyDirectories(directory, root.get(), keepRoot);
+        }
+      }
+      deletes.reportLeftovers(root.get());
+    }
+    outside.forEach(Purged::reportLeftovers);
+    return report;
   }
 
+  /** The table's location when its metadata file is gone: the default layout puts it under {@code metadata/}. */
+  private static String guessLocation(String metadataLocation) {
+    int metadataDir = metadataLocation.lastIndexOf("/metadata/");
+    return metadataDir > 0 ? metadataLocation.substring(0, metadataDir) : null;
+  }
 }

@@ -6,6 +6,7 @@ import io.ailake.iceberg.Warehouse;
 import io.ailake.iceberg.WarehouseService;
 import io.ailake.operations.OperationService;
 import io.ailake.auth.Caller;
+import io.ailake.storage.FileIOs;
 import io.ailake.storage.ObjectStorage;
 import io.ailake.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,13 +34,15 @@ public class DatabaseInstances {
   private final OperationService operations;
   private final EntityManager entityManager;
   private final Caller caller;
+  private final FileIOs fileIOs;
 
-  DatabaseInstances(
-      WarehouseService warehouses, OperationService operations, EntityManager entityManager, Caller caller) {
+  DatabaseInstances(WarehouseService warehouses, OperationService operations, EntityManager entityManager,
+      Caller caller, FileIOs fileIOs) {
     this.warehouses = warehouses;
     this.operations = operations;
     this.entityManager = entityManager;
     this.caller = caller;
+    this.fileIOs = fileIOs;
   }
 
   public record Page(List<DatabaseInstance> databases, long totalCount) {}
@@ -93,14 +96,44 @@ public class DatabaseInstances {
 
     ObjectStorage primary = storages.get(0);
     Storage storage = primary.storage();
-    Warehouse warehouse = warehouses.create(org, name, primary.root + "/" + name, storage);
+    String root = primary.root + "/" + name;
+    if (!request.adopts()) {
+      // checked now, for a 409 on the request; the job checks again before it writes its marker
+      Optional<String> foreign;
+      try {
+        foreign = DatabaseRoot.firstForeignEntry(fileIOs.forStorage(storage), root, null);
+      } catch (RuntimeException storageFault) {
+        throw ApiException.unavailable("Cannot read the root %s of database %s in object storage %s: %s",
+            root, name, primary.name, storageFault.getMessage());
+      }
+      if (foreign.isPresent()) {
+        throw occupied(name, root, foreign.get());
+      }
+    }
+    Warehouse warehouse = warehouses.create(org, name, root, storage);
+    if (Warehouse.count("location = ?1 and id <> ?2", warehouse.location, warehouse.id) > 0) {
+      throw ApiException.conflict(
+          "The location %s of database %s is already the root of another database; choose another name",
+          warehouse.location, name);
+    }
     warehouse.state = Warehouse.PROVISIONING;
     for (int i = 0; i < storages.size(); i++) {
       linkStorage(entityManager, warehouse, storages.get(i).id, i);
     }
     DataSources.insert(warehouse, dataSourceId, dataSourceName);
-    return operations.submit(
-        org, PROVISION, Map.of("warehouseId", warehouse.id.toString()), operationId, fingerprint);
+    return operations.submit(org, PROVISION,
+        Map.of(ProvisionDatabaseJob.WAREHOUSE_ID, warehouse.id.toString(),
+            ProvisionDatabaseJob.ADOPT_EXISTING_FILES, Boolean.toString(request.adopts())),
+        operationId, fingerprint);
+  }
+
+  /** The 409 of a database whose root already holds files that the catalog did not write. */
+  static ApiException occupied(String name, String root, String found) {
+    return ApiException.conflict(
+        "The root of database %s, %s, already holds files the catalog did not write (%s). Choose another name,"
+            + " move those files away, or provision with \"adoptExistingFiles\": true to put the database there"
+            + " anyway: its deprovisioning deletes only the files the catalog wrote, never those found there.",
+        name, root, found);
   }
 
   @Transactional

@@ -18,6 +18,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** AI Lake database instances and their data sources (the V2 "flat" shape). */
@@ -72,7 +73,13 @@ public class DatabaseInstancesResource {
 
   @POST
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(summary = "Provision a database instance (an Iceberg warehouse); 202 with operation-id")
+  @Operation(summary = "Provision a database instance (an Iceberg warehouse); 202 with operation-id",
+      description = "The database's root is <first storage's root>/<name>. When it already holds files, the request"
+          + " is refused with 409 unless adoptExistingFiles is true; adopted files are never deleted by the"
+          + " database's deprovisioning.")
+  @APIResponse(responseCode = "409",
+      description = "A database of that name or data source id exists, or the database's root already holds files"
+          + " the catalog did not write (send adoptExistingFiles: true to provision there anyway)")
   public Response provision(
       @Parameter(description = "Client-chosen operation id; repeating it repeats nothing")
           @HeaderParam(OPERATION_ID) String operationId,
@@ -90,7 +97,11 @@ public class DatabaseInstancesResource {
   @DELETE
   @Path("/{instanceId}")
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(summary = "Deprovision a database: drops its tables with their files; 202 with operation-id")
+  @Operation(summary = "Deprovision a database: drops its tables with their files; 202 with operation-id",
+      description = "Deletes only what the catalog wrote: the files its tables' metadata reaches, its views' metadata"
+          + " files, its marker, and the directories that are empty after that. Anything else under its root stays;"
+          + " the operation's result has deletedFiles, retainedCount and retained (up to 100 locations, each with"
+          + " the reason it stays).")
   public Response deprovision(
       @PathParam("instanceId") String instanceId, @HeaderParam(OPERATION_ID) String operationId) {
     return OperationsResource.accepted(databases.deprovision(instanceId, operationId));

@@ -1,6 +1,6 @@
 package io.ailake.lake;
 
-import io.ailake.iceberg.Locations;
+import io.ailake.iceberg.DeletionReport;
 import io.ailake.iceberg.PurgeTableJob;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.operations.JobHandler;
@@ -8,15 +8,17 @@ import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /**
- * Deletes a database: the files of every table, the warehouse root itself (unless another warehouse
- * lives under it), then its catalog rows, data sources and record. Each step can run again, so a
- * worker that dies midway leaves a job the next worker finishes.
+ * Deletes a database: the files its tables' metadata reaches, its views' metadata files and its own
+ * marker, then the directories that are empty after that; then its catalog rows, data sources and
+ * record. Nothing else under its root is deleted: a file the catalog did not write stays, and the
+ * operation's result lists it with why ({@link DeletionReport}). Each step can run again, so a worker
+ * that dies midway leaves a job the next worker finishes.
  */
 @ApplicationScoped
 public class DeprovisionDatabaseJob implements JobHandler {
@@ -44,14 +46,12 @@ public class DeprovisionDatabaseJob implements JobHandler {
     if (warehouse == null) {
       return null; // an earlier attempt finished
     }
-    List<String> tables = QuarkusTransaction.requiringNew().call(() -> tables(warehouse));
-    for (String metadataLocation : tables) {
-      purge.purge(warehouse, metadataLocation, true);
-    }
-    if (!Locations.inUseUnder(warehouse.location, warehouse.id)) {
-      ((SupportsPrefixOperations) fileIOs.forStorage(warehouse.storage()))
-          .deletePrefix(warehouse.location + "/");
-    }
+    List<String> tables = QuarkusTransaction.requiringNew().call(() -> metadataLocations(warehouse, "TABLE"));
+    List<String> views = QuarkusTransaction.requiringNew().call(() -> metadataLocations(warehouse, "VIEW"));
+    String marker = DatabaseRoot.marker(warehouse.location);
+    boolean ownMarker =
+        DatabaseRoot.isOwnMarker(fileIOs.forStorage(warehouse.storage()), warehouse.location, marker, warehouse.id);
+    DeletionReport report = purge.purgeWarehouse(warehouse, tables, views, ownMarker ? List.of(marker) : List.of());
     QuarkusTransaction.requiringNew().run(() -> {
       for (String table : List.of("catalog_object", "namespace", "data_source", "warehouse_storage")) {
         entityManager.createNativeQuery("DELETE FROM " + table + " WHERE warehouse_id = ?1")
@@ -60,16 +60,20 @@ public class DeprovisionDatabaseJob implements JobHandler {
       }
       Warehouse.deleteById(warehouseId);
     });
-    return null;
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("databaseId", warehouse.id.toString());
+    result.put("name", warehouse.name);
+    result.putAll(report.result());
+    return result;
   }
 
   @SuppressWarnings("unchecked")
-  private List<String> tables(Warehouse warehouse) {
+  private List<String> metadataLocations(Warehouse warehouse, String kind) {
     return entityManager
         .createNativeQuery(
-            "SELECT metadata_location FROM catalog_object WHERE warehouse_id = ?1 AND kind = 'TABLE'",
-            String.class)
+            "SELECT metadata_location FROM catalog_object WHERE warehouse_id = ?1 AND kind = ?2", String.class)
         .setParameter(1, warehouse.id)
+        .setParameter(2, kind)
         .getResultList();
   }
 }

@@ -1,5 +1,6 @@
 package io.ailake.lake;
 
+import io.ailake.api.ApiException;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.operations.JobHandler;
 import io.ailake.storage.FileIOs;
@@ -7,17 +8,23 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.io.FileIO;
 
 /**
  * Creates a database's warehouse root in its storage (a marker object proves the service can write
- * there), then makes the database ready: usable at once as a catalog warehouse. Idempotent.
+ * there), then makes the database ready: usable at once as a catalog warehouse. Idempotent. The request
+ * found the root empty (or was told to adopt it); files that appeared there since make the operation
+ * fail, unless adopting: a database never settles on files it did not write without being asked to.
  */
 @ApplicationScoped
 public class ProvisionDatabaseJob implements JobHandler {
+
+  /** The payload's keys. */
+  static final String WAREHOUSE_ID = "warehouseId";
+  static final String ADOPT_EXISTING_FILES = "adoptExistingFiles";
 
   private final FileIOs fileIOs;
 
@@ -32,7 +39,7 @@ public class ProvisionDatabaseJob implements JobHandler {
 
   @Override
   public Map<String, Object> run(Map<String, String> payload) throws IOException {
-    UUID warehouseId = UUID.fromString(payload.get("warehouseId"));
+    UUID warehouseId = UUID.fromString(payload.get(WAREHOUSE_ID));
     Warehouse warehouse =
         QuarkusTransaction.requiringNew().call(() -> Warehouse.<Warehouse>findById(warehouseId));
     if (warehouse == null) {
@@ -40,14 +47,29 @@ public class ProvisionDatabaseJob implements JobHandler {
     }
     if (Warehouse.PROVISIONING.equals(warehouse.state)) {
       FileIO io = fileIOs.forStorage(warehouse.storage());
-      try (OutputStream marker = io.newOutputFile(warehouse.location + "/.ailake-database").createOrOverwrite()) {
-        marker.write(("{\"id\":\"" + warehouse.id + "\",\"name\":\"" + warehouse.name + "\"}")
-            .getBytes(StandardCharsets.UTF_8));
+      if (!Boolean.parseBoolean(payload.get(ADOPT_EXISTING_FILES))) {
+        Optional<String> foreign = DatabaseRoot.firstForeignEntry(io, warehouse.location, warehouse.id);
+        if (foreign.isPresent()) {
+          throw DatabaseInstances.occupied(warehouse.name, warehouse.location, foreign.get());
+        }
+      }
+      try (OutputStream marker =
+          io.newOutputFile(DatabaseRoot.marker(warehouse.location)).createOrOverwrite()) {
+        marker.write(DatabaseRoot.markerContent(warehouse.id, warehouse.name));
       }
       QuarkusTransaction.requiringNew().run(() ->
           Warehouse.update("state = ?1, stateDetail = null where id = ?2 and state = ?3",
               Warehouse.READY, warehouseId, Warehouse.PROVISIONING));
     }
     return Map.of("databaseId", warehouse.id.toString(), "name", warehouse.name);
+  }
+
+  /** A database whose provisioning failed for good says why, and can be deprovisioned. */
+  @Override
+  public void failed(Map<String, String> payload, String detail) {
+    UUID warehouseId = UUID.fromString(payload.get(WAREHOUSE_ID));
+    QuarkusTransaction.requiringNew().run(() ->
+        Warehouse.update("state = ?1, stateDetail = ?2 where id = ?3 and state = ?4",
+            Warehouse.FAILED, detail, warehouseId, Warehouse.PROVISIONING));
   }
 }

@@ -5,8 +5,10 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,6 +63,34 @@ public class LocalFileIO implements SupportsPrefixOperations {
   @Override
   public void deletePrefix(String prefix) {
     walk(toPath(prefix), (file, attrs) -> Files.deleteIfExists(file), Files::deleteIfExists);
+  }
+
+  /**
+   * Removes {@code directory}, then each parent, while it is an empty directory (not a symbolic link),
+   * up to {@code top}; {@code top} itself only unless {@code keepTop}. A directory that holds anything
+   * stays, and so do its parents: a purge leaves what it did not write where it was. Directories
+   * already gone are skipped. Nothing outside {@code top} is touched.
+   */
+  public static void removeEmptyDirectories(String directory, String top, boolean keepTop) {
+    Path stop = toPath(top).normalize();
+    Path dir = toPath(directory).normalize();
+    while (dir != null && dir.startsWith(stop) && !(keepTop && dir.equals(stop))) {
+      try {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+          if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+          }
+          Files.delete(dir); // fails on a directory that is not empty: the check and the removal are one
+        }
+      } catch (NoSuchFileException gone) {
+        // removed meanwhile: go on with its parent
+      } catch (DirectoryNotEmptyException holdsSomething) {
+        return;
+      } catch (IOException e) {
+        throw new UncheckedIOException("Failed to remove the empty directory " + dir, e);
+      }
+      dir = dir.getParent();
+    }
   }
 
   private interface FileAction {
