@@ -50,6 +50,54 @@ class PurgeTest {
   }
 
   @Test
+  void aPurgeLeavesForeignFilesUnderTheTableLocationAndListsThemOnLocalDisk() {
+    Warehouse warehouse = Warehouses.local("foreign");
+    String location = purgeLeavesForeignFiles(warehouse);
+    java.nio.file.Path table = io.ailake.storage.LocalFileIO.parse(location);
+    assertThat(table.resolve("metadata")).as("emptied by the purge").doesNotExist();
+    assertThat(table.resolve("data")).as("holds a foreign file").isDirectory();
+  }
+
+  @Test
+  void aPurgeLeavesForeignFilesUnderTheTableLocationAndListsThemOnS3() {
+    purgeLeavesForeignFiles(Warehouses.s3("foreign_s3"));
+  }
+
+  @Test
+  void aPurgedLocalTableLeavesNoDirectoryBehind() {
+    Warehouse warehouse = Warehouses.local("dirs");
+    String location = tableWithData(warehouse, "gone");
+
+    given().delete("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/gone?purgeRequested=true")
+        .then().statusCode(204);
+
+    java.nio.file.Path table = io.ailake.storage.LocalFileIO.parse(location);
+    Eventually.within(Duration.ofSeconds(30), () -> assertThat(table).doesNotExist());
+    assertThat(table.getParent()).as("the namespace's directory is not the table's to remove").isDirectory();
+  }
+
+  @Test
+  void aPurgeKeepsTheFilesOfATableRegisteredFromTheSameMetadata() {
+    Warehouse warehouse = Warehouses.local("twice");
+    String location = tableWithData(warehouse, "first");
+    String metadata = given().get("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/first")
+        .jsonPath().getString("metadata-location");
+    given().contentType(ContentType.JSON)
+        .body("{\"name\":\"second\",\"metadata-location\":\"" + metadata + "\"}")
+        .post("/iceberg/v1/" + warehouse.name + "/namespaces/ns/register").then().statusCode(200);
+    List<String> files = files(warehouse, location);
+
+    given().delete("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/first?purgeRequested=true")
+        .then().statusCode(204);
+
+    Eventually.within(Duration.ofSeconds(30), () ->
+        assertThat(purgeResult(metadata).getList("retained.reason", String.class))
+            .containsExactly("in use by a live table or view"));
+    assertThat(files(warehouse, location)).containsExactlyInAnyOrderElementsOf(files);
+    given().get("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/second").then().statusCode(200);
+  }
+
+  @Test
   void dropWithoutPurgeKeepsEveryFile() {
     Warehouse warehouse = Warehouses.local("nopurge");
     String location = tableWithData(warehouse, "kept");
@@ -101,6 +149,51 @@ class PurgeTest {
 
     given().get("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/doomed").then().statusCode(404);
     Eventually.within(Duration.ofSeconds(30), () -> assertThat(files(warehouse, location)).isEmpty());
+  }
+
+  /** A table's purge leaves two foreign files and reports them; the table's own files are gone. */
+  private String purgeLeavesForeignFiles(Warehouse warehouse) {
+    String location = tableWithData(warehouse, "shared");
+    String metadata = given().get("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/shared")
+        .jsonPath().getString("metadata-location");
+    FileIO io = fileIOs.forStorage(warehouse.storage());
+    List<String> foreign = List.of(location + "/data/foreign.parquet", location + "/notes.txt");
+    foreign.forEach(file -> write(io, file));
+    assertThat(files(warehouse, location)).hasSizeGreaterThanOrEqualTo(7);
+
+    given().delete("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/shared?purgeRequested=true")
+        .then().statusCode(204);
+
+    Eventually.within(Duration.ofSeconds(30), () ->
+        assertThat(files(warehouse, location)).containsExactlyInAnyOrderElementsOf(spelled(warehouse, foreign)));
+    Eventually.within(Duration.ofSeconds(10), () -> {
+      io.restassured.path.json.JsonPath result = purgeResult(metadata);
+      assertThat(result.getList("retained.location", String.class))
+          .containsExactlyInAnyOrderElementsOf(spelled(warehouse, foreign));
+      assertThat(result.getInt("retainedCount")).isEqualTo(2);
+      assertThat(result.getLong("deletedFiles")).isGreaterThanOrEqualTo(5);
+    });
+    return location;
+  }
+
+  /** The locations as a listing spells them. */
+  private static List<String> spelled(Warehouse warehouse, List<String> locations) {
+    return warehouse.storageType == io.ailake.storage.Storage.Type.LOCAL
+        ? locations.stream()
+            .map(l -> io.ailake.storage.LocalFileIO.location(io.ailake.storage.LocalFileIO.parse(l))).toList()
+        : locations;
+  }
+
+  /** The result of the purge job of the table whose last metadata was {@code metadataLocation}. */
+  private static io.restassured.path.json.JsonPath purgeResult(String metadataLocation) {
+    String json = QuarkusTransaction.requiringNew().call(() -> (String) Job.getEntityManager()
+        .createNativeQuery("SELECT CAST(result AS text) FROM job WHERE kind = ?1 AND state = 'SUCCEEDED'"
+            + " AND payload ->> 'metadataLocation' = ?2")
+        .setParameter(1, PurgeTableJob.KIND)
+        .setParameter(2, metadataLocation)
+        .getResultStream().findFirst().orElse(null));
+    assertThat(json).as("the purge finished").isNotNull();
+    return new io.restassured.path.json.JsonPath(json);
   }
 
   /** A table with two appends of real data files; returns its location. */
