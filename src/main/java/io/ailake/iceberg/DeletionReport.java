@@ -21,8 +21,8 @@ public final class DeletionReport {
   /** How many retained locations a result lists; a foreign dataset may hold millions of files. */
   public static final int LISTED = 100;
 
-  static final String NOT_REACHED =
-      "not reached by the metadata of any table the operation deleted: the catalog did not write it";
+  static final String NOT_REACHED = "reached by no metadata of a deleted table: the catalog did not write it,"
+      + " or wrote it for a commit that did not happen";
   static final String OUTSIDE_STORAGES = "outside the storages of the table's organization";
   static final String GC_DISABLED =
       "a data or delete file of a table with gc.enabled=false: it may be shared with other tables";

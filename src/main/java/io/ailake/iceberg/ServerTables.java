@@ -10,6 +10,7 @@ import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdateRequirements;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CleanableFailure;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.LocationProvider;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
@@ -48,6 +49,18 @@ public class ServerTables {
     return new BaseTable(ops, warehouse.name + "." + identifier);
   }
 
+  /**
+   * The work a commit also does in its transaction failed (a pipe's record of a file another loader
+   * recorded first): the transaction rolled back, so the commit did not happen, and Iceberg deletes the
+   * manifests and manifest list it wrote for it, as it does after a lost race. Else they would stay in
+   * the table's location, reached by no metadata, where no purge deletes them.
+   */
+  static final class RolledBack extends RuntimeException implements CleanableFailure {
+    RolledBack(RuntimeException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
   private final class Operations implements TableOperations {
     private final Warehouse warehouse;
     private final TableIdentifier identifier;
@@ -58,7 +71,13 @@ public class ServerTables {
     Operations(Warehouse warehouse, TableIdentifier identifier, Runnable alsoInTransaction) {
       this.warehouse = warehouse;
       this.identifier = identifier;
-      this.alsoInTransaction = alsoInTransaction;
+      this.alsoInTransaction = () -> {
+        try {
+          alsoInTransaction.run();
+        } catch (RuntimeException e) {
+          throw new RolledBack(e);
+        }
+      };
       this.io = fileIOs.forStorage(warehouse.storage());
     }
 
