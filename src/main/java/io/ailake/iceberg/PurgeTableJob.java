@@ -119,6 +119,7 @@ public class PurgeTableJob implements JobHandler {
         reached.contentFiles().forEach(file -> report.retained(file, DeletionReport.GC_DISABLED));
       }
       reached.deletionPhases().forEach(deletes::deleteAll);
+      reached.metadataFiles().forEach(deletes::delete);
     }
     Optional<String> top = tableLocation == null ? Optional.empty() : OrganizationLocations.normalize(tableLocation);
     if (top.isPresent() && OrganizationLocations.isUnderAny(top.get(), roots)) {

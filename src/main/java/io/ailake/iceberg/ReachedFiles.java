@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -17,12 +18,14 @@ import org.apache.iceberg.PartitionStatisticsFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StatisticsFile;
 import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.util.PropertyUtil;
 import org.apache.iceberg.util.Tasks;
 import org.apache.iceberg.util.ThreadPools;
+import org.jboss.logging.Logger;
 
 /**
  * Every file a table's metadata reaches, in the order a purge deletes them: data and delete files, then
@@ -32,6 +35,7 @@ import org.apache.iceberg.util.ThreadPools;
  * is still reachable. What an earlier attempt deleted already is skipped while reading.
  *
  * @param contentFiles data and delete files, of every manifest entry (added, existing or deleted)
+ * @param metadataFiles every metadata file the log reaches, oldest first, the current one last
  * @param gcEnabled the table's {@code gc.enabled}: when false its data files may be shared with other
  *     tables (a snapshot or migrate procedure made it), and they are not deleted, as Iceberg does
  */
@@ -42,6 +46,8 @@ record ReachedFiles(
     Set<String> manifestLists,
     Set<String> statistics,
     Set<String> metadataFiles) {
+
+  private static final Logger LOG = Logger.getLogger(ReachedFiles.class);
 
   static ReachedFiles of(FileIO io, TableMetadata metadata, String metadataLocation) {
     Set<String> manifestLists = new LinkedHashSet<>();
@@ -65,8 +71,7 @@ record ReachedFiles(
     Set<String> statistics = new LinkedHashSet<>();
     metadata.statisticsFiles().stream().map(StatisticsFile::path).forEach(statistics::add);
     metadata.partitionStatisticsFiles().stream().map(PartitionStatisticsFile::path).forEach(statistics::add);
-    Set<String> metadataFiles = new LinkedHashSet<>();
-    metadata.previousFiles().forEach(entry -> metadataFiles.add(entry.file()));
+    Set<String> metadataFiles = new LinkedHashSet<>(olderMetadataFiles(io, metadata));
     metadataFiles.remove(metadataLocation);
     metadataFiles.add(metadataLocation);
     return new ReachedFiles(
@@ -79,7 +84,47 @@ record ReachedFiles(
         metadataFiles);
   }
 
-  /** The files to delete, phase by phase; a phase starts when the one before it is done. */
+  /**
+   * The metadata files before the current one, oldest first: the metadata log, and the logs of the
+   * files it names, back to the table's first. A log holds the last {@code
+   * write.metadata.previous-versions-max} files (100 by default); each older file holds the log before
+   * it, so a table with more commits than that is followed back through its oldest logged file. Deleted
+   * oldest first, what a purge that died midway left is still reached the same way.
+   */
+  private static List<String> olderMetadataFiles(FileIO io, TableMetadata metadata) {
+    List<String> files = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    metadata.previousFiles().forEach(entry -> {
+      if (seen.add(entry.file())) {
+        files.add(entry.file());
+      }
+    });
+    while (!files.isEmpty()) {
+      String oldest = files.get(0);
+      List<String> earlier = new ArrayList<>();
+      try {
+        TableMetadataParser.read(io, oldest).previousFiles().forEach(entry -> {
+          if (seen.add(entry.file())) {
+            earlier.add(entry.file());
+          }
+        });
+      } catch (RuntimeException e) {
+        if (!(e instanceof NotFoundException) && io.newInputFile(oldest).exists()) {
+          LOG.warnf("Cannot read the metadata file %s for the files before it: %s", oldest, e.getMessage());
+        }
+      }
+      if (earlier.isEmpty()) {
+        break;
+      }
+      files.addAll(0, earlier);
+    }
+    return files;
+  }
+
+  /**
+   * The files to delete, phase by phase; a phase starts when the one before it is done. The files of a
+   * phase may go in any order; the metadata files go after them, one after the other, oldest first.
+   */
   List<Set<String>> deletionPhases() {
     List<Set<String>> phases = new ArrayList<>();
     if (gcEnabled) {
@@ -88,7 +133,6 @@ record ReachedFiles(
     phases.add(manifests);
     phases.add(manifestLists);
     phases.add(statistics);
-    phases.add(metadataFiles);
     return phases;
   }
 

@@ -98,6 +98,32 @@ class PurgeTest {
   }
 
   @Test
+  void aPurgeFollowsTheMetadataLogBackPastItsLimit() {
+    Warehouse warehouse = Warehouses.local("history");
+    String location;
+    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
+      given().contentType(ContentType.JSON).body("{\"namespace\":[\"ns\"]}")
+          .post("/iceberg/v1/" + warehouse.name + "/namespaces");
+      Table table = client.createTable(TableIdentifier.of("ns", "long"), TableRoutesTest.ICEBERG_SCHEMA,
+          org.apache.iceberg.PartitionSpec.unpartitioned(),
+          java.util.Map.of(org.apache.iceberg.TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "1"));
+      for (int i = 0; i < 4; i++) {
+        table.updateProperties().set("commit", Integer.toString(i)).commit();
+      }
+      location = table.location();
+      assertThat(((org.apache.iceberg.HasTableOperations) table).operations().current().previousFiles()).hasSize(1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertThat(files(warehouse, location)).hasSize(5);
+
+    given().delete("/iceberg/v1/" + warehouse.name + "/namespaces/ns/tables/long?purgeRequested=true")
+        .then().statusCode(204);
+
+    Eventually.within(Duration.ofSeconds(30), () -> assertThat(files(warehouse, location)).isEmpty());
+  }
+
+  @Test
   void dropWithoutPurgeKeepsEveryFile() {
     Warehouse warehouse = Warehouses.local("nopurge");
     String location = tableWithData(warehouse, "kept");
