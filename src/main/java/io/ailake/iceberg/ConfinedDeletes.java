@@ -1,8 +1,12 @@
 package io.ailake.iceberg;
 
+import io.ailake.storage.LocalFileIO;
+import io.ailake.storage.Storage;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileInfo;
@@ -25,6 +29,8 @@ final class ConfinedDeletes {
   private final List<String> roots;
   private final List<Locations.InUse> inUse;
   private final DeletionReport report;
+  /** Directories on local disk that held a deleted file: candidates for removal once empty. */
+  private final Set<String> touchedDirectories = ConcurrentHashMap.newKeySet();
 
   ConfinedDeletes(FileIO io, List<String> roots, List<Locations.InUse> inUse, DeletionReport report) {
     this.io = io;
@@ -61,7 +67,27 @@ final class ConfinedDeletes {
       report.retained(location, "the delete failed: " + e.getMessage());
       return;
     }
-    report.deleted(location);
+    report.deleted();
+    if (Storage.typeOf(location) == Storage.Type.LOCAL && location.lastIndexOf('/') > 0) {
+      touchedDirectories.add(location.substring(0, location.lastIndexOf('/')));
+    }
+  }
+
+  /** The directories on local disk that held a file deleted here. */
+  Set<String> touchedDirectories() {
+    return Set.copyOf(touchedDirectories);
+  }
+
+  /**
+   * Removes the directories on local disk that held a deleted file and are empty now, and their parents
+   * while empty, up to {@code top} (normalized); {@code top} itself too unless {@code keepTop}.
+   */
+  void removeEmptyDirectories(Set<String> directories, String top, boolean keepTop) {
+    for (String directory : directories) {
+      if (OrganizationLocations.isUnderAny(directory, List.of(top))) {
+        LocalFileIO.removeEmptyDirectories(directory, top, keepTop);
+      }
+    }
   }
 
   /**

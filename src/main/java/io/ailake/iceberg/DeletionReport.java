@@ -32,17 +32,8 @@ public final class DeletionReport {
   private final List<Map<String, String>> retained = new ArrayList<>();
   /** Every location reported retained, in one spelling, so a later listing does not report it again. */
   private final Set<String> accounted = ConcurrentHashMap.newKeySet();
-  /** Directories on local disk that held a deleted file: candidates for removal once empty. */
-  private final Set<String> touchedDirectories = ConcurrentHashMap.newKeySet();
-
-  void deleted(String location) {
+  void deleted() {
     deleted.incrementAndGet();
-    if (Storage.typeOf(location) == Storage.Type.LOCAL) {
-      int slash = location.lastIndexOf('/');
-      if (slash > 0) {
-        touchedDirectories.add(location.substring(0, slash));
-      }
-    }
   }
 
   /** Records a location that stays, once per location. */
@@ -63,11 +54,6 @@ public final class DeletionReport {
 
   boolean isAccounted(String location) {
     return accounted.contains(key(location));
-  }
-
-  /** The local directories that held a deleted file. */
-  public Set<String> touchedDirectories() {
-    return Set.copyOf(touchedDirectories);
   }
 
   public long retainedCount() {

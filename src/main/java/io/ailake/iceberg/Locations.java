@@ -46,7 +46,7 @@ public final class Locations {
     return outermost(found);
   }
 
-  /** The directory of a table or view whose metadata file is {@code <dir>/metadata/<file>} (or {@code <dir>/<file>}). */
+  /** The directory of a table or view whose metadata is {@code <dir>/metadata/<file>} (or {@code <dir>/<file>}). */
   private static Optional<String> directoryOf(String metadataLocation) {
     int slash = metadataLocation.lastIndexOf('/');
     if (slash <= 0) {

@@ -2,14 +2,15 @@ package io.ailake.iceberg;
 
 import io.ailake.operations.JobHandler;
 import io.ailake.storage.FileIOs;
-import io.ailake.storage.LocalFileIO;
 import io.ailake.storage.ObjectStorage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.exceptions.NotFoundException;
@@ -81,6 +82,10 @@ public class PurgeTableJob implements JobHandler {
       return tableLocation;
     }
 
+    Set<String> touchedDirectories() {
+      return deletes.touchedDirectories();
+    }
+
     /** Reports what is left under the table's location (see {@link ConfinedDeletes#reportLeftovers}). */
     public void reportLeftovers() {
       if (tableLocation != null) {
@@ -106,7 +111,8 @@ public class PurgeTableJob implements JobHandler {
     } catch (NotFoundException e) {
       LOG.debugf("Metadata %s already deleted: an earlier attempt deleted the table's files", metadataLocation);
     }
-    String tableLocation = metadata != null ? MetadataFiles.stripSlash(metadata.location()) : guessLocation(metadataLocation);
+    String tableLocation =
+        metadata != null ? MetadataFiles.stripSlash(metadata.location()) : guessLocation(metadataLocation);
     List<Locations.InUse> inUse = new ArrayList<>(alsoInUse);
     if (tableLocation != null) {
       inUse.addAll(Locations.usedUnder(tableLocation, exceptWarehouse));
@@ -124,12 +130,7 @@ public class PurgeTableJob implements JobHandler {
     Optional<String> top = tableLocation == null ? Optional.empty() : OrganizationLocations.normalize(tableLocation);
     if (top.isPresent() && OrganizationLocations.isUnderAny(top.get(), roots)) {
       // the table's location itself goes too when empty, unless it is the root of a warehouse or a storage
-      boolean keepTop = roots.contains(top.get());
-      for (String directory : report.touchedDirectories()) {
-        if (OrganizationLocations.isUnderAny(directory, List.of(top.get()))) {
-          LocalFileIO.removeEmptyDirectories(directory, top.get(), keepTop);
-        }
-      }
+      deletes.removeEmptyDirectories(deletes.touchedDirectories(), top.get(), roots.contains(top.get()));
     }
     LOG.infof("Purged the files of the table at %s", tableLocation);
     return new Purged(tableLocation, deletes);
@@ -149,9 +150,11 @@ public class PurgeTableJob implements JobHandler {
     DeletionReport report = new DeletionReport();
     List<Locations.InUse> inUse = Locations.usedUnder(warehouse.location, warehouse.id);
     List<Purged> outside = new ArrayList<>();
+    Set<String> touched = new HashSet<>();
     Optional<String> root = OrganizationLocations.normalize(warehouse.location);
     for (String metadataLocation : tables) {
       Purged purged = purge(warehouse, metadataLocation, warehouse.id, inUse, report);
+      touched.addAll(purged.touchedDirectories());
       if (root.isEmpty() || purged.tableLocation() == null
           || !OrganizationLocations.isUnderAny(purged.tableLocation(), List.of(root.get()))) {
         outside.add(purged);
@@ -163,16 +166,13 @@ public class PurgeTableJob implements JobHandler {
             report);
     deletes.deleteAll(views);
     deletes.deleteAll(ownFiles);
+    touched.addAll(deletes.touchedDirectories());
     if (root.isPresent()) {
       boolean keepRoot = QuarkusTransaction.joiningExisting()
           .call(() -> ObjectStorage.listByName(warehouse.organizationId))
           .stream()
           .anyMatch(storage -> OrganizationLocations.normalize(storage.root).equals(root));
-      for (String directory : report.touchedDirectories()) {
-        if (OrganizationLocations.isUnderAny(directory, List.of(root.get()))) {
-          LocalFileIO.removeEmptyDirectories(directory, root.get(), keepRoot);
-        }
-      }
+      deletes.removeEmptyDirectories(touched, root.get(), keepRoot);
       deletes.reportLeftovers(root.get());
     }
     outside.forEach(Purged::reportLeftovers);
