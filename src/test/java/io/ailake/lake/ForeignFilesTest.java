@@ -136,6 +136,17 @@ class ForeignFilesTest {
     assertThat(files(storage)).containsExactly(LocalFileIO.location(LocalFileIO.parse(foreign)));
   }
 
+  @Test
+  void theApiDocumentDescribesTheAdoptFlagAndTheConflict() {
+    JsonPath document = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+        .extract().jsonPath();
+    assertThat(document.getString(
+            "components.schemas.ProvisionDatabaseInstanceRequest.properties.adoptExistingFiles.type"))
+        .isEqualTo("boolean");
+    assertThat(document.getString("paths.'/api/v1/ailake/database/instances'.post.responses.'409'.description"))
+        .contains("adoptExistingFiles");
+  }
+
   private void foreignSourceFilesSurvive(ObjectStorage storage) {
     String name = uniqueName("orders");
     String foreign = storage.root + "/" + name + "/foreign.parquet";
