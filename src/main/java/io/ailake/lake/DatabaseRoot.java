@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.exceptions.NotFoundException;
@@ -37,7 +38,7 @@ final class DatabaseRoot {
 
   static byte[] markerContent(UUID databaseId, String name) {
     try {
-      return JSON.writeValueAsBytes(java.util.Map.of("id", databaseId.toString(), "name", name));
+      return JSON.writeValueAsBytes(Map.of("id", databaseId.toString(), "name", name));
     } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
       throw new IllegalStateException(impossible);
     }
