@@ -30,7 +30,7 @@ public class ApiErrors {
     if (e.status() >= 500) {
       LOG.warnf("Request failed: %s", e.getMessage());
     }
-    return problem(e.status(), e.title(), e.getMessage(), request);
+    return DependencyOutage.withRetryAfter(problem(e.status(), e.title(), e.getMessage(), request));
   }
 
   /** Quarkus maps this Jackson type itself (as plain JSON); ours must win to keep problem+json. */
@@ -69,9 +69,22 @@ public class ApiErrors {
     if (isIceberg(request)) {
       return io.ailake.iceberg.IcebergCatalogResource.icebergError(e, request);
     }
+    if (DependencyOutage.isOutage(e)) {
+      LOG.warnf("Request failed on an unavailable dependency: %s", rootMessage(e));
+      return DependencyOutage.withRetryAfter(problem(503, "Service Unavailable",
+          "The catalog database or object storage did not answer; retry later", request));
+    }
     LOG.error("Unexpected failure", e);
     return problem(500, "Internal Server Error",
         "Server-side problem; quote the traceId when reporting it", request);
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   private static boolean isIceberg(ContainerRequestContext request) {

@@ -1,5 +1,6 @@
 package io.ailake.iceberg;
 
+import io.ailake.api.DependencyOutage;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -81,15 +82,12 @@ public final class IcebergErrors {
       return response(status, status == 404 ? "NotFoundException" : "BadRequestException", web.getMessage(), requestId);
     }
     Integer status = statusOf(error.getClass());
-    if (status == null && isDependencyOutage(error)) {
+    if ((status == null || status >= 500) && DependencyOutage.isOutage(error)) {
       if (log) {
         LOG.warnf("Iceberg request failed on an unavailable dependency: %s", rootMessage(error));
       }
-      return Response.fromResponse(
-              response(503, "ServiceUnavailableException",
-                  "Service unavailable: the catalog database or object storage did not answer; retry later", requestId))
-          .header("Retry-After", "1")
-          .build();
+      return DependencyOutage.withRetryAfter(response(503, "ServiceUnavailableException",
+          "Service unavailable: the catalog database or object storage did not answer; retry later", requestId));
     }
     if (status == null) {
       if (log) {
@@ -100,24 +98,8 @@ public final class IcebergErrors {
     if (status >= 500 && log) {
       LOG.warn("Iceberg request failed", error);
     }
-    return response(status, error.getClass().getSimpleName(), error.getMessage(), requestId);
-  }
-
-  /** PostgreSQL unreachable (SQL state class 08, pool exhausted) or object storage failing. */
-  private static boolean isDependencyOutage(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLException sql
-          && (sql.getSQLState() == null || sql.getSQLState().startsWith("08"))) {
-        return true;
-      }
-      if (t instanceof org.hibernate.exception.JDBCConnectionException
-          || t instanceof java.io.UncheckedIOException
-          || t instanceof org.apache.iceberg.exceptions.RuntimeIOException
-          || t instanceof software.amazon.awssdk.core.exception.SdkException) {
-        return true;
-      }
-    }
-    return false;
+    return DependencyOutage.withRetryAfter(
+        response(status, error.getClass().getSimpleName(), error.getMessage(), requestId));
   }
 
   private static String rootMessage(Throwable error) {

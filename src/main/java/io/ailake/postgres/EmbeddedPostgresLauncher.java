@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -60,10 +62,9 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
               .setCleanDataDirectory(forTests)
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "100");
-      if (!forTests) {
-        // the library's defaults suit tests (fsync off); settings given later on the command line win
-        builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
-      }
+      // The library turns synchronous_commit off: a commit would then be acknowledged before its WAL
+      // is written, and lost when PostgreSQL crashes (the tests crash it on purpose)
+      builder.setServerConfig("synchronous_commit", "on").setServerConfig("fsync", forTests ? "off" : "on");
       EmbeddedPostgres postgres = builder.start();
       LOG.infof(
           "Started embedded PostgreSQL on port %d with data in %s (%d ms)",
@@ -118,6 +119,86 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
               p.destroy();
               p.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
             });
+  }
+
+  /** How a server is stopped: PostgreSQL's fast (SIGINT) and immediate (SIGQUIT) shutdown modes. */
+  public enum StopMode {
+    /** Rolls back open transactions, disconnects every client, writes a checkpoint. */
+    FAST("INT"),
+    /** Quits without a checkpoint, as in a crash: the next start recovers from the write-ahead log. */
+    IMMEDIATE("QUIT");
+
+    private final String signal;
+
+    StopMode(String signal) {
+      this.signal = signal;
+    }
+  }
+
+  /** A server that was stopped, with what it takes to start it again on the same port and data. */
+  public record StoppedServer(List<String> commandLine, String jdbcUrl) {
+
+    /** Starts the server again and waits until it accepts connections. */
+    public void start() {
+      try {
+        new ProcessBuilder(commandLine)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot start PostgreSQL again: " + commandLine, e);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        try (java.sql.Connection ignored = java.sql.DriverManager.getConnection(jdbcUrl, USER, "")) {
+          return;
+        } catch (java.sql.SQLException notYet) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("PostgreSQL did not accept connections again within 60 s", notYet);
+          }
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while PostgreSQL started again", e);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Stops the server that runs over {@code dataDir} (as started by {@link #start} or {@link
+   * #startClean}) the way an operator or a crash would, keeping its data, and says how to start it again.
+   * Static and keyed by the directory, so a test reaches the server whatever class loader started it.
+   */
+  public static StoppedServer stopServer(Path dataDir, StopMode mode) {
+    Path pgData = dataDir.toAbsolutePath().resolve("postgres");
+    try {
+      String pid = Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim();
+      String port = Files.readAllLines(pgData.resolve("postmaster.pid")).get(3).trim();
+      ProcessHandle postmaster =
+          ProcessHandle.of(Long.parseLong(pid))
+              .orElseThrow(() -> new IllegalStateException("No PostgreSQL process " + pid));
+      List<String> commandLine = new ArrayList<>();
+      // as root the library runs PostgreSQL in a user namespace of its own (PostgreSQL refuses root)
+      if (io.zonky.test.db.postgres.util.LinuxUtils.isUnshareAvailable()) {
+        commandLine.addAll(List.of("unshare", "-U"));
+      }
+      commandLine.add(postmaster.info().command().orElseThrow());
+      commandLine.addAll(List.of(postmaster.info().arguments().orElseThrow()));
+      Process kill = new ProcessBuilder("kill", "-" + mode.signal, pid).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + mode.signal + " " + pid + " failed");
+      }
+      postmaster.onExit().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+      return new StoppedServer(List.copyOf(commandLine), "jdbc:postgresql://localhost:" + port + "/postgres");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot stop the PostgreSQL over " + pgData, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while stopping PostgreSQL", e);
+    }
   }
 
   public String jdbcUrl() {
