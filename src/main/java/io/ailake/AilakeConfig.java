@@ -89,6 +89,17 @@ public interface AilakeConfig {
     Duration lease();
 
     int maxAttempts();
+
+    /**
+     * This replica's name in job claims ({@code AILAKE_REPLICA_ID}; by default the host name, which a
+     * Kubernetes pod keeps across container restarts): a restarted process takes back its dead
+     * predecessor's claims by it.
+     */
+    Optional<String> replicaId();
+
+    /** How long a shutdown waits for a running job to finish before releasing it to another replica. */
+    @WithDefault("10s")
+    Duration shutdownGrace();
   }
 
   interface Auth {

@@ -3,6 +3,14 @@ package io.ailake.operations;
 import io.ailake.AilakeConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.inject.Inject;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
@@ -26,7 +34,10 @@ import org.jboss.logging.Logger;
 /**
  * The one job runner. Every replica polls the job table; a job is claimed with FOR UPDATE SKIP LOCKED
  * and a lease, so each runs on one worker at a time, and a job whose worker died (its lease expired)
- * is claimed again by another. Failures retry with exponential backoff, then mark the job failed.
+ * is claimed again by another. The lease is renewed while the job runs, so a job longer than the lease
+ * is never claimed twice; a process that starts again takes back its dead previous incarnation's claims
+ * at once (see {@link WorkerIdentity}), and one that shuts down releases its claims. Failures retry with
+ * exponential backoff, then mark the job failed.
  */
 @ApplicationScoped
 public class JobRunner extends PausableService {
@@ -43,12 +54,28 @@ public class JobRunner extends PausableService {
        WHERE id = (SELECT id FROM job
                     WHERE state = 'PENDING' AND run_after <= now()
                       AND (lease_until IS NULL OR lease_until < now())
+                      AND kind = ANY (?)
                       AND organization_id NOT IN (SELECT organization_id FROM service_state
                                                    WHERE service_id = 'operations-worker' AND paused)
                     ORDER BY run_after, id
                     LIMIT 1
                     FOR UPDATE SKIP LOCKED)
       RETURNING id, kind, payload::text, attempts
+      """;
+  private static final String RENEW =
+      "UPDATE job SET lease_until = now() + make_interval(secs => ?) WHERE id = ? AND lease_owner = ?";
+  /** Claims of a process that ends: released as not tried, so another replica takes them at once. */
+  private static final String RELEASE =
+      """
+      UPDATE job SET lease_owner = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0),
+                     updated_at = now()
+       WHERE lease_owner = ? AND state = 'PENDING'
+      """;
+  /** Claims of a dead previous incarnation: its attempt counts, the job is claimable at once. */
+  private static final String RESUME =
+      """
+      UPDATE job SET lease_until = NULL, lease_owner = NULL, updated_at = now()
+       WHERE id = ? AND lease_owner = ? AND state = 'PENDING'
       """;
   private static final String SUCCEED =
       """
@@ -69,22 +96,118 @@ public class JobRunner extends PausableService {
   private final Map<String, JobHandler> handlers = new HashMap<>();
   private final Duration lease;
   private final int maxAttempts;
-  private final String owner = "worker-" + UUID.randomUUID();
+  private final Duration shutdownGrace;
+  private final WorkerIdentity identity;
+  private final String owner;
+  private final ScheduledExecutorService renewals;
+  private final Set<Long> running = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
   private final ServiceStates states;
 
+  @Inject
   JobRunner(
       DataSource dataSource, @Any Instance<JobHandler> handlers, AilakeConfig config, ServiceStates states) {
+    this(dataSource, handlers.stream().toList(), config.jobs().lease(), config.jobs().maxAttempts(),
+        config.jobs().shutdownGrace(), states,
+        WorkerIdentity.ofThisProcess(config.jobs().replicaId().orElseGet(JobRunner::hostName)));
+  }
+
+  /** A runner of its own handlers and lease: another replica, as a test sees it. */
+  JobRunner(DataSource dataSource, Iterable<JobHandler> handlers, Duration lease, int maxAttempts,
+      Duration shutdownGrace, ServiceStates states, WorkerIdentity identity) {
     this.dataSource = dataSource;
     this.states = states;
     handlers.forEach(h -> this.handlers.put(h.kind(), h));
-    this.lease = config.jobs().lease();
-    this.maxAttempts = config.jobs().maxAttempts();
+    this.lease = lease;
+    this.maxAttempts = maxAttempts;
+    this.shutdownGrace = shutdownGrace;
+    this.identity = identity;
+    this.owner = identity.toString();
+    this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "job-lease-renewal");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
+  private static String hostName() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return host;
+  }
+
+  void start(@Observes StartupEvent event) {
+    resumeDeadClaims();
+  }
+
+  /**
+   * Takes back the claims that a dead previous incarnation of this replica left (a kill -9, an OOM
+   * kill): they become claimable at once instead of when their leases end.
+   */
+  int resumeDeadClaims() {
+    int resumed = 0;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement claims = c.prepareStatement(
+            "SELECT id, lease_owner FROM job WHERE state = 'PENDING' AND lease_until >= now()");
+        PreparedStatement resume = c.prepareStatement(RESUME)) {
+      try (ResultSet rs = claims.executeQuery()) {
+        while (rs.next()) {
+          String claimer = rs.getString(2);
+          if (WorkerIdentity.parse(claimer).filter(identity::isDeadPreviousIncarnation).isPresent()) {
+            resume.setLong(1, rs.getLong(1));
+            resume.setString(2, claimer);
+            resumed += resume.executeUpdate();
+          }
+        }
+      }
+    } catch (SQLException e) {
+      LOG.warnf("Cannot take back the claims of this replica's previous process: %s", e.getMessage());
+    }
+    if (resumed > 0) {
+      LOG.infof("Resuming %d job(s) that this replica's previous process (%s) had claimed", resumed, identity.replica());
+    }
+    return resumed;
+  }
+
+  /**
+   * At shutdown: claims no more jobs, lets a running one finish within the grace period, then releases
+   * what is still claimed so another replica takes it at once.
+   */
   void stop(@Observes ShutdownEvent event) {
     stopping = true;
+    long deadline = System.nanoTime() + shutdownGrace.toNanos();
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    releaseClaims();
+    renewals.shutdownNow();
+  }
+
+  /** Releases this process's claims; the number released. */
+  int releaseClaims() {
+    try {
+      int released = update(RELEASE, ps -> ps.setString(1, owner));
+      if (released > 0) {
+        LOG.infof("Released %d running job(s) for another replica to take", released);
+      }
+      return released;
+    } catch (SQLException e) {
+      LOG.warnf("Cannot release the jobs of this process; they are taken again when their leases end: %s",
+          e.getMessage());
+      return 0;
+    }
   }
 
   @Scheduled(
@@ -137,6 +260,33 @@ public class JobRunner extends PausableService {
 
   private void execute(Claimed job) throws SQLException {
     JobHandler handler = handlers.get(job.kind());
+    running.add(job.id());
+    long period = Math.max(1, lease.toMillis() / 3);
+    ScheduledFuture<?> renewal = renewals.scheduleAtFixedRate(() -> renew(job), period, period, TimeUnit.MILLISECONDS);
+    try {
+      run(job, handler);
+    } finally {
+      renewal.cancel(false);
+      running.remove(job.id());
+    }
+  }
+
+  /** Keeps the lease of a running job: a job longer than the lease is not claimed by another worker. */
+  private void renew(Claimed job) {
+    try {
+      if (update(RENEW, ps -> {
+        ps.setDouble(1, lease.toMillis() / 1000.0);
+        ps.setLong(2, job.id());
+        ps.setString(3, owner);
+      }) == 0) {
+        LOG.warnf("Job %d (%s) is no longer claimed by this worker (released at shutdown)", job.id(), job.kind());
+      }
+    } catch (SQLException | RuntimeException e) {
+      LOG.warnf("Cannot renew the lease of job %d (%s): %s", job.id(), job.kind(), e.getMessage());
+    }
+  }
+
+  private void run(Claimed job, JobHandler handler) throws SQLException {
     try {
       if (handler == null) {
         throw new IllegalStateException("No handler for job kind " + job.kind());
@@ -195,7 +345,8 @@ public class JobRunner extends PausableService {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(CLAIM)) {
       ps.setString(1, owner);
-      ps.setLong(2, lease.toSeconds());
+      ps.setDouble(2, lease.toMillis() / 1000.0);
+      ps.setArray(3, c.createArrayOf("text", handlers.keySet().toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
@@ -209,11 +360,11 @@ public class JobRunner extends PausableService {
     }
   }
 
-  private void update(String sql, StatementSetter setter) throws SQLException {
+  private int update(String sql, StatementSetter setter) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       setter.set(ps);
-      ps.executeUpdate();
+      return ps.executeUpdate();
     }
   }
 
