@@ -24,9 +24,29 @@ public class AilakeMain {
       System.setProperty("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
       System.setProperty("quarkus.datasource.username", EmbeddedPostgresLauncher.USER);
       System.setProperty(EMBEDDED, "true");
-      Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "embedded-postgres-stop"));
+      Runtime.getRuntime().addShutdownHook(
+          new Thread(() -> stopAfterTheService(postgres), "embedded-postgres-stop"));
     }
     Quarkus.run(args);
+  }
+
+  /**
+   * The JVM runs shutdown hooks together: PostgreSQL waits for the service's own shutdown (requests in
+   * flight, jobs handed over) before it stops, bounded so a service that never started does not hold it.
+   */
+  private static void stopAfterTheService(EmbeddedPostgresLauncher postgres) {
+    io.quarkus.runtime.Application service = io.quarkus.runtime.Application.currentApplication();
+    if (service != null) {
+      Thread waiting = new Thread(service::awaitShutdown, "await-service-shutdown");
+      waiting.setDaemon(true);
+      waiting.start();
+      try {
+        waiting.join(java.time.Duration.ofMinutes(2).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    postgres.close();
   }
 
   /**
