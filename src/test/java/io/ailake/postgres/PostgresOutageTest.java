@@ -72,6 +72,14 @@ class PostgresOutageTest {
           .contentType(startsWith("application/problem+json"))
           .body("status", equalTo(503))
           .body("title", equalTo("Service Unavailable"));
+      // a token the service has not seen yet cannot be looked up: neither 401 nor 500
+      String unseen = "Bearer unseen-" + java.util.UUID.randomUUID();
+      given().header("Authorization", unseen).get(namespaces)
+          .then().statusCode(503).header("Retry-After", notNullValue())
+          .body("error.type", equalTo("ServiceUnavailableException"));
+      given().header("Authorization", unseen).get(instances)
+          .then().statusCode(503).header("Retry-After", notNullValue())
+          .contentType(startsWith("application/problem+json"));
       given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").get("/q/health/ready")
           .then().statusCode(503).body("status", equalTo("DOWN"));
     } finally {
