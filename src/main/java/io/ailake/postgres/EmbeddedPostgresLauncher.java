@@ -61,7 +61,10 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
               .setDataDirectory(pgData)
               .setCleanDataDirectory(forTests)
               .setPGStartupWait(Duration.ofSeconds(60))
-              .setServerConfig("max_connections", "100");
+              .setServerConfig("max_connections", "100")
+              // the library's own hook would stop PostgreSQL at the signal, under the requests and jobs
+              // a graceful shutdown still finishes: the service stops it last (AilakeMain)
+              .setRegisterShutdownHook(forTests);
       // The library turns synchronous_commit off: a commit would then be acknowledged before its WAL
       // is written, and lost when PostgreSQL crashes (the tests crash it on purpose)
       builder.setServerConfig("synchronous_commit", "on").setServerConfig("fsync", forTests ? "off" : "on");
