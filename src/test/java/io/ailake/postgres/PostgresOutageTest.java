@@ -100,6 +100,9 @@ class PostgresOutageTest {
       load.stop();
     }
 
+    System.out.printf("PostgreSQL %s restart under load: answers by family and status %s%n", mode,
+        load.answers.stream().collect(java.util.stream.Collectors.groupingBy(
+            a -> a.route() + " " + a.status(), java.util.TreeMap::new, java.util.stream.Collectors.counting())));
     assertThat(load.answers).as("statuses answered under the restart").allMatch(a -> a.status() < 500 || a.status() == 503);
     assertThat(load.answers).filteredOn(a -> a.status() == 503).allMatch(Answer::retryAfter);
     assertThat(load.answers).filteredOn(a -> a.status() == 503).isNotEmpty();
