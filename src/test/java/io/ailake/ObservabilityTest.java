@@ -126,7 +126,7 @@ class ObservabilityTest {
     given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     given().get("/q/health/ready").then().statusCode(200)
         .body("status", equalTo("UP"))
-        .body("checks.name", hasItem(containsString("Database connections")));
+        .body("checks.name", hasItem(containsString("PostgreSQL accepts connections")));
   }
 
   @Test
