@@ -237,10 +237,31 @@ public class Tokens {
     return Optional.of(issue(id));
   }
 
-  /** OAuth2 token exchange: a valid token buys a fresh access token for the same API token. */
+  /**
+   * OAuth2 token exchange: a valid token of ours buys a fresh access token for the same API token; empty
+   * for a token that is not valid.
+   *
+   * @throws NotExchangeableException for a valid token this endpoint does not exchange
+   */
   @Transactional
   public Optional<AccessToken> exchange(String subjectToken) {
-    return authenticate(subjectToken).filter(p -> !p.serverAdmin()).map(p -> issue(p.tokenId()));
+    if (external.looksLikeOne(subjectToken)) {
+      // its principal has no API token to issue for; the issuer's own token endpoint refreshes it
+      throw new NotExchangeableException(
+          "A token of the external OpenID Connect issuer is not exchanged here; refresh it at its issuer");
+    }
+    Optional<Caller.Principal> principal = authenticate(subjectToken);
+    if (principal.isPresent() && principal.get().serverAdmin()) {
+      throw new NotExchangeableException("The server admin token is not exchanged; it is used as it is");
+    }
+    return principal.map(p -> issue(p.tokenId()));
+  }
+
+  /** A valid token that the token endpoint does not exchange for an access token. */
+  public static class NotExchangeableException extends RuntimeException {
+    NotExchangeableException(String message) {
+      super(message);
+    }
   }
 
   private AccessToken issue(UUID apiTokenId) {

@@ -38,6 +38,9 @@ final class StorageProbe {
     }
   }
 
+  /** Shorter secrets are not looked for in messages (see {@link #withoutSecret}). */
+  static final int MASKED_SECRET_MIN_LENGTH = 8;
+
   private StorageProbe() {}
 
   static void run(FileIOs fileIOs, Storage storage, String root, String endpoint, Optional<Credentials> keys) {
@@ -77,10 +80,19 @@ final class StorageProbe {
       throw e;
     } catch (IOException | RuntimeException e) {
       String reason = reason(e, endpoint);
-      // SDK messages do not carry the secret, but nothing that reaches a user may risk it
-      String safe = keys.map(k -> reason.replace(k.secretAccessKey(), "***")).orElse(reason);
-      throw new ProbeFailedException(name, safe);
+      throw new ProbeFailedException(name, keys.map(k -> withoutSecret(reason, k.secretAccessKey())).orElse(reason));
     }
+  }
+
+  /**
+   * No message is built from the secret; this is a second line for a message a library wrote. Only a
+   * secret long enough not to occur in ordinary words by chance is masked: masking a one-letter secret
+   * would garble every message ("unreacha***le") and tell which letter the secret is.
+   */
+  static String withoutSecret(String message, String secret) {
+    return secret == null || secret.length() < MASKED_SECRET_MIN_LENGTH || message == null
+        ? message
+        : message.replace(secret, "***");
   }
 
   /** The most telling cause in the chain: the storage's answer, or why it could not be reached. */
