@@ -13,7 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The first credential. A configured bootstrap token ({@code AILAKE_BOOTSTRAP_TOKEN}) is registered as
  * an admin token of the default organization. Without one, the embedded default mode creates an admin
  * token at its first start and prints a ready-to-paste Spark configuration with it, once: the secret is
- * stored only as a hash, so it can never be shown again.
+ * stored only as a hash, so it can never be shown again. A configured token shorter than
+ * {@link #MIN_CONFIGURED_TOKEN_LENGTH} characters stops the start.
  */
 @ApplicationScoped
 class FirstCredentials {
@@ -29,6 +30,8 @@ class FirstCredentials {
   }
 
   void onStart(@Observes StartupEvent event) {
+    requireLongEnough("ailake.admin-token (AILAKE_ADMIN_TOKEN)", config.adminToken());
+    requireLongEnough("ailake.bootstrap-token (AILAKE_BOOTSTRAP_TOKEN)", config.bootstrapToken());
     if (config.bootstrapToken().filter(t -> !t.isBlank()).isPresent()) {
       tokens.ensure(Organizations.DEFAULT_ID, "bootstrap", config.bootstrapToken().get());
       return;
@@ -36,6 +39,27 @@ class FirstCredentials {
     if (Boolean.getBoolean(AilakeMain.EMBEDDED)) {
       // printed to the console, on purpose: this is how the operator of a fresh install gets in
       firstStart(Organizations.DEFAULT_ID, System.out);
+    }
+  }
+
+  /**
+   * A configured token is chosen by a person and may be guessable; the ones the service makes carry 256
+   * random bits. Below this length the service does not start.
+   */
+  static final int MIN_CONFIGURED_TOKEN_LENGTH = 24;
+
+  /** Refuses a configured token too short to resist guessing, before anything accepts it. */
+  static void requireLongEnough(String setting, java.util.Optional<String> token) {
+    token.filter(t -> !t.isBlank() && t.strip().length() < MIN_CONFIGURED_TOKEN_LENGTH).ifPresent(t -> {
+      throw new ConfiguredTokenTooShortException(setting + " is " + t.strip().length() + " characters long; a configured"
+          + " token needs at least " + MIN_CONFIGURED_TOKEN_LENGTH + " (e.g. `openssl rand -base64 32`)");
+    });
+  }
+
+  /** A configured token too short to be safe: the service refuses to start with it. */
+  static class ConfiguredTokenTooShortException extends IllegalStateException {
+    ConfiguredTokenTooShortException(String message) {
+      super(message);
     }
   }
 

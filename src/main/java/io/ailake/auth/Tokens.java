@@ -5,13 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ailake.AilakeConfig;
 import io.ailake.postgres.RequestPathSql;
 import io.ailake.api.ApiException;
-import io.ailake.api.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * API tokens and the short-lived access tokens the OAuth2 endpoint issues for them. A secret is shown
- * once, when it is created, and stored only as a hash. A request's token is looked up in PostgreSQL,
+ * once, when it is created, and stored only as a keyed hash ({@link TokenHashes}). A request's token is looked up in PostgreSQL,
  * and the answer kept for {@code ailake.auth.token-cache-ttl} (2 s) so that a busy engine does not pay
  * that round trip on every call: a revocation holds from the next request on the replica that made it,
  * and within that time on every other replica.
@@ -36,12 +36,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public class Tokens {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger LOG = Logger.getLogger(Tokens.class);
 
   private final EntityManager entityManager;
   private final RequestPathSql sql;
   private final Optional<String> serverAdminToken;
   private final Duration accessTokenLifetime;
   private final ExternalTokens external;
+  private final TokenHashes hashes;
   private final TransactionSynchronizationRegistry transactions;
   /** Verified tokens by hash; null when the TTL is zero. Unknown tokens are never kept. */
   private final Cache<String, Verified> verified;
@@ -52,12 +54,13 @@ public class Tokens {
   private final AtomicLong revocations = new AtomicLong();
 
   Tokens(EntityManager entityManager, RequestPathSql sql, AilakeConfig config, ExternalTokens external,
-      TransactionSynchronizationRegistry transactions) {
+      TokenHashes hashes, TransactionSynchronizationRegistry transactions) {
     this.entityManager = entityManager;
     this.sql = sql;
     this.serverAdminToken = config.adminToken().filter(t -> !t.isBlank());
     this.accessTokenLifetime = config.auth().accessTokenLifetime();
     this.external = external;
+    this.hashes = hashes;
     this.transactions = transactions;
     Duration ttl = config.auth().tokenCacheTtl();
     this.verified = ttl.isZero() || ttl.isNegative()
@@ -95,12 +98,14 @@ public class Tokens {
     return new Issued(id.toString(), name, role.wire(), secret);
   }
 
-  /** Registers {@code secret} as an admin token of the organization, once. */
+  /** Registers {@code secret} as an admin token of the organization, once; a row of an older hash is rewritten. */
   @Transactional
   public void ensure(UUID organizationId, String name, String secret) {
+    String keyed = hashes.of(secret);
     boolean exists = !entityManager.createNativeQuery("SELECT 1 FROM api_token WHERE secret_hash = ?1")
-        .setParameter(1, hash(secret)).getResultList().isEmpty();
-    if (!exists) {
+        .setParameter(1, keyed).getResultList().isEmpty();
+    if (!exists && entityManager.createNativeQuery("UPDATE api_token SET secret_hash = ?1 WHERE secret_hash = ?2")
+        .setParameter(1, keyed).setParameter(2, TokenHashes.legacy(secret)).executeUpdate() == 0) {
       insert(UUID.randomUUID(), organizationId, name, Role.ADMIN, secret);
     }
   }
@@ -118,7 +123,7 @@ public class Tokens {
         .setParameter(2, organizationId)
         .setParameter(3, name)
         .setParameter(4, role.wire())
-        .setParameter(5, hash(secret))
+        .setParameter(5, hashes.of(secret))
         .executeUpdate();
   }
 
@@ -183,37 +188,57 @@ public class Tokens {
     if (external.looksLikeOne(bearer)) {
       return external.authenticate(bearer);
     }
-    String hash = hash(bearer);
+    String hash = hashes.of(bearer);
     if (verified == null) {
-      return lookUp(hash).map(Verified::principal);
+      return lookUp(hash, bearer).map(Verified::principal);
     }
     Verified known = verified.getIfPresent(hash);
     if (known != null && known.valid()) {
       return Optional.of(known.principal());
     }
     long revokedBefore = revocations.get();
-    Optional<Verified> found = lookUp(hash);
+    Optional<Verified> found = lookUp(hash, bearer);
     if (found.isPresent() && revocations.get() == revokedBefore) {
       verified.put(hash, found.get());
     }
     return found.map(Verified::principal);
   }
 
-  private Optional<Verified> lookUp(String hash) {
-    return sql.first(
+  /**
+   * One read of the unique indexes, for the keyed hash and the bare SHA-256 of rows written before
+   * keyed hashes; an API token found in the old form is rewritten to the keyed one.
+   */
+  private Optional<Verified> lookUp(String hash, String bearer) {
+    String legacy = TokenHashes.legacy(bearer);
+    Optional<Found> found = sql.first(
         """
-        SELECT id, organization_id, role, NULL::timestamptz FROM api_token
-         WHERE secret_hash = ? AND revoked_at IS NULL
+        SELECT id, organization_id, role, NULL::timestamptz, secret_hash = ? FROM api_token
+         WHERE secret_hash IN (?, ?) AND revoked_at IS NULL
         UNION ALL
-        SELECT t.id, t.organization_id, t.role, a.expires_at FROM access_token a JOIN api_token t ON t.id = a.api_token_id
-         WHERE a.token_hash = ? AND a.expires_at > now() AND t.revoked_at IS NULL
+        SELECT t.id, t.organization_id, t.role, a.expires_at, false FROM access_token a JOIN api_token t ON t.id = a.api_token_id
+         WHERE a.token_hash IN (?, ?) AND a.expires_at > now() AND t.revoked_at IS NULL
         LIMIT 1
         """,
-        row -> new Verified(
-            new Caller.Principal(row.getObject(2, UUID.class), Role.parse(row.getString(3)),
-                row.getObject(1, UUID.class), false),
-            row.getTimestamp(4) == null ? null : row.getTimestamp(4).toInstant()),
-        hash, hash);
+        row -> new Found(
+            new Verified(
+                new Caller.Principal(row.getObject(2, UUID.class), Role.parse(row.getString(3)),
+                    row.getObject(1, UUID.class), false),
+                row.getTimestamp(4) == null ? null : row.getTimestamp(4).toInstant()),
+            row.getBoolean(5)),
+        legacy, hash, legacy, hash, legacy);
+    found.filter(Found::legacyHash).ifPresent(f -> rehash(legacy, hash));
+    return found.map(Found::verified);
+  }
+
+  private record Found(Verified verified, boolean legacyHash) {}
+
+  /** Best effort: a token whose row keeps its old hash still works, and is rewritten at its next use. */
+  private void rehash(String legacy, String keyed) {
+    try {
+      sql.update("UPDATE api_token SET secret_hash = ? WHERE secret_hash = ?", keyed, legacy);
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "A token's hash was not rewritten to the keyed form this time");
+    }
   }
 
   /** OAuth2 client credentials: the client id is a token's id, the secret its secret. */
@@ -226,13 +251,20 @@ public class Tokens {
     } catch (IllegalArgumentException | NullPointerException e) {
       return Optional.empty();
     }
-    List<String> hashes = entityManager.createNativeQuery(
+    List<String> stored = entityManager.createNativeQuery(
             "SELECT secret_hash FROM api_token WHERE id = ?1 AND revoked_at IS NULL", String.class)
         .setParameter(1, id)
         .getResultList();
-    if (hashes.isEmpty() || clientSecret == null || !MessageDigest.isEqual(
-        hashes.get(0).getBytes(StandardCharsets.UTF_8), hash(clientSecret).getBytes(StandardCharsets.UTF_8))) {
+    if (stored.isEmpty() || clientSecret == null) {
       return Optional.empty();
+    }
+    String keyed = hashes.of(clientSecret);
+    if (!sameHash(stored.get(0), keyed)) {
+      if (!sameHash(stored.get(0), TokenHashes.legacy(clientSecret))) {
+        return Optional.empty();
+      }
+      entityManager.createNativeQuery("UPDATE api_token SET secret_hash = ?1 WHERE id = ?2")
+          .setParameter(1, keyed).setParameter(2, id).executeUpdate();
     }
     return Optional.of(issue(id));
   }
@@ -271,7 +303,7 @@ public class Tokens {
     entityManager.createNativeQuery(
             "INSERT INTO access_token (token_hash, api_token_id, expires_at)"
                 + " VALUES (?1, ?2, now() + make_interval(secs => ?3))")
-        .setParameter(1, hash(token))
+        .setParameter(1, hashes.of(token))
         .setParameter(2, apiTokenId)
         .setParameter(3, accessTokenLifetime.toSeconds())
         .executeUpdate();
@@ -284,7 +316,7 @@ public class Tokens {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  static String hash(String secret) {
-    return Sha256.hex(secret);
+  private static boolean sameHash(String stored, String computed) {
+    return MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8), computed.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.UUID;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
@@ -29,6 +30,8 @@ import org.jboss.logging.Logger;
  * Seals a storage's credentials with AES-256-GCM for the {@code sealed_secret} column. A sealed value
  * is {@code version(1) | nonce(12) | ciphertext+tag}; every seal draws a fresh random nonce. The
  * storage's id is bound in as associated data, so a sealed value copied onto another row does not open.
+ * The same server secret keys the hashes of API tokens, through a key derived from it
+ * ({@link #derivedKey}).
  */
 @ApplicationScoped
 public class SecretBox {
@@ -62,6 +65,21 @@ public class SecretBox {
           "ailake.secrets.key must be 32 bytes (AES-256), got " + key.length);
     }
     this.key = new SecretKeySpec(key, "AES");
+  }
+
+  /**
+   * A key for another purpose, derived from this one so that no key bytes serve two purposes: HKDF-Expand
+   * (RFC 5869) of the random key with the purpose as its info, one 32-byte block.
+   */
+  public byte[] derivedKey(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      mac.update(("ailake " + purpose).getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal(new byte[] {1});
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot derive the " + purpose + " key", e);
+    }
   }
 
   public byte[] seal(Credentials credentials, UUID storageId) {
