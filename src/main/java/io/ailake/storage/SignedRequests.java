@@ -103,13 +103,12 @@ final class SignedRequests {
   /** The answer of the request, once it is 200 (or 404 to a HEAD or GET); else the last failure, thrown. */
   private Answer send(String method, String bucket, String key, byte[] content) {
     URL url = url(bucket, key);
-    String payloadHash = content == null ? EMPTY_PAYLOAD_HASH : HEX.formatHex(sha256(content));
     long pause = limits.firstPauseMillis();
     for (int attempt = 0; ; attempt++) {
       String failure;
       IOException cause = null;
       try {
-        Answer answer = send(method, url, content, payloadHash);
+        Answer answer = send(method, url, content);
         if (answer.status() == HttpURLConnection.HTTP_OK
             || content == null && answer.status() == HttpURLConnection.HTTP_NOT_FOUND) {
           return answer;
@@ -139,7 +138,7 @@ final class SignedRequests {
     }
   }
 
-  private Answer send(String method, URL url, byte[] content, String payloadHash) throws IOException {
+  private Answer send(String method, URL url, byte[] content) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) url.openConnection();
     connection.setConnectTimeout(limits.connectTimeoutMillis());
     connection.setReadTimeout(limits.readTimeoutMillis());
@@ -148,17 +147,7 @@ final class SignedRequests {
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(content.length);
     }
-    String stamp = STAMP.format(clock.instant());
-    Map<String, String> signed = new TreeMap<>();
-    signed.put("host", hostHeader(url));
-    signed.put("x-amz-content-sha256", payloadHash);
-    signed.put("x-amz-date", stamp);
-    signed.forEach((name, value) -> {
-      if (!"host".equals(name)) { // HttpURLConnection sends it itself, as hostHeader spells it
-        connection.setRequestProperty(name, value);
-      }
-    });
-    connection.setRequestProperty("Authorization", authorization(method, url.getPath(), signed, payloadHash, stamp));
+    signedHeaders(method, url, content).forEach(connection::setRequestProperty);
     if (content != null) {
       try (OutputStream out = connection.getOutputStream()) {
         out.write(content);
@@ -180,6 +169,20 @@ final class SignedRequests {
       }
     }
     return new Answer(status, body, code);
+  }
+
+  /** The headers that sign a request, but Host, which HttpURLConnection sends itself as hostHeader spells it. */
+  Map<String, String> signedHeaders(String method, URL url, byte[] content) {
+    String payloadHash = content == null ? EMPTY_PAYLOAD_HASH : HEX.formatHex(sha256(content));
+    String stamp = STAMP.format(clock.instant());
+    Map<String, String> signed = new TreeMap<>();
+    signed.put("host", hostHeader(url));
+    signed.put("x-amz-content-sha256", payloadHash);
+    signed.put("x-amz-date", stamp);
+    String authorization = authorization(method, url.getPath(), signed, payloadHash, stamp);
+    signed.remove("host");
+    signed.put("Authorization", authorization);
+    return signed;
   }
 
   /**
