@@ -8,16 +8,25 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 // SecretBox serializes it with its own ObjectMapper, which a native image must be told about
 @RegisterForReflection
-public record Credentials(String accessKeyId, String secretAccessKey) {
+public record Credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
 
+  /** Temporary keys carry a session token (AWS STS and compatible stores); long-lived keys have none (null). */
   public Credentials {
     if (accessKeyId == null || accessKeyId.isBlank() || secretAccessKey == null || secretAccessKey.isBlank()) {
       throw new IllegalArgumentException("Both an access key id and a secret access key are needed");
     }
+    if (sessionToken != null && sessionToken.isBlank()) {
+      sessionToken = null;
+    }
+  }
+
+  public Credentials(String accessKeyId, String secretAccessKey) {
+    this(accessKeyId, secretAccessKey, null);
   }
 
   @Override
   public String toString() {
-    return "Credentials[accessKeyId=" + accessKeyId + ", secretAccessKey=***]";
+    return "Credentials[accessKeyId=" + accessKeyId + ", secretAccessKey=***"
+        + (sessionToken == null ? "" : ", sessionToken=***") + "]";
   }
 }

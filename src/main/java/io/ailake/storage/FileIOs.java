@@ -171,6 +171,9 @@ public class FileIOs {
     keys.ifPresent(k -> {
       props.put("s3.access-key-id", k.accessKeyId());
       props.put("s3.secret-access-key", k.secretAccessKey());
+      if (k.sessionToken() != null) {
+        props.put("s3.session-token", k.sessionToken());
+      }
     });
     props.put("http-client.type", "urlconnection");
     props.putAll(extra);
