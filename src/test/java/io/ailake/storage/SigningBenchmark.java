@@ -10,7 +10,8 @@ import java.util.Arrays;
  * What signing the catalog's own requests costs: the signature of a metadata file's PUT alone (its body's SHA-256 included), and a
  * whole PUT to a server on this host that answers at once. Not a test: run it with
  * {@code java -cp target/classes:target/test-classes:$(cat target/test.classpath) io.ailake.storage.SigningBenchmark}
- * after {@code ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath}. Each figure is the median of
+ * after {@code ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.classpath};
+ * the argument {@code first} prints only a fresh JVM's first thousand signatures. Each figure is the median of
  * several rounds, after rounds that warm the JIT up. docs/security.md keeps the results.
  */
 public final class SigningBenchmark {
@@ -25,6 +26,11 @@ public final class SigningBenchmark {
     SignedRequests offline = new SignedRequests(URI.create("http://127.0.0.1:9000"), "us-east-1", true, keys,
         SignedRequests.Limits.STANDARD);
     URL url = offline.url("lake", "sales/orders/metadata/00001-6f1c2a.metadata.json");
+    // a fresh JVM's first signatures: class loading and the JIT compiler's work included
+    System.out.printf("%-24s %,8d ns/op%n", "sign a PUT, first 1000", time(1_000, () -> offline.signedHeaders("PUT", url, metadata)));
+    if (args.length > 0 && args[0].equals("first")) {
+      return;
+    }
     report("sign a PUT", 200_000, () -> offline.signedHeaders("PUT", url, metadata));
 
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
