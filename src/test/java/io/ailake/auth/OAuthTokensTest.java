@@ -95,6 +95,19 @@ class OAuthTokensTest {
   }
 
   @Test
+  void aBodyThatIsNoFormIsRefusedNotAFault() {
+    for (String[] body : new String[][] {
+        {"application/x-www-form-urlencoded", "grant_type=%ZZ&client_id=%&client_secret=%00"},
+        {"application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=%C3%28&client_secret=x"},
+        {"application/json", "{\"grant_type\": \"client_credentials\"}"},
+        {"text/plain", "grant_type=client_credentials"}}) {
+      int status = given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").contentType(body[0]).body(body[1])
+          .post("/iceberg/v1/oauth/tokens").then().extract().statusCode();
+      org.assertj.core.api.Assertions.assertThat(status).as(body[0] + " " + body[1]).isBetween(400, 499);
+    }
+  }
+
+  @Test
   void nulBytesInClientCredentialsAreAnUnknownClientNotAFault() {
     for (Map<String, String> form : List.of(
         Map.of("grant_type", "client_credentials", "client_id", "\u0000", "client_secret", "s"),
