@@ -7,6 +7,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -49,10 +50,10 @@ class FirstCredentials {
   static final int MIN_CONFIGURED_TOKEN_LENGTH = 24;
 
   /** Refuses a configured token too short to resist guessing, before anything accepts it. */
-  static void requireLongEnough(String setting, java.util.Optional<String> token) {
+  static void requireLongEnough(String setting, Optional<String> token) {
     token.filter(t -> !t.isBlank() && t.strip().length() < MIN_CONFIGURED_TOKEN_LENGTH).ifPresent(t -> {
-      throw new ConfiguredTokenTooShortException(setting + " is " + t.strip().length() + " characters long; a configured"
-          + " token needs at least " + MIN_CONFIGURED_TOKEN_LENGTH + " (e.g. `openssl rand -base64 32`)");
+      throw new ConfiguredTokenTooShortException(setting + " is " + t.strip().length() + " characters long;"
+          + " a configured token needs at least " + MIN_CONFIGURED_TOKEN_LENGTH + " (e.g. `openssl rand -base64 32`)");
     });
   }
 

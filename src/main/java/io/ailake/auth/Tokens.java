@@ -11,7 +11,6 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
-import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -24,11 +23,12 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.jboss.logging.Logger;
 
 /**
  * API tokens and the short-lived access tokens the OAuth2 endpoint issues for them. A secret is shown
- * once, when it is created, and stored only as a keyed hash ({@link TokenHashes}). A request's token is looked up in PostgreSQL,
- * and the answer kept for {@code ailake.auth.token-cache-ttl} (2 s) so that a busy engine does not pay
+ * once, when it is created, and stored only as a keyed hash ({@link TokenHashes}). A request's token is
+ * looked up in PostgreSQL, and the answer kept for {@code ailake.auth.token-cache-ttl} (2 s) so that a busy engine does not pay
  * that round trip on every call: a revocation holds from the next request on the replica that made it,
  * and within that time on every other replica.
  */
@@ -98,7 +98,10 @@ public class Tokens {
     return new Issued(id.toString(), name, role.wire(), secret);
   }
 
-  /** Registers {@code secret} as an admin token of the organization, once; a row of an older hash is rewritten. */
+  /**
+   * Registers {@code secret} as an admin token of the organization, once; its row in the bare SHA-256
+   * form of earlier versions is rewritten to the keyed form.
+   */
   @Transactional
   public void ensure(UUID organizationId, String name, String secret) {
     String keyed = hashes.of(secret);
