@@ -116,15 +116,21 @@ class ServiceProcessIT {
     await(Duration.ofSeconds(30), "the updates and the job waiting for the test's locks",
         () -> waitingForLocks() >= namespaces.size() + 1);
 
-    // quick requests all along: served during the delay, refused (503) or not connected after it
+    // quick requests all along, each with the instant it was sent: served until the delay ends, then refused
     AtomicBoolean loading = new AtomicBoolean(true);
-    ConcurrentLinkedQueue<String> quickOutcomes = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<QuickRequest> quick = new ConcurrentLinkedQueue<>();
     Thread load = new Thread(() -> {
       while (loading.get()) {
+        long sent = System.nanoTime();
         try {
-          quickOutcomes.add(String.valueOf(service.send("GET", "/iceberg/v1/lake/namespaces", null).statusCode()));
+          quick.add(new QuickRequest(sent, String.valueOf(
+              service.send("GET", "/iceberg/v1/lake/namespaces", null).statusCode())));
+        } catch (java.net.ConnectException e) {
+          quick.add(new QuickRequest(sent, "refused"));
+          pause(20);
         } catch (IOException e) {
-          quickOutcomes.add("refused");
+          quick.add(new QuickRequest(sent, "io " + e.getClass().getSimpleName()));
+          pause(20);
         } catch (InterruptedException e) {
           return;
         }
@@ -156,15 +162,23 @@ class ServiceProcessIT {
     loading.set(false);
     load.join(10_000);
     int exitCode = service.process.exitValue();
-    System.out.printf("SIGTERM: readiness 503 after %d ms, exit code %d after %d ms; quick requests: %s%n",
-        (readinessDown - signalled) / 1_000_000, exitCode, (exited - signalled) / 1_000_000, summary(quickOutcomes));
+    long delayEnds = signalled + SHUTDOWN_DELAY.toNanos();
+    System.out.printf("SIGTERM: readiness 503 after %d ms, exit code %d after %d ms; quick requests before the"
+            + " signal %s, during the delay %s, after it %s%n",
+        (readinessDown - signalled) / 1_000_000, exitCode, (exited - signalled) / 1_000_000,
+        outcomes(quick, Long.MIN_VALUE, signalled), outcomes(quick, signalled, delayEnds),
+        outcomes(quick, delayEnds, Long.MAX_VALUE));
     // 128 + 15: how a JVM ends that a SIGTERM stopped, after its shutdown hooks ran
     assertThat(exitCode).isEqualTo(143);
     assertThat(Duration.ofNanos(exited - signalled))
         .isLessThan(SHUTDOWN_DELAY.plus(SHUTDOWN_TIMEOUT).plus(JOB_GRACE).plusSeconds(10));
-    assertThat(quickOutcomes).as("no quick request failed with anything but a refusal after the delay")
-        .allMatch(o -> o.equals("200") || o.equals("503") || o.equals("refused"));
-    assertThat(quickOutcomes).contains("200");
+    // what a load balancer relies on: every request sent before the delay is nearly over was served
+    Map<String, Long> served = outcomes(quick, Long.MIN_VALUE, delayEnds - Duration.ofMillis(300).toNanos());
+    assertThat(served).containsOnlyKeys("200");
+    assertThat(outcomes(quick, signalled, delayEnds - Duration.ofMillis(300).toNanos())).containsKey("200");
+    assertThat(outcomes(quick, Long.MIN_VALUE, Long.MAX_VALUE).keySet())
+        .as("after the delay a new request is refused, never failed with another 5xx")
+        .allMatch(o -> o.equals("200") || o.equals("503") || o.equals("refused") || o.startsWith("io "));
 
     Claim released = claim(deprovision);
     assertThat(released.owner()).as("the running job's claim was released at exit").isNull();
@@ -390,10 +404,22 @@ class ServiceProcessIT {
     }
   }
 
-  private static String summary(ConcurrentLinkedQueue<String> outcomes) {
+  private record QuickRequest(long sentNanos, String outcome) {}
+
+  /** The outcomes of the quick requests sent in [from, to), counted. */
+  private static Map<String, Long> outcomes(ConcurrentLinkedQueue<QuickRequest> quick, long from, long to) {
     Map<String, Long> counts = new java.util.TreeMap<>();
-    outcomes.forEach(o -> counts.merge(o, 1L, Long::sum));
-    return counts.toString();
+    quick.stream().filter(q -> q.sentNanos() >= from && q.sentNanos() < to)
+        .forEach(q -> counts.merge(q.outcome(), 1L, Long::sum));
+    return counts;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static int freePort() throws IOException {
