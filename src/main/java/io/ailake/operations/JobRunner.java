@@ -306,6 +306,11 @@ public class JobRunner extends PausableService {
 
   /** Retries with exponential backoff; a request the handler found wrong (4xx) fails at once. */
   private void fail(Claimed job, Exception e) throws SQLException {
+    if (stopping) {
+      // a shutdown releases its claims; what fails meanwhile (often the closing pool) is not an attempt
+      LOG.infof("Job %d (%s) stopped by the shutdown; another replica takes it again", job.id(), job.kind());
+      return;
+    }
     boolean permanent = e instanceof ApiException api && api.status() < 500;
     long backoffSeconds = Math.min(300, 1L << Math.min(job.attempts(), 8));
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
