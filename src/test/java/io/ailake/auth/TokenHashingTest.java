@@ -61,11 +61,7 @@ class TokenHashingTest {
   @Test
   void aTokenStoredAsABareSha256BeforeStillAuthenticatesAndIsRewrittenKeyed() {
     String secret = "ail_legacy-" + UUID.randomUUID();
-    UUID id = UUID.randomUUID();
-    QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-            "INSERT INTO api_token (id, organization_id, name, role, secret_hash) VALUES (?1, ?2, ?3, 'read', ?4)")
-        .setParameter(1, id).setParameter(2, Organizations.DEFAULT_ID).setParameter(3, "legacy-" + id)
-        .setParameter(4, Sha256.hex(secret)).executeUpdate());
+    UUID id = legacyToken(secret);
 
     given().header("Authorization", TestTokens.bearer(secret)).get("/api/v1/ailake/database/instances")
         .then().statusCode(200);
@@ -79,11 +75,7 @@ class TokenHashingTest {
   @Test
   void aTokenStoredAsABareSha256BeforeStillBuysAccessTokens() {
     String secret = "ail_legacy-" + UUID.randomUUID();
-    UUID id = UUID.randomUUID();
-    QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-            "INSERT INTO api_token (id, organization_id, name, role, secret_hash) VALUES (?1, ?2, ?3, 'read', ?4)")
-        .setParameter(1, id).setParameter(2, Organizations.DEFAULT_ID).setParameter(3, "legacy-" + id)
-        .setParameter(4, Sha256.hex(secret)).executeUpdate());
+    UUID id = legacyToken(secret);
 
     given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").contentType(ContentType.URLENC)
         .formParam("grant_type", "client_credentials").formParam("client_id", id.toString())
@@ -102,5 +94,15 @@ class TokenHashingTest {
         .hasMessageNotContaining("letmein");
     FirstCredentials.requireLongEnough("ailake.bootstrap-token", Optional.of(TestTokens.defaultAdmin()));
     FirstCredentials.requireLongEnough("ailake.bootstrap-token", Optional.empty());
+  }
+
+  /** A read token stored as an earlier release stored it: the bare SHA-256 of its secret; its id. */
+  private UUID legacyToken(String secret) {
+    UUID id = UUID.randomUUID();
+    QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+            "INSERT INTO api_token (id, organization_id, name, role, secret_hash) VALUES (?1, ?2, ?3, 'read', ?4)")
+        .setParameter(1, id).setParameter(2, Organizations.DEFAULT_ID).setParameter(3, "legacy-" + id)
+        .setParameter(4, Sha256.hex(secret)).executeUpdate());
+    return id;
   }
 }

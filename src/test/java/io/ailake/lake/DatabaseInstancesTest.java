@@ -24,14 +24,9 @@ import java.net.URL;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
-import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.FileFormat;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.io.PositionOutputStream;
 import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.types.Types;
@@ -67,18 +62,7 @@ class DatabaseInstancesTest {
 
     Warehouse warehouse = QuarkusTransaction.requiringNew().call(() -> Warehouse.findByName(
         io.ailake.organization.Organizations.DEFAULT_ID, name).orElseThrow());
-    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
-      client.createNamespace(Namespace.of("ns"));
-      Table table = client.createTable(TableIdentifier.of("ns", "orders"),
-          new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
-      String path = table.location() + "/data/part-0.parquet";
-      try (PositionOutputStream out = table.io().newOutputFile(path).create()) {
-        out.write(new byte[64]);
-      }
-      table.newAppend().appendFile(DataFiles.builder(PartitionSpec.unpartitioned())
-          .withPath(path).withFileSizeInBytes(64).withRecordCount(1).withFormat(FileFormat.PARQUET).build())
-          .commit();
-    }
+    IcebergClients.tableWithOneDataFile(catalog, warehouse);
     assertThat(files(storage)).isNotEmpty();
 
     String deprovision = given().delete(BASE + "/" + name).then().statusCode(202)

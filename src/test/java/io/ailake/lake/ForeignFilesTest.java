@@ -26,23 +26,13 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
-import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.FileFormat;
-import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.PositionOutputStream;
 import org.apache.iceberg.io.SupportsPrefixOperations;
-import org.apache.iceberg.rest.RESTCatalog;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -193,21 +183,7 @@ class ForeignFilesTest {
   private String tableWithData(String name) {
     Warehouse warehouse = QuarkusTransaction.requiringNew().call(() ->
         Warehouse.findByName(Organizations.DEFAULT_ID, name).orElseThrow());
-    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
-      client.createNamespace(Namespace.of("ns"));
-      Table table = client.createTable(TableIdentifier.of("ns", "orders"),
-          new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
-      String path = table.location() + "/data/part-0.parquet";
-      try (PositionOutputStream out = table.io().newOutputFile(path).create()) {
-        out.write(new byte[64]);
-      }
-      table.newAppend().appendFile(DataFiles.builder(PartitionSpec.unpartitioned())
-          .withPath(path).withFileSizeInBytes(64).withRecordCount(1).withFormat(FileFormat.PARQUET).build())
-          .commit();
-      return table.location();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return IcebergClients.tableWithOneDataFile(catalog, warehouse);
   }
 
   private void write(ObjectStorage storage, String location) {
