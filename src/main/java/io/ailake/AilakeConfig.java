@@ -2,7 +2,9 @@ package io.ailake;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.quarkus.runtime.configuration.MemorySize;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,6 +45,21 @@ public interface AilakeConfig {
 
   /** Object storages declared by the deployment, registered (origin {@code config}) at every start. */
   Map<String, StorageSettings> storages();
+
+  StorageBoundaries storage();
+
+  /** Where storages may be, and how much of a file the service reads whole (docs/storage-boundaries.md). */
+  interface StorageBoundaries {
+    /**
+     * The directories under which the server admin may register LOCAL storages; none by default (the
+     * default warehouse's own directory is always allowed).
+     */
+    Optional<List<String>> localRoots();
+
+    /** The largest metadata file or manifest list the service reads whole; a larger one is refused. */
+    @WithDefault("64M")
+    MemorySize maxSmallFileSize();
+  }
 
   interface DefaultWarehouse {
     String name();

@@ -130,17 +130,29 @@ public class ObjectStorage extends PanacheEntityBase {
     return uses.longValue() > 0;
   }
 
-  /** The storage roots and warehouse locations of every other organization. */
+  /** The places of every other organization's storages and warehouses. */
   @SuppressWarnings("unchecked")
-  static List<String> rootsOfOthers(UUID organizationId, UUID exceptStorage) {
-    return getEntityManager()
+  static List<StoragePlaces.Place> placesOfOthers(UUID organizationId, UUID exceptStorage) {
+    List<Object[]> rows = getEntityManager()
         .createNativeQuery(
-            "SELECT root FROM object_storage WHERE organization_id <> ?1 AND id <> ?2"
-                + " UNION ALL SELECT location FROM warehouse WHERE organization_id <> ?1",
-            String.class)
+            "SELECT storage_type, root, endpoint FROM object_storage WHERE organization_id <> ?1 AND id <> ?2"
+                + " UNION ALL SELECT storage_type, location, s3_endpoint FROM warehouse WHERE organization_id <> ?1")
         .setParameter(1, organizationId)
         .setParameter(2, exceptStorage == null ? new UUID(0, 0) : exceptStorage)
         .getResultList();
+    return rows.stream().map(row -> place((String) row[0], (String) row[1], (String) row[2])).toList();
+  }
+
+  /** Where a root of the given type ({@code LOCAL}, {@code S3} or {@code MINIO}) on an endpoint really is. */
+  static StoragePlaces.Place place(String type, String root, String endpoint) {
+    return Type.LOCAL.name().equals(type)
+        ? StoragePlaces.local(LocalFileIO.parse(root))
+        : StoragePlaces.s3(root, endpoint);
+  }
+
+  /** This storage's place. */
+  public StoragePlaces.Place place() {
+    return place(storageType.name(), root, endpoint);
   }
 
   public static List<ObjectStorage> listByName(UUID organizationId) {

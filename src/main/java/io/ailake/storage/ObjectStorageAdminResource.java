@@ -17,7 +17,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Registers and maintains object storages. Every create and patch is probed with the storage's own keys. */
+/**
+ * An organization's admin registers and maintains its object storages (S3 and MINIO; LOCAL ones are the
+ * server admin's, see {@link OrganizationStoragesResource}). Every create and patch is probed with the
+ * storage's own keys.
+ */
 @Path("/api/v1/admin/objectStorages")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -39,7 +43,10 @@ public class ObjectStorageAdminResource {
   @APIResponse(responseCode = "201", description = "Registered", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "400", description = "Invalid request, or the probe failed (the detail names the step)",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
-  @APIResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "403", description = "A LOCAL storage: only the server admin registers one",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "409", description = "The name is taken, or the root overlaps another organization's",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   public Response create(ObjectStorageRequest request) {
     ObjectStorage created = storages.create(caller.organizationId(), request);
     return Response.created(URI.create("/api/v1/admin/objectStorages/" + created.id))
@@ -68,6 +75,8 @@ public class ObjectStorageAdminResource {
       description = "Changes only the fields sent, then probes the result before storing it.")
   @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "400", description = "Invalid change, or the probe failed",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "403", description = "A LOCAL storage: only the server admin changes one",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   @APIResponse(responseCode = "409",

@@ -44,11 +44,23 @@ public class ObjectStorageService {
   private final AilakeConfig config;
   private final SecretBox secrets;
   private final FileIOs fileIOs;
+  private final LocalRoots localRoots;
 
-  ObjectStorageService(AilakeConfig config, SecretBox secrets, FileIOs fileIOs) {
+  ObjectStorageService(AilakeConfig config, SecretBox secrets, FileIOs fileIOs, LocalRoots localRoots) {
     this.config = config;
     this.secrets = secrets;
     this.fileIOs = fileIOs;
+    this.localRoots = localRoots;
+  }
+
+  /**
+   * Who registers or changes a storage. A LOCAL storage reaches the service's own disk, so only the
+   * server admin ({@code AILAKE_ADMIN_TOKEN}) registers or changes one; an organization's admin registers
+   * S3 and MINIO storages, which its own keys must reach.
+   */
+  public enum Registrar {
+    SERVER_ADMIN,
+    ORGANIZATION_ADMIN
   }
 
   /** A request after validation: complete and normalized, ready to probe and store. */
@@ -78,13 +90,25 @@ public class ObjectStorageService {
         .orElseThrow(() -> ApiException.notFound("Object storage does not exist: %s", idOrName));
   }
 
-  /** Registers a storage after probing it with its own keys: 400 when invalid or not working, 409 on a taken name. */
+  /** As an organization's admin registers it: S3 and MINIO only. */
   public ObjectStorage create(UUID organizationId, ObjectStorageRequest request) {
-    Spec spec = validate(request);
+    return create(organizationId, request, Registrar.ORGANIZATION_ADMIN);
+  }
+
+  /**
+   * Registers a storage after probing it with its own keys: 400 when invalid or not working, 403 for a
+   * LOCAL one the registrar may not make or the operator does not allow, 409 on a taken name or a root
+   * overlapping another organization's.
+   */
+  public ObjectStorage create(UUID organizationId, ObjectStorageRequest request, Registrar registrar) {
+    if (request != null && isLocal(request.storageType())) {
+      requireServerAdmin(registrar);
+    }
+    Spec spec = validate(request, false);
     if (ObjectStorage.findByName(organizationId, spec.name()).isPresent()) {
       throw ApiException.conflict("Object storage already exists: %s", spec.name());
     }
-    refuseOverlap(organizationId, spec.root(), null);
+    refuseOverlap(organizationId, spec, null);
     probe(spec);
     ObjectStorage storage = new ObjectStorage();
     storage.id = UUID.randomUUID();
@@ -101,10 +125,18 @@ public class ObjectStorageService {
    * it. A storage that holds a warehouse's data cannot move (409); LOCAL cannot turn into S3.
    */
   public ObjectStorage patch(UUID organizationId, String idOrName, ObjectStorageRequest patch) {
+    return patch(organizationId, idOrName, patch, Registrar.ORGANIZATION_ADMIN);
+  }
+
+  public ObjectStorage patch(
+      UUID organizationId, String idOrName, ObjectStorageRequest patch, Registrar registrar) {
     if (patch == null) {
       throw ApiException.badRequest("A JSON body is required");
     }
     ObjectStorage current = get(organizationId, idOrName);
+    if (current.storageType == ObjectStorage.Type.LOCAL || isLocal(patch.storageType())) {
+      requireServerAdmin(registrar);
+    }
     refuseConfigured(current, "changed");
     if (patch.storageType() != null
         && (parseType(patch.storageType()) == ObjectStorage.Type.LOCAL)
@@ -112,11 +144,11 @@ public class ObjectStorageService {
       throw ApiException.badRequest(
           "storageType cannot change between LOCAL and S3/MINIO; register a new storage instead");
     }
-    Spec spec = validate(merge(current, patch));
+    Spec spec = validate(merge(current, patch), false);
     if (!spec.name().equals(current.name) && ObjectStorage.findByName(organizationId, spec.name()).isPresent()) {
       throw ApiException.conflict("Object storage already exists: %s", spec.name());
     }
-    refuseOverlap(organizationId, spec.root(), current.id);
+    refuseOverlap(organizationId, spec, current.id);
     probe(spec);
     ObjectStorage updated = write(spec.name(), () -> {
       ObjectStorage row = ObjectStorage.<ObjectStorage>findByIdOptional(current.id)
@@ -134,23 +166,47 @@ public class ObjectStorageService {
     return updated;
   }
 
-  /**
-   * A root that holds, or lies inside, another organization's storage or warehouse would reach that
-   * organization's files (its tables, purges, probes): 409, without naming what it overlaps.
-   */
-  private static void refuseOverlap(UUID organizationId, String root, UUID exceptStorage) {
-    for (String other : ObjectStorage.rootsOfOthers(organizationId, exceptStorage)) {
-      if (overlaps(root, other)) {
-        throw ApiException.conflict(
-            "Object storage root %s overlaps the storage of another organization; choose another bucket,"
-                + " prefix or directory", root);
-      }
+  private static boolean isLocal(String storageType) {
+    return storageType != null && storageType.trim().equalsIgnoreCase(ObjectStorage.Type.LOCAL.name());
+  }
+
+  private static void requireServerAdmin(Registrar registrar) {
+    if (registrar != Registrar.SERVER_ADMIN) {
+      throw new ApiException(403, "Forbidden", "A LOCAL storage reaches the service's own disk: only the server "
+          + "admin registers or changes one (POST /api/v1/admin/organizations/{orgId}/objectStorages), under the "
+          + "directories the operator allows (ailake.storage.local-roots)");
     }
   }
 
-  /** Roots and warehouse locations are normalized alike ({@code file:/abs}, {@code s3://bucket/prefix}). */
-  static boolean overlaps(String a, String b) {
-    return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
+  /**
+   * A root that holds, or lies inside, another organization's storage or warehouse would reach that
+   * organization's files (its tables, purges, probes): 409, without naming what it overlaps. Places are
+   * compared, not strings: real local paths, and S3 prefixes per endpoint and bucket.
+   */
+  private static void refuseOverlap(UUID organizationId, Spec spec, UUID exceptStorage) {
+    StoragePlaces.Place place = ObjectStorage.place(spec.type().name(), spec.root(), spec.endpoint());
+    if (overlapsAnother(organizationId, place, exceptStorage)) {
+      throw ApiException.conflict(
+          "Object storage root %s overlaps the storage of another organization; choose another bucket,"
+              + " prefix or directory", spec.root());
+    }
+  }
+
+  private static boolean overlapsAnother(UUID organizationId, StoragePlaces.Place place, UUID exceptStorage) {
+    return QuarkusTransaction.joiningExisting().call(() -> ObjectStorage.placesOfOthers(organizationId, exceptStorage))
+        .stream().anyMatch(place::overlaps);
+  }
+
+  /**
+   * Refuses (409) to put a database in a storage that overlaps another organization's: a storage
+   * registered before roots were normalized and compared by place may, and a database there would
+   * write into the other organization's files.
+   */
+  public void requireOwnPlace(ObjectStorage storage) {
+    if (overlapsAnother(storage.organizationId, storage.place(), storage.id)) {
+      throw ApiException.conflict(
+          "Object storage %s overlaps the storage of another organization; it cannot hold a database", storage.name);
+    }
   }
 
   /** 409 while a warehouse uses the storage: its data would be unreachable. */
@@ -200,6 +256,7 @@ public class ObjectStorageService {
   Spec defaultSpec(String location) {
     String trimmed = location.trim();
     if (Storage.typeOf(trimmed) == Storage.Type.LOCAL) {
+      localRoots.requireOutsideDataDirectory(LocalFileIO.parse(trimmed));
       return new Spec(DEFAULT_NAME, ObjectStorage.Type.LOCAL, localRoot(trimmed, true), null, null, false,
           Optional.empty());
     }
@@ -229,7 +286,7 @@ public class ObjectStorageService {
             name, settings.type(), null, null, settings.root(),
             settings.endpoint().orElse(null), settings.region().orElse(null),
             settings.pathStyle().orElse(null),
-            settings.accessKeyId().orElse(null), settings.secretAccessKey().orElse(null)));
+            settings.accessKeyId().orElse(null), settings.secretAccessKey().orElse(null)), true);
       } catch (ApiException e) {
         throw new IllegalStateException("ailake.storages.\"" + name + "\" is invalid: " + e.getMessage());
       }
@@ -347,7 +404,8 @@ public class ObjectStorageService {
 
   // ---- validation: every rule answers 400 with what is wrong and what is expected ----------------
 
-  Spec validate(ObjectStorageRequest r) {
+  /** {@code declaredInConfiguration}: the operator's own storage, which may lie outside the allowed roots. */
+  Spec validate(ObjectStorageRequest r, boolean declaredInConfiguration) {
     if (r == null) {
       throw ApiException.badRequest("A JSON body is required");
     }
@@ -363,7 +421,9 @@ public class ObjectStorageService {
         throw ApiException.badRequest("A LOCAL storage takes only 'root', an absolute directory; "
             + "bucket, prefix, endpoint, region and keys belong to S3 and MINIO storages");
       }
-      return new Spec(r.name(), type, localRoot(r.root(), false), null, null, false, Optional.empty());
+      String root = realLocalRoot(r.root());
+      localRoots.require(LocalFileIO.parse(root), declaredInConfiguration);
+      return new Spec(r.name(), type, root, null, null, false, Optional.empty());
     }
     String endpoint = endpoint(r.endpoint(), type);
     String region = r.region() == null || r.region().isBlank() ? DEFAULT_REGION : r.region().trim();
@@ -403,8 +463,9 @@ public class ObjectStorageService {
     try {
       URI uri = new URI(trimmed);
       if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-          && uri.getHost() != null) {
-        return trimmed;
+          && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
+          && uri.getRawUserInfo() == null) {
+        return StoragePlaces.normalizeEndpoint(uri);
       }
     } catch (URISyntaxException e) {
       // answered below
@@ -412,13 +473,18 @@ public class ObjectStorageService {
     throw ApiException.badRequest("Invalid endpoint '%s': expected http(s)://host[:port]", endpoint);
   }
 
-  /** {@code s3://bucket[/prefix]} from a root or from bucket + prefix; slashes at the prefix's ends dropped. */
+  /**
+   * {@code s3://bucket[/prefix]} from a root or from bucket + prefix; slashes at the prefix's ends dropped.
+   * A prefix with an empty, {@code .} or {@code ..} segment is refused: a store that keeps objects as
+   * files resolves them, and {@code ./a} would then be another organization's {@code a}.
+   */
   private static String s3Root(String root, String bucket, String prefix) {
     if (root != null && (bucket != null || prefix != null)) {
       throw ApiException.badRequest("Give either 'root' or 'bucket' (with an optional 'prefix'), not both");
     }
     if (root != null) {
-      Matcher m = ObjectStorage.S3_ROOT.matcher(root.trim());
+      // s3a:// and s3n:// are the same objects, and a scheme's case means nothing
+      Matcher m = ObjectStorage.S3_ROOT.matcher(root.trim().replaceFirst("^(?i)s3[an]?://", "s3://"));
       if (!m.matches()) {
         throw ApiException.badRequest("Invalid root '%s' for an S3 storage: expected s3://bucket[/prefix]", root);
       }
@@ -434,7 +500,34 @@ public class ObjectStorageService {
           bucket);
     }
     String cleanPrefix = prefix == null ? "" : prefix.trim().replaceAll("^/+|/+$", "");
+    if (!cleanPrefix.isEmpty()) {
+      for (String segment : cleanPrefix.split("/", -1)) {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+          throw ApiException.badRequest(
+              "Invalid prefix '%s': no empty ('//'), '.' or '..' segments; name the prefix as it is, e.g. a/b",
+              prefix == null ? root : prefix);
+        }
+      }
+    }
     return "s3://" + bucket + (cleanPrefix.isEmpty() ? "" : "/" + cleanPrefix);
+  }
+
+  /**
+   * {@code file:/real/dir}: every symlink, {@code .}, {@code ..} and {@code /proc/...} alias resolved, so
+   * that roots compare by the directory they are (see {@link StoragePlaces#realPath}).
+   */
+  private static String realLocalRoot(String root) {
+    String lexical = localRoot(root, false);
+    try {
+      Path real = StoragePlaces.realPath(LocalFileIO.parse(lexical));
+      if (Files.exists(real) && !Files.isDirectory(real)) {
+        throw ApiException.badRequest("Invalid root '%s' for a LOCAL storage: it is a file, not a directory", root);
+      }
+      return LocalFileIO.location(real);
+    } catch (java.io.IOException e) {
+      throw ApiException.badRequest("Invalid root '%s' for a LOCAL storage: its real path cannot be resolved (%s)",
+          root, e.getClass().getSimpleName());
+    }
   }
 
   /** {@code file:/absolute/dir}; a relative directory is only accepted for the default warehouse's. */
