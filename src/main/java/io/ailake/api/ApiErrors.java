@@ -64,6 +64,19 @@ public class ApiErrors {
     return problem(status, known == null ? "Error" : known.getReasonPhrase(), e.getMessage(), request);
   }
 
+  /**
+   * Iceberg's refusal of a client's input met on an /api route (a location outside the organization's
+   * storages, a file too large to read whole): a 400 here too.
+   */
+  @ServerExceptionMapper
+  public Response icebergBadRequest(org.apache.iceberg.exceptions.BadRequestException e,
+      ContainerRequestContext request) {
+    if (isIceberg(request)) {
+      return io.ailake.iceberg.IcebergCatalogResource.icebergError(e, request);
+    }
+    return problem(400, "Bad Request", e.getMessage(), request);
+  }
+
   @ServerExceptionMapper
   public Response unexpected(Exception e, ContainerRequestContext request) {
     if (isIceberg(request)) {

@@ -100,7 +100,8 @@ public class MetadataFiles {
   }
 
   ViewMetadata readView(FileIO io, String location) {
-    return ViewMetadataParser.read(io, location);
+    // whole, so that the size cap holds; the parser still tells gzip by the file's name
+    return ViewMetadataParser.read(new InMemoryInputFile(location, FileIOs.readWhole(io, location)));
   }
 
   /** Writes {@code metadata} as the next version after {@code previousLocation}; returns it with its location. */

@@ -3,6 +3,7 @@ package io.ailake.iceberg;
 import io.ailake.storage.LocalFileIO;
 import io.ailake.storage.ObjectStorage;
 import io.ailake.storage.Storage;
+import io.ailake.storage.StoragePlaces;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -11,19 +12,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.view.ViewMetadata;
 import org.apache.iceberg.view.ViewProperties;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The locations a warehouse's tables and views may use: under the warehouse's root, or under the root of
  * an object storage registered by the warehouse's organization. The service reads, writes and deletes
  * files with its own keys wherever a table points, so a location outside these roots would let one
  * organization reach another's files. Every route that takes a location from a client (create,
- * register, commit; tables and views) passes through here before any file is read or written.
+ * register, commit; tables and views) passes through here before any file is read or written, and so
+ * does every read the service makes itself for a table ({@link ConfinedFileIO}).
+ *
+ * <p>An S3 location carries no endpoint: it is reached through the warehouse's S3 FileIO, so only the
+ * storages on that endpoint count for it (the same bucket and prefix on another endpoint may be
+ * another organization's).
  */
 public final class OrganizationLocations {
 
@@ -50,6 +58,20 @@ public final class OrganizationLocations {
   /** Refuses {@code location} unless it lies under one of the warehouse's roots. */
   public static void require(Warehouse warehouse, String location) {
     requireAll(warehouse, List.of(location));
+  }
+
+  /**
+   * For a commit, before anything is read: the manifest lists of the snapshots it adds. The service reads
+   * them (a rebase, a purge, statistics), and a client may name any file.
+   */
+  static void requireAddedSnapshots(Warehouse warehouse, List<MetadataUpdate> updates) {
+    List<String> manifestLists = new ArrayList<>();
+    for (MetadataUpdate update : updates) {
+      if (update instanceof MetadataUpdate.AddSnapshot add && add.snapshot().manifestListLocation() != null) {
+        manifestLists.add(add.snapshot().manifestListLocation());
+      }
+    }
+    requireAll(warehouse, manifestLists);
   }
 
   /** The table's location and path properties; on register also its snapshots' manifest lists. */
@@ -117,14 +139,28 @@ public final class OrganizationLocations {
     }
   }
 
-  /** The warehouse's root and the roots of its organization's registered storages, normalized. */
+  /**
+   * The warehouse's root and the roots of its organization's registered storages that its FileIO reaches
+   * as they are: every LOCAL one, and the S3 ones on the endpoint its S3 locations go to. Normalized.
+   */
   static List<String> roots(Warehouse warehouse) {
     List<String> roots = new ArrayList<>();
     normalize(warehouse.location).ifPresent(roots::add);
+    String endpoint = StoragePlaces.endpointKey(s3EndpointOf(warehouse));
     QuarkusTransaction.joiningExisting()
         .call(() -> ObjectStorage.listByName(warehouse.organizationId))
+        .stream()
+        .filter(storage -> storage.storageType == ObjectStorage.Type.LOCAL
+            || StoragePlaces.endpointKey(storage.endpoint).equals(endpoint))
         .forEach(storage -> normalize(storage.root).ifPresent(roots::add));
     return roots;
+  }
+
+  /** The endpoint S3 locations of the warehouse go to: its own, or the service's for a local warehouse. */
+  private static String s3EndpointOf(Warehouse warehouse) {
+    return warehouse.storageType == Storage.Type.S3
+        ? warehouse.s3Endpoint
+        : ConfigProvider.getConfig().getOptionalValue("ailake.s3.endpoint", String.class).orElse(null);
   }
 
   static boolean isUnderAny(String location, List<String> normalizedRoots) {
@@ -136,10 +172,11 @@ public final class OrganizationLocations {
 
   /**
    * One spelling per place, so that a prefix comparison means containment: {@code file:/x},
-   * {@code file:///x} and {@code /x} become {@code file:/x} with {@code .} and {@code ..} resolved;
-   * {@code s3a://} and {@code s3n://} become {@code s3://}; trailing slashes go. Empty for what no
-   * root can contain: blank, relative, an object key with {@code .} or {@code ..} segments (engines
-   * that resolve them would land elsewhere), anything unparsable.
+   * {@code file:///x} and {@code /x} become {@code file:/x}; {@code s3a://} and {@code s3n://} become
+   * {@code s3://}; trailing slashes go. Empty for what no root can contain: blank, relative, a path or
+   * an object key with {@code .}, {@code ..} or empty segments (a file system resolves them after
+   * symlinks, and so do stores that keep objects as files: a prefix comparison would mislead), anything
+   * unparsable.
    */
   static Optional<String> normalize(String location) {
     if (location == null || location.isBlank()) {
@@ -148,8 +185,8 @@ public final class OrganizationLocations {
     String trimmed = location.trim();
     if (Storage.typeOf(trimmed) == Storage.Type.S3) {
       String s3 = "s3://" + trimmed.substring(trimmed.indexOf("://") + 3).replaceFirst("/+$", "");
-      for (String segment : s3.substring("s3://".length()).split("/")) {
-        if (segment.equals(".") || segment.equals("..")) {
+      for (String segment : s3.substring("s3://".length()).split("/", -1)) {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
           return Optional.empty();
         }
       }
@@ -160,6 +197,11 @@ public final class OrganizationLocations {
     }
     try {
       Path path = LocalFileIO.parse(trimmed);
+      for (Path name : path) {
+        if (name.toString().equals(".") || name.toString().equals("..")) {
+          return Optional.empty();
+        }
+      }
       return path.isAbsolute() ? Optional.of(LocalFileIO.location(path.normalize())) : Optional.empty();
     } catch (InvalidPathException e) {
       return Optional.empty();

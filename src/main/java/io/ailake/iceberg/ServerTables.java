@@ -65,6 +65,9 @@ public class ServerTables {
     private final Warehouse warehouse;
     private final TableIdentifier identifier;
     private final Runnable alsoInTransaction;
+    /** The warehouse's FileIO, for the table's own metadata files (checked when they were committed). */
+    private final FileIO warehouseIO;
+    /** What the table's metadata names (manifest lists, manifests, data files) goes through this one. */
     private final FileIO io;
     private TableMetadata current;
 
@@ -78,7 +81,8 @@ public class ServerTables {
           throw new RolledBack(e);
         }
       };
-      this.io = fileIOs.forStorage(warehouse.storage());
+      this.warehouseIO = fileIOs.forStorage(warehouse.storage());
+      this.io = new ConfinedFileIO(warehouseIO, warehouse);
     }
 
     @Override
@@ -88,7 +92,7 @@ public class ServerTables {
 
     @Override
     public TableMetadata refresh() {
-      current = metadataFiles.readTable(io, objects.requireTable(warehouse, identifier).metadataLocation());
+      current = metadataFiles.readTable(warehouseIO, objects.requireTable(warehouse, identifier).metadataLocation());
       return current;
     }
 

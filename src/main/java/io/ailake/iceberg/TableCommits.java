@@ -98,6 +98,8 @@ public class TableCommits {
   private TableMetadata commit(
       Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed,
       Runnable alsoInTransaction) {
+    // the service reads a commit's manifest lists (a rebase reads ahead at once): only the organization's
+    OrganizationLocations.requireAddedSnapshots(warehouse, request.updates());
     FileIO io = fileIOs.forStorage(warehouse.storage());
     CommitTurns.Stripe turn = turns.stripeOf(warehouse, identifier);
     boolean inTransaction = QuarkusTransaction.isActive();
@@ -336,6 +338,9 @@ public class TableCommits {
         throw new IllegalArgumentException(
             "Invalid transaction: table " + change.identifier() + " appears more than once");
       }
+    }
+    for (UpdateTableRequest change : request.tableChanges()) {
+      OrganizationLocations.requireAddedSnapshots(warehouse, change.updates());
     }
     FileIO io = fileIOs.forStorage(warehouse.storage());
     for (int attempt = 1; ; attempt++) {

@@ -95,6 +95,11 @@ public class DatabaseInstances {
     }
 
     ObjectStorage primary = storages.get(0);
+    if (primary.overlapsAnotherOrganization()) {
+      // registered before roots were compared as places: a database there would write into another's files
+      throw ApiException.conflict(
+          "Object storage %s overlaps the storage of another organization; it cannot hold a database", primary.name);
+    }
     Storage storage = primary.storage();
     String root = primary.root + "/" + name;
     if (!request.adopts()) {

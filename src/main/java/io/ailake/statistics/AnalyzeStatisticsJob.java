@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailake.api.ApiException;
 import io.ailake.iceberg.CatalogObject;
+import io.ailake.iceberg.OrganizationLocations;
 import io.ailake.iceberg.ServerTables;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.lake.DatabaseInstances;
@@ -137,6 +138,10 @@ public class AnalyzeStatisticsJob implements JobHandler {
           column.add(row.get(column.position()));
         }
       }
+    } catch (OrganizationLocations.LocationOutsideStoragesException foreign) {
+      // a client's manifests may name any file; the table's reads stop at its organization's storages
+      result.put("skipped", foreign.getMessage());
+      return result;
     }
 
     TableOperations ops = ((HasTableOperations) table).operations();

@@ -38,8 +38,12 @@ public class FileIOs {
 
   private static final FileIO LOCAL = new LocalFileIO();
 
+  /** What {@link #readWhole} reads at most through a FileIO that is not one of this factory's. */
+  static final long DEFAULT_SMALL_FILE_LIMIT = 64L << 20;
+
   private final AilakeConfig.S3 s3;
   private final SecretBox secrets;
+  private final long smallFileLimit;
   private final ConcurrentMap<Storage, FileIO> open = new ConcurrentHashMap<>();
   private final ConcurrentMap<UUID, Registered> registered = new ConcurrentHashMap<>();
   /** Replaced clients stay open until shutdown: a request may still be reading through one. */
@@ -54,18 +58,19 @@ public class FileIOs {
   FileIOs(AilakeConfig config, SecretBox secrets) {
     this.s3 = config.s3();
     this.secrets = secrets;
+    this.smallFileLimit = config.storage().maxSmallFileSize().asLongValue();
   }
 
   public FileIO forStorage(Storage storage) {
     if (storage.type() == Storage.Type.S3 && storage.id() != null) {
       UUID id = storage.id();
-      return new RoutingFileIO(LOCAL, () -> registeredIO(id));
+      return new RoutingFileIO(LOCAL, () -> registeredIO(id), smallFileLimit);
     }
     Storage s3Storage =
         storage.type() == Storage.Type.S3
             ? storage
             : Storage.s3(s3.endpoint().orElse(null), s3.region(), s3.pathStyleAccess());
-    return new RoutingFileIO(LOCAL, () -> open.computeIfAbsent(s3Storage, this::openServiceWide));
+    return new RoutingFileIO(LOCAL, () -> open.computeIfAbsent(s3Storage, this::openServiceWide), smallFileLimit);
   }
 
   /**
@@ -85,10 +90,16 @@ public class FileIOs {
     return serving instanceof S3StorageFileIO s3 ? s3.exists(location) : serving.newInputFile(location).exists();
   }
 
-  /** A small file (a manifest list, a metadata file) read whole, in one request where the FileIO allows. */
+  /**
+   * A small file (a manifest list, a metadata file) read whole, in one request where the FileIO allows;
+   * {@link FileTooLargeException} beyond {@code ailake.storage.max-small-file-size}, before the excess is read.
+   */
   public static byte[] readWhole(FileIO io, String location) {
+    long limit = io instanceof RoutingFileIO routing ? routing.smallFileLimit() : DEFAULT_SMALL_FILE_LIMIT;
     FileIO serving = serving(io, location);
-    return serving instanceof S3StorageFileIO s3 ? s3.readWhole(location) : readAll(serving.newInputFile(location));
+    return serving instanceof S3StorageFileIO s3
+        ? s3.readWhole(location, limit)
+        : readAll(serving.newInputFile(location), limit);
   }
 
   /** The FileIO that serves {@code location}: a warehouse's routes it by scheme. */
@@ -96,9 +107,13 @@ public class FileIOs {
     return io instanceof RoutingFileIO routing ? routing.route(location) : io;
   }
 
-  static byte[] readAll(InputFile file) {
+  static byte[] readAll(InputFile file, long limit) {
     try (InputStream in = file.newStream()) {
-      return in.readAllBytes();
+      byte[] bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+      if (bytes.length > limit) {
+        throw new FileTooLargeException(file.location(), limit);
+      }
+      return bytes;
     } catch (IOException e) {
       throw new UncheckedIOException("Failed to read " + file.location(), e);
     }

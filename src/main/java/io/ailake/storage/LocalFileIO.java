@@ -165,7 +165,7 @@ public class LocalFileIO implements SupportsPrefixOperations {
    * which may be relative.
    */
   public static Path parse(String location) {
-    return location.startsWith("file:")
+    return location.regionMatches(true, 0, "file:", 0, 5) // a scheme's case means nothing
         ? Path.of("/" + location.substring("file:".length()).replaceFirst("^/+", ""))
         : Path.of(location);
   }

@@ -155,6 +155,15 @@ public class ObjectStorage extends PanacheEntityBase {
     return place(storageType.name(), root, endpoint);
   }
 
+  /**
+   * Whether this storage overlaps a storage or database of another organization: a storage registered
+   * before roots were compared as places may.
+   */
+  public boolean overlapsAnotherOrganization() {
+    StoragePlaces.Place place = place();
+    return placesOfOthers(organizationId, id).stream().anyMatch(place::overlaps);
+  }
+
   public static List<ObjectStorage> listByName(UUID organizationId) {
     return list("organizationId = ?1 order by name", organizationId);
   }

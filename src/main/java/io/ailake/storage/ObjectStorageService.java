@@ -134,15 +134,15 @@ public class ObjectStorageService {
       throw ApiException.badRequest("A JSON body is required");
     }
     ObjectStorage current = get(organizationId, idOrName);
-    if (current.storageType == ObjectStorage.Type.LOCAL || isLocal(patch.storageType())) {
-      requireServerAdmin(registrar);
-    }
     refuseConfigured(current, "changed");
     if (patch.storageType() != null
         && (parseType(patch.storageType()) == ObjectStorage.Type.LOCAL)
             != (current.storageType == ObjectStorage.Type.LOCAL)) {
       throw ApiException.badRequest(
           "storageType cannot change between LOCAL and S3/MINIO; register a new storage instead");
+    }
+    if (current.storageType == ObjectStorage.Type.LOCAL) {
+      requireServerAdmin(registrar);
     }
     Spec spec = validate(merge(current, patch), false);
     if (!spec.name().equals(current.name) && ObjectStorage.findByName(organizationId, spec.name()).isPresent()) {
@@ -197,17 +197,6 @@ public class ObjectStorageService {
         .stream().anyMatch(place::overlaps);
   }
 
-  /**
-   * Refuses (409) to put a database in a storage that overlaps another organization's: a storage
-   * registered before roots were normalized and compared by place may, and a database there would
-   * write into the other organization's files.
-   */
-  public void requireOwnPlace(ObjectStorage storage) {
-    if (overlapsAnother(storage.organizationId, storage.place(), storage.id)) {
-      throw ApiException.conflict(
-          "Object storage %s overlaps the storage of another organization; it cannot hold a database", storage.name);
-    }
-  }
 
   /** 409 while a warehouse uses the storage: its data would be unreachable. */
   public void delete(UUID organizationId, String idOrName) {
@@ -517,9 +506,10 @@ public class ObjectStorageService {
    * that roots compare by the directory they are (see {@link StoragePlaces#realPath}).
    */
   private static String realLocalRoot(String root) {
-    String lexical = localRoot(root, false);
+    localRoot(root, false); // the checks of form: absolute, a directory
     try {
-      Path real = StoragePlaces.realPath(LocalFileIO.parse(lexical));
+      // resolved as written: "/proc/1/cwd/.." is the parent of that process's directory, not "/proc/1"
+      Path real = StoragePlaces.realPath(LocalFileIO.parse(root.trim()));
       if (Files.exists(real) && !Files.isDirectory(real)) {
         throw ApiException.badRequest("Invalid root '%s' for a LOCAL storage: it is a file, not a directory", root);
       }

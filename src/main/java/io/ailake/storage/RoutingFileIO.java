@@ -17,10 +17,17 @@ final class RoutingFileIO implements SupportsPrefixOperations {
 
   private final FileIO local;
   private final Supplier<FileIO> s3;
+  private final long smallFileLimit;
 
-  RoutingFileIO(FileIO local, Supplier<FileIO> s3) {
+  RoutingFileIO(FileIO local, Supplier<FileIO> s3, long smallFileLimit) {
     this.local = local;
     this.s3 = s3;
+    this.smallFileLimit = smallFileLimit;
+  }
+
+  /** The most bytes {@link FileIOs#readWhole} reads through this FileIO. */
+  long smallFileLimit() {
+    return smallFileLimit;
   }
 
   /** The FileIO that serves {@code location}. */

@@ -39,14 +39,18 @@ final class S3StorageFileIO extends S3FileIO {
     return signed.exists(object.bucket(), object.key());
   }
 
-  /** The whole object at {@code location}, a small one, in one request. */
-  byte[] readWhole(String location) {
+  /** The whole object at {@code location}, a small one ({@code limit} bytes at most), in one request. */
+  byte[] readWhole(String location, long limit) {
     if (signed == null) {
-      return FileIOs.readAll(newInputFile(location));
+      return FileIOs.readAll(newInputFile(location), limit);
     }
     ObjectLocation object = ObjectLocation.of(location);
-    return signed.get(object.bucket(), object.key())
-        .orElseThrow(() -> new NotFoundException("File does not exist: %s", location));
+    try {
+      return signed.get(object.bucket(), object.key(), limit)
+          .orElseThrow(() -> new NotFoundException("File does not exist: %s", location));
+    } catch (FileTooLargeException e) {
+      throw new FileTooLargeException(location, limit); // named as the client named it, not by its URL
+    }
   }
 
   /** The bucket and key of an {@code s3://}, {@code s3a://} or {@code s3n://} location. */

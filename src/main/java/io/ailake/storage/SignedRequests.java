@@ -91,21 +91,33 @@ final class SignedRequests {
     return send("HEAD", bucket, key, null).status() == HttpURLConnection.HTTP_OK;
   }
 
-  /** The whole of {@code key} of {@code bucket} (a small object), or empty when there is no such object. */
+  /** The whole of {@code key} of {@code bucket}, however large, or empty when there is no such object. */
   Optional<byte[]> get(String bucket, String key) {
-    Answer answer = send("GET", bucket, key, null);
+    return get(bucket, key, Long.MAX_VALUE);
+  }
+
+  /**
+   * The whole of {@code key} of {@code bucket} (a small object, {@code limit} bytes at most), or empty when
+   * there is no such object; {@link FileTooLargeException} when it is larger.
+   */
+  Optional<byte[]> get(String bucket, String key, long limit) {
+    Answer answer = send("GET", bucket, key, null, limit);
     return answer.status() == HttpURLConnection.HTTP_OK ? Optional.of(answer.body()) : Optional.empty();
   }
 
   /** The answer of the request, once it is 200 (or 404 to a HEAD or GET); else the last failure, thrown. */
   private Answer send(String method, String bucket, String key, byte[] content) {
+    return send(method, bucket, key, content, Long.MAX_VALUE);
+  }
+
+  private Answer send(String method, String bucket, String key, byte[] content, long bodyLimit) {
     URL url = url(bucket, key);
     long pause = limits.firstPauseMillis();
     for (int attempt = 0; ; attempt++) {
       String failure;
       IOException cause = null;
       try {
-        Answer answer = send(method, url, content);
+        Answer answer = send(method, url, content, bodyLimit);
         if (answer.status() == HttpURLConnection.HTTP_OK
             || content == null && answer.status() == HttpURLConnection.HTTP_NOT_FOUND) {
           return answer;
@@ -135,7 +147,7 @@ final class SignedRequests {
     }
   }
 
-  private Answer send(String method, URL url, byte[] content) throws IOException {
+  private Answer send(String method, URL url, byte[] content, long bodyLimit) throws IOException {
     HttpURLConnection connection = (HttpURLConnection) url.openConnection();
     connection.setConnectTimeout(limits.connectTimeoutMillis());
     connection.setReadTimeout(limits.readTimeoutMillis());
@@ -157,7 +169,14 @@ final class SignedRequests {
     try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
       if (in != null) {
         if (status == HttpURLConnection.HTTP_OK && "GET".equals(method)) {
-          body = in.readAllBytes();
+          // refused before its bytes are read when the store says how long it is, else after the limit
+          if (connection.getContentLengthLong() > bodyLimit) {
+            throw new FileTooLargeException(url.toString(), bodyLimit);
+          }
+          body = in.readNBytes((int) Math.min(bodyLimit + 1, Integer.MAX_VALUE - 8));
+          if (body.length > bodyLimit) {
+            throw new FileTooLargeException(url.toString(), bodyLimit);
+          }
         } else if (status >= 400) {
           Matcher error = ERROR_CODE.matcher(new String(in.readNBytes(4096), StandardCharsets.UTF_8));
           code = error.find() ? error.group(1) : null;

@@ -159,6 +159,39 @@ class ForeignLocationsTest {
   }
 
   @Test
+  void aCommitAddingASnapshotWhoseManifestListIsAnotherOrganizationsIsRefused() throws IOException {
+    try (RESTCatalog client = clientOfB()) {
+      client.createTable(TableIdentifier.of("ns", "appended"), SCHEMA);
+    }
+    // the service reads an added snapshot's manifest list (a rebase reads it ahead): A's file must not be
+    org.apache.iceberg.Snapshot foreign = org.apache.iceberg.SnapshotParser.fromJson(
+        "{\"snapshot-id\": 7, \"timestamp-ms\": " + System.currentTimeMillis()
+            + ", \"summary\": {\"operation\": \"append\"}, \"manifest-list\": \"" + metadataOfA
+            + "\", \"schema-id\": 0, \"sequence-number\": 1}");
+    UpdateTableRequest append = UpdateTableRequest.create(
+        TableIdentifier.of("ns", "appended"),
+        List.of(new UpdateRequirement.AssertRefSnapshotID("main", null)),
+        List.of(new MetadataUpdate.AddSnapshot(foreign),
+            new MetadataUpdate.SetSnapshotRef("main", 7L, org.apache.iceberg.SnapshotRefType.BRANCH, null, null, null)));
+
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(UpdateTableRequestParser.toJson(append))
+        .post("/iceberg/v1/lake/namespaces/ns/tables/appended")
+        .then().statusCode(400)
+        .body("error.type", equalTo("LocationOutsideStoragesException"))
+        .body("error.message", containsString(metadataOfA));
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body("{\"table-changes\": [" + UpdateTableRequestParser.toJson(append) + "]}")
+        .post("/iceberg/v1/lake/transactions/commit")
+        .then().statusCode(400)
+        .body("error.type", equalTo("LocationOutsideStoragesException"));
+
+    try (RESTCatalog client = clientOfB()) {
+      assertThat(client.loadTable(TableIdentifier.of("ns", "appended")).currentSnapshot()).isNull();
+    }
+  }
+
+  @Test
   void aCommitMovingATableOutsideTheOrganizationsStoragesIsRefusedAndTheTableStays() throws IOException {
     try (RESTCatalog client = clientOfB()) {
       Table table = client.createTable(TableIdentifier.of("ns", "t"), SCHEMA);
@@ -208,25 +241,30 @@ class ForeignLocationsTest {
   void aStorageOverlappingAnotherOrganizationsWarehouseOrStorageIsRefused() {
     String warehouseOfA = LocalFileIO.parse(lakeOfA.location).toString();
     String aroundA = Path.of(warehouseOfA).getParent().toString();
+    // even the server admin cannot give B a directory of A's: LOCAL storages are the server admin's to register
     for (String root : List.of(aroundA, warehouseOfA, warehouseOfA + "/ns")) {
-      given().header("Authorization", TestTokens.bearer(b.admin())).contentType(ContentType.JSON)
+      given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin())).contentType(ContentType.JSON)
           .body(Map.of("name", "grab-" + UUID.randomUUID().toString().substring(0, 8), "storageType", "LOCAL",
               "root", root))
-          .post("/api/v1/admin/objectStorages")
+          .post(storagesOf(b))
           .then().statusCode(409).body("detail", containsString("overlaps the storage of another organization"));
     }
-    // nor may an organization move a storage of its own over another's
+    // nor may a storage of B's move over A's
     String name = Path.of(secondStorageRootOfB).getFileName().toString();
-    given().header("Authorization", TestTokens.bearer(b.admin())).contentType(ContentType.JSON)
+    given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin())).contentType(ContentType.JSON)
         .body(Map.of("root", aroundA))
-        .patch("/api/v1/admin/objectStorages/" + name)
+        .patch(storagesOf(b) + "/" + name)
         .then().statusCode(409);
     // beside it is fine: whole path segments, not string prefixes
-    given().header("Authorization", TestTokens.bearer(b.admin())).contentType(ContentType.JSON)
+    given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin())).contentType(ContentType.JSON)
         .body(Map.of("name", "beside-" + UUID.randomUUID().toString().substring(0, 8), "storageType", "LOCAL",
             "root", warehouseOfA + "x"))
-        .post("/api/v1/admin/objectStorages")
+        .post(storagesOf(b))
         .then().statusCode(201);
+  }
+
+  private static String storagesOf(IsolationTest.Org org) {
+    return "/api/v1/admin/organizations/" + org.id() + "/objectStorages";
   }
 
   @Test
@@ -250,6 +288,38 @@ class ForeignLocationsTest {
     assertThat(fileOfA).as("another organization's file stays").exists();
   }
 
+  @Test
+  void statisticsReadNoFileOutsideTheOrganizationsStorages() throws Exception {
+    Path fileOfA = LocalFileIO.parse(lakeOfA.location).resolve("ns/orders/data/rows-of-a.parquet");
+    Files.createDirectories(fileOfA.getParent());
+    Files.write(fileOfA, new byte[] {1, 2, 3});
+    try (RESTCatalog client = clientOfB()) {
+      // manifests are the client's own writing: they may name any file
+      client.createTable(TableIdentifier.of("ns", "borrowed"), SCHEMA).newFastAppend()
+          .appendFile(dataFile(fileOfA)).commit();
+    }
+
+    String operation = given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(Map.of("tableNames", List.of("ns.borrowed")))
+        .post("/api/v1/ailake/database/instances/lake/analyzeStatistics")
+        .then().statusCode(202).extract().header("operation-id");
+    io.restassured.path.json.JsonPath done = awaitSucceeded(operation);
+    assertThat(done.getString("result.tables[0].name")).isEqualTo("ns.borrowed");
+    assertThat(done.getString("result.tables[0].skipped"))
+        .contains(LocalFileIO.location(fileOfA)).contains("outside the storages");
+    try (RESTCatalog client = clientOfB()) {
+      assertThat(client.loadTable(TableIdentifier.of("ns", "borrowed")).statisticsFiles()).isEmpty();
+    }
+  }
+
+  private io.restassured.path.json.JsonPath awaitSucceeded(String operation) {
+    io.ailake.testing.Eventually.within(java.time.Duration.ofSeconds(30), () ->
+        assertThat(given().header("Authorization", TestTokens.bearer(b.admin()))
+            .get("/api/v1/ailake/operations/" + operation).jsonPath().getString("status")).isEqualTo("succeeded"));
+    return given().header("Authorization", TestTokens.bearer(b.admin()))
+        .get("/api/v1/ailake/operations/" + operation).jsonPath();
+  }
+
   private static org.apache.iceberg.DataFile dataFile(Path file) {
     return org.apache.iceberg.DataFiles.builder(PartitionSpec.unpartitioned())
         .withPath(LocalFileIO.location(file))
@@ -259,14 +329,11 @@ class ForeignLocationsTest {
         .build();
   }
 
-  /** An absolute directory, registered as a LOCAL storage of {@code org} by its admin. */
+  /** An absolute directory, registered as a LOCAL storage of {@code org} by the server admin. */
   private static String registerStorage(IsolationTest.Org org, String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    String root = Path.of("target", "test-storages", name).toAbsolutePath().toString();
-    given().header("Authorization", TestTokens.bearer(org.admin())).contentType(ContentType.JSON)
-        .body(Map.of("name", name, "storageType", "LOCAL", "root", root))
-        .post("/api/v1/admin/objectStorages").then().statusCode(201);
-    return root;
+    return io.ailake.testing.ObjectStorages.localOf(
+        org.id(), name, Path.of("target", "test-storages", name).toAbsolutePath().toString());
   }
 
   private RESTCatalog clientOfB() {

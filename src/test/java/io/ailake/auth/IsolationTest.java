@@ -273,10 +273,8 @@ class IsolationTest {
         .body(Map.of("name", "admin", "role", "admin")).post(ORGANIZATIONS + "/" + id + "/tokens")
         .then().statusCode(201).extract().path("token");
     String storage = "own-" + UUID.randomUUID().toString().substring(0, 8);
-    given().header("Authorization", TestTokens.bearer(token)).contentType(ContentType.JSON)
-        .body(Map.of("name", storage, "storageType", "LOCAL",
-            "root", java.nio.file.Path.of("target", "test-storages", storage).toAbsolutePath().toString()))
-        .post("/api/v1/admin/objectStorages").then().statusCode(201);
+    io.ailake.testing.ObjectStorages.localOf(id, storage,
+        java.nio.file.Path.of("target", "test-storages", storage).toAbsolutePath().toString());
     String provision = given().header("Authorization", TestTokens.bearer(token)).contentType(ContentType.JSON)
         .body(Map.of("name", "kept", "storageIds", List.of(storage)))
         .post("/api/v1/ailake/database/instances").then().statusCode(202).extract().header("operation-id");
@@ -311,10 +309,8 @@ class IsolationTest {
     Org other = newOrganization();
     String admin = TestTokens.bearer(other.admin());
     String storageName = "own-" + UUID.randomUUID().toString().substring(0, 8);
-    given().header("Authorization", admin).contentType(ContentType.JSON)
-        .body(Map.of("name", storageName, "storageType", "LOCAL",
-            "root", java.nio.file.Path.of("target", "test-storages", storageName).toAbsolutePath().toString()))
-        .post("/api/v1/admin/objectStorages").then().statusCode(201);
+    io.ailake.testing.ObjectStorages.localOf(other.id(), storageName,
+        java.nio.file.Path.of("target", "test-storages", storageName).toAbsolutePath().toString());
     String operation = given().header("Authorization", TestTokens.bearer(other.manage())).contentType(ContentType.JSON)
         .body(Map.of("name", "lake", "storageIds", List.of(storageName)))
         .post("/api/v1/ailake/database/instances").then().statusCode(202).extract().header("operation-id");

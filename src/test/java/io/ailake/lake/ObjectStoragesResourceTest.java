@@ -19,8 +19,8 @@ class ObjectStoragesResourceTest {
   @Test
   void bothPathsListStoragesByNameWithOnlySafeDescriptors() {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    register(Map.of("name", "lake-b-" + suffix, "storageType", "LOCAL",
-        "root", Path.of("target", "test-storages", "lake-b-" + suffix).toAbsolutePath().toString()));
+    io.ailake.testing.ObjectStorages.localOf(io.ailake.organization.Organizations.DEFAULT_ID.toString(),
+        "lake-b-" + suffix, Path.of("target", "test-storages", "lake-b-" + suffix).toAbsolutePath().toString());
     register(Map.of("name", "lake-a-" + suffix, "storageType", "S3",
         "bucket", S3ProxyResource.BUCKET, "prefix", "lake-a", "endpoint", S3ProxyResource.endpoint(),
         "pathStyleAccess", true,

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class ObjectStorageAdminResourceTest {
 
   static final String PATH = "/api/v1/admin/objectStorages";
+  /** The server admin's route for the default organization's storages: LOCAL ones are registered there. */
+  static final String LOCAL_PATH = "/api/v1/admin/organizations/" + Organizations.DEFAULT_ID + "/objectStorages";
 
   @Inject FileIOs fileIOs;
   @Inject ObjectStorageService service;
@@ -66,7 +68,7 @@ class ObjectStorageAdminResourceTest {
     String name = unique("local");
     Path dir = localDir(name);
 
-    given().contentType(ContentType.JSON).body(local(name, dir.toString())).post(PATH)
+    asServerAdmin().body(local(name, dir.toString())).post(LOCAL_PATH)
         .then().statusCode(201)
         .body("storageType", equalTo("LOCAL"))
         .body("storageConfig.root", equalTo("file:" + dir))
@@ -116,8 +118,8 @@ class ObjectStorageAdminResourceTest {
     String name = unique("dup");
     createLocal(name);
 
-    problem(given().contentType(ContentType.JSON).body(local(name, localDir(name + "-2").toString()))
-        .post(PATH).then(), 409)
+    problem(asServerAdmin().body(local(name, localDir(name + "-2").toString()))
+        .post(LOCAL_PATH).then(), 409)
         .body("detail", containsString("already exists: " + name));
   }
 
@@ -139,7 +141,8 @@ class ObjectStorageAdminResourceTest {
     cases.put("{\"name\":\"x1\",\"storageType\":\"S3\",\"bucket\":\"b1b\",\"endpoint\":\"ftp://h\"}", "Invalid endpoint");
 
     cases.forEach((body, expected) ->
-        problem(given().contentType(ContentType.JSON).body(body).post(PATH).then(), 400)
+        problem((body.contains("LOCAL") ? asServerAdmin().body(body).post(LOCAL_PATH)
+                : given().contentType(ContentType.JSON).body(body).post(PATH)).then(), 400)
             .body("detail", containsString(expected)));
   }
 
@@ -233,8 +236,8 @@ class ObjectStorageAdminResourceTest {
 
     problem(given().delete(PATH + "/" + name).then(), 409)
         .body("detail", containsString("used by a warehouse"));
-    problem(given().contentType(ContentType.JSON).body(Map.of("root", localDir(name + "-moved").toString()))
-        .patch(PATH + "/" + name).then(), 409);
+    problem(asServerAdmin().body(Map.of("root", localDir(name + "-moved").toString()))
+        .patch(LOCAL_PATH + "/" + name).then(), 409);
     given().get(PATH + "/" + name).then().statusCode(200);
   }
 
@@ -269,7 +272,7 @@ class ObjectStorageAdminResourceTest {
     given().get(PATH + "/configured-local").then().statusCode(200)
         .body("origin", equalTo("config"))
         .body("storageType", equalTo("LOCAL"))
-        .body("storageConfig.root", endsWith("/target/test-data/configured-local"));
+        .body("storageConfig.root", endsWith("/target/test-storages/configured-local"));
 
     problem(given().contentType(ContentType.JSON).body(Map.of("name", "renamed")).patch(PATH + "/configured-local")
         .then(), 409).body("detail", containsString("configuration"));
@@ -339,8 +342,13 @@ class ObjectStorageAdminResourceTest {
   }
 
   static String createLocal(String name) {
-    return given().contentType(ContentType.JSON).body(local(name, localDir(name).toString())).post(PATH)
+    return asServerAdmin().body(local(name, localDir(name).toString())).post(LOCAL_PATH)
         .then().statusCode(201).extract().path("storageId");
+  }
+
+  static io.restassured.specification.RequestSpecification asServerAdmin() {
+    return given().header("Authorization", io.ailake.testing.TestTokens.bearer(io.ailake.testing.TestTokens.serverAdmin()))
+        .contentType(ContentType.JSON);
   }
 
   static int closedPort() throws IOException {

@@ -27,10 +27,26 @@ public final class ObjectStorages {
     return localAt(prefix, Path.of("target", "test-storages").toAbsolutePath() + "/" + unique(prefix));
   }
 
+  /** A LOCAL storage of the default organization, registered as the server admin registers one. */
   public static ObjectStorage localAt(String prefix, String root) {
     String directory = root.startsWith("file:") ? root.substring("file:".length()) : root;
     return service().create(Organizations.DEFAULT_ID, new ObjectStorageRequest(
-        unique(prefix), "LOCAL", null, null, directory, null, null, null, null, null));
+        unique(prefix), "LOCAL", null, null, directory, null, null, null, null, null),
+        ObjectStorageService.Registrar.SERVER_ADMIN);
+  }
+
+  /**
+   * Registers a LOCAL storage of {@code organizationId} through the server admin's route (the only one
+   * that takes LOCAL storages) and answers its root as given.
+   */
+  public static String localOf(String organizationId, String name, String root) {
+    io.restassured.RestAssured.given()
+        .header("Authorization", TestTokens.bearer(TestTokens.serverAdmin()))
+        .contentType(io.restassured.http.ContentType.JSON)
+        .body(java.util.Map.of("name", name, "storageType", "LOCAL", "root", root))
+        .post("/api/v1/admin/organizations/" + organizationId + "/objectStorages")
+        .then().statusCode(201);
+    return root;
   }
 
   private static String unique(String prefix) {
