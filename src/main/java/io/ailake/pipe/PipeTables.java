@@ -104,6 +104,11 @@ public class PipeTables {
     PipeDefinition.validate(request);
     ObjectStorage storage = ObjectStorage.findByName(warehouse.organizationId, request.sourceStorageName())
         .orElseThrow(() -> ApiException.notFound("Object storage %s does not exist", request.sourceStorageName()));
+    if (storage.overlapsAnotherOrganization()) {
+      // registered before roots were compared as places: its files may be another organization's
+      throw ApiException.conflict(
+          "Object storage %s overlaps the storage of another organization; it cannot be a pipe's source", storage.name);
+    }
     DatabaseInstances.requireReady(warehouse);
     if (PipeTable.find(warehouse.id, request.tableName()).isPresent()) {
       throw ApiException.conflict("A pipe table named %s already exists in database %s", request.tableName(), warehouse.name);

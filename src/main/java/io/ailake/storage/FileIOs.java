@@ -109,7 +109,7 @@ public class FileIOs {
 
   static byte[] readAll(InputFile file, long limit) {
     try (InputStream in = file.newStream()) {
-      byte[] bytes = in.readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+      byte[] bytes = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 9) + 1);
       if (bytes.length > limit) {
         throw new FileTooLargeException(file.location(), limit);
       }

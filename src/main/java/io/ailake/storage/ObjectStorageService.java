@@ -197,7 +197,6 @@ public class ObjectStorageService {
         .stream().anyMatch(place::overlaps);
   }
 
-
   /** 409 while a warehouse uses the storage: its data would be unreachable. */
   public void delete(UUID organizationId, String idOrName) {
     ObjectStorage deleted = write(idOrName, () -> {

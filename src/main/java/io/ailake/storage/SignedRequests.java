@@ -173,7 +173,7 @@ final class SignedRequests {
           if (connection.getContentLengthLong() > bodyLimit) {
             throw new FileTooLargeException(url.toString(), bodyLimit);
           }
-          body = in.readNBytes((int) Math.min(bodyLimit + 1, Integer.MAX_VALUE - 8));
+          body = in.readNBytes((int) Math.min(bodyLimit, Integer.MAX_VALUE - 9) + 1);
           if (body.length > bodyLimit) {
             throw new FileTooLargeException(url.toString(), bodyLimit);
           }

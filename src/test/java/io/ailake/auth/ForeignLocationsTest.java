@@ -320,6 +320,71 @@ class ForeignLocationsTest {
         .get("/api/v1/ailake/operations/" + operation).jsonPath();
   }
 
+  @Test
+  void aStorageRegisteredBeforeRootsWereComparedAsPlacesHoldsNoDatabaseAndFeedsNoPipe() {
+    // a row as an organization's admin could make before: A's warehouse spelled through /proc
+    String legacy = "legacy-" + UUID.randomUUID().toString().substring(0, 8);
+    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.ailake.storage.ObjectStorage
+        .getEntityManager()
+        .createNativeQuery("INSERT INTO object_storage (id, organization_id, name, storage_type, root)"
+            + " VALUES (?1, ?2, ?3, 'LOCAL', ?4)")
+        .setParameter(1, UUID.randomUUID())
+        .setParameter(2, UUID.fromString(b.id()))
+        .setParameter(3, legacy)
+        .setParameter(4, "file:/proc/self/root" + LocalFileIO.parse(lakeOfA.location))
+        .executeUpdate());
+
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(Map.of("name", "onto_a", "storageIds", List.of(legacy)))
+        .post("/api/v1/ailake/database/instances")
+        .then().statusCode(409).body("detail", containsString("overlaps the storage of another organization"));
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(Map.of("tableName", "rows_of_a", "sourceStorageName", legacy, "pathPrefix", "ns/"))
+        .post("/api/v1/ailake/database/instances/lake/pipeTables")
+        .then().statusCode(409).body("detail", containsString("overlaps the storage of another organization"));
+    given().header("Authorization", TestTokens.bearer(b.manage()))
+        .get("/api/v1/ailake/database/instances/onto_a").then().statusCode(404);
+  }
+
+  @Test
+  void anS3LocationCountsOnlyUnderTheStoragesOnTheEndpointTheWarehouseWritesTo() {
+    // B's database is on local disk: its s3:// locations go to the service's own S3 endpoint
+    String elsewhere = "elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
+    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.ailake.storage.ObjectStorage
+        .getEntityManager()
+        .createNativeQuery("INSERT INTO object_storage (id, organization_id, name, storage_type, root, endpoint)"
+            + " VALUES (?1, ?2, ?3, 'MINIO', ?4, 'http://other-store.invalid:9000')")
+        .setParameter(1, UUID.randomUUID())
+        .setParameter(2, UUID.fromString(b.id()))
+        .setParameter(3, elsewhere)
+        .setParameter(4, "s3://" + io.ailake.testing.S3ProxyResource.BUCKET + "/" + elsewhere)
+        .executeUpdate());
+    String onOtherEndpoint = "s3://" + io.ailake.testing.S3ProxyResource.BUCKET + "/" + elsewhere + "/t";
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body("{\"name\": \"elsewhere\", \"location\": \"" + onOtherEndpoint + "\", \"schema\": "
+            + org.apache.iceberg.SchemaParser.toJson(SCHEMA) + "}")
+        .post("/iceberg/v1/lake/namespaces/ns/tables")
+        .then().statusCode(400)
+        .body("error.type", equalTo("LocationOutsideStoragesException"))
+        .body("error.message", containsString(onOtherEndpoint));
+
+    // the same bucket on the service's endpoint, registered by B: there it is B's
+    String here = "here-" + UUID.randomUUID().toString().substring(0, 8);
+    given().header("Authorization", TestTokens.bearer(b.admin())).contentType(ContentType.JSON)
+        .body(Map.of("name", here, "storageType", "MINIO", "bucket", io.ailake.testing.S3ProxyResource.BUCKET,
+            "prefix", here, "endpoint", io.ailake.testing.S3ProxyResource.endpoint(),
+            "accessKeyId", io.ailake.testing.S3ProxyResource.ACCESS_KEY,
+            "secretAccessKey", io.ailake.testing.S3ProxyResource.SECRET_KEY))
+        .post("/api/v1/admin/objectStorages").then().statusCode(201);
+    String onThisEndpoint = "s3://" + io.ailake.testing.S3ProxyResource.BUCKET + "/" + here + "/t";
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body("{\"name\": \"here\", \"location\": \"" + onThisEndpoint + "\", \"schema\": "
+            + org.apache.iceberg.SchemaParser.toJson(SCHEMA) + "}")
+        .post("/iceberg/v1/lake/namespaces/ns/tables")
+        .then().statusCode(200)
+        .body("metadata.location", equalTo(onThisEndpoint));
+  }
+
   private static org.apache.iceberg.DataFile dataFile(Path file) {
     return org.apache.iceberg.DataFiles.builder(PartitionSpec.unpartitioned())
         .withPath(LocalFileIO.location(file))

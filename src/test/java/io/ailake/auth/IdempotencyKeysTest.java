@@ -75,7 +75,7 @@ class IdempotencyKeysTest {
     String path = NAMESPACES + "/" + namespace + "/tables/t";
     String commit = "{\"requirements\": [], \"updates\": [{\"action\": \"set-properties\", \"updates\": {\"n\": \"1\"}},"
         + " {\"action\": \"add-snapshot\", \"snapshot\": {\"snapshot-id\": 42, \"timestamp-ms\": 1700000000000,"
-        + " \"manifest-list\": \"s3://nowhere/snap-42.avro\", \"summary\": {\"operation\": \"append\"}, \"schema-id\": 0}},"
+        + " \"manifest-list\": \"" + MANIFEST_LIST + "\", \"summary\": {\"operation\": \"append\"}, \"schema-id\": 0}},"
         + " {\"action\": \"set-snapshot-ref\", \"ref-name\": \"main\", \"type\": \"branch\", \"snapshot-id\": 42}]}";
     String key = UUID.randomUUID().toString();
     Response first = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(commit).post(path);
@@ -91,6 +91,10 @@ class IdempotencyKeysTest {
     given().contentType(ContentType.JSON).body(commit).post(path).then().statusCode(400);
   }
 
+  /** Where snapshot 42's manifest list would be: in the default warehouse, as a commit's must (never read). */
+  private static final String MANIFEST_LIST =
+      "file:" + java.nio.file.Path.of("target/test-data/warehouse").toAbsolutePath().normalize() + "/snap-42.avro";
+
   /** A commit appending snapshot 42 to table t of the namespace, unconditionally. */
   private static String tableForCommits(String namespace) {
     given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
@@ -99,7 +103,7 @@ class IdempotencyKeysTest {
   }
 
   private static final String APPEND_42 = "{\"requirements\": [], \"updates\": [{\"action\": \"add-snapshot\","
-      + " \"snapshot\": {\"snapshot-id\": 42, \"timestamp-ms\": 1700000000000, \"manifest-list\": \"s3://nowhere/snap-42.avro\","
+      + " \"snapshot\": {\"snapshot-id\": 42, \"timestamp-ms\": 1700000000000, \"manifest-list\": \"" + MANIFEST_LIST + "\","
       + " \"summary\": {\"operation\": \"append\"}, \"schema-id\": 0}},"
       + " {\"action\": \"set-snapshot-ref\", \"ref-name\": \"main\", \"type\": \"branch\", \"snapshot-id\": 42}]}";
 
