@@ -64,7 +64,8 @@ public class AuthFilter {
           "Not found: " + path));
       case FORBIDDEN -> Optional.of(error(request, iceberg, 403, "ForbiddenException", "Forbidden",
           principal.get().serverAdmin()
-              ? "The server admin token manages organizations, their tokens and object storages, and reads the audit log, only"
+              ? "The server admin token manages organizations, their tokens and object storages, and reads the"
+                  + " audit log, only"
               : "A " + principal.get().role().wire() + " token may not " + request.getMethod() + " " + path));
     };
   }

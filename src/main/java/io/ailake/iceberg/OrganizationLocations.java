@@ -141,18 +141,32 @@ public final class OrganizationLocations {
 
   /**
    * The warehouse's root and the roots of its organization's registered storages that its FileIO reaches
-   * as they are: every LOCAL one, and the S3 ones on the endpoint its S3 locations go to. Normalized.
+   * as they are: the LOCAL ones, and the S3 ones on the endpoint its S3 locations go to. Normalized. A
+   * LOCAL root that really is another organization's place (registered, before roots were compared by
+   * real path, as an alias such as {@code /proc/self/root/...}) grants nothing.
    */
   static List<String> roots(Warehouse warehouse) {
     List<String> roots = new ArrayList<>();
     normalize(warehouse.location).ifPresent(roots::add);
     String endpoint = StoragePlaces.endpointKey(s3EndpointOf(warehouse));
-    QuarkusTransaction.joiningExisting()
-        .call(() -> ObjectStorage.listByName(warehouse.organizationId))
-        .stream()
-        .filter(storage -> storage.storageType == ObjectStorage.Type.LOCAL
-            || StoragePlaces.endpointKey(storage.endpoint).equals(endpoint))
-        .forEach(storage -> normalize(storage.root).ifPresent(roots::add));
+    List<ObjectStorage> storages =
+        QuarkusTransaction.joiningExisting().call(() -> ObjectStorage.listByName(warehouse.organizationId));
+    List<StoragePlaces.Place> others = null;
+    for (ObjectStorage storage : storages) {
+      if (storage.storageType == ObjectStorage.Type.LOCAL) {
+        if (others == null) {
+          others = QuarkusTransaction.joiningExisting()
+              .call(() -> ObjectStorage.placesOfOthers(warehouse.organizationId));
+        }
+        StoragePlaces.Place place = storage.place();
+        if (others.stream().anyMatch(place::overlaps)) {
+          continue;
+        }
+      } else if (!StoragePlaces.endpointKey(storage.endpoint).equals(endpoint)) {
+        continue;
+      }
+      normalize(storage.root).ifPresent(roots::add);
+    }
     return roots;
   }
 

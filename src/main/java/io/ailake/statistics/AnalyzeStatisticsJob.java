@@ -213,6 +213,8 @@ public class AnalyzeStatisticsJob implements JobHandler {
         version = TableMetadataParser.read(ops.io(), log.get(i).file());
       } catch (NotFoundException | UncheckedIOException gone) {
         return Optional.empty(); // the log's older files were cleaned up: nothing left to learn
+      } catch (OrganizationLocations.LocationOutsideStoragesException foreign) {
+        return Optional.empty(); // a registered table's log may name files the service must not read
       }
       Optional<String> attached = statisticsPath(version, snapshotId);
       if (attached.isEmpty() || !attached.get().equals(path)) {

@@ -130,6 +130,11 @@ public class ObjectStorage extends PanacheEntityBase {
     return uses.longValue() > 0;
   }
 
+  /** The places of every storage and warehouse of the organizations other than {@code organizationId}. */
+  public static List<StoragePlaces.Place> placesOfOthers(UUID organizationId) {
+    return placesOfOthers(organizationId, null);
+  }
+
   /** The places of every other organization's storages and warehouses. */
   @SuppressWarnings("unchecked")
   static List<StoragePlaces.Place> placesOfOthers(UUID organizationId, UUID exceptStorage) {

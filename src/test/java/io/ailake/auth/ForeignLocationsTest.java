@@ -344,6 +344,15 @@ class ForeignLocationsTest {
         .then().statusCode(409).body("detail", containsString("overlaps the storage of another organization"));
     given().header("Authorization", TestTokens.bearer(b.manage()))
         .get("/api/v1/ailake/database/instances/onto_a").then().statusCode(404);
+    // nor does it let a table of B's database point there
+    String throughProc = "file:/proc/self/root" + LocalFileIO.parse(lakeOfA.location) + "/ns/by-alias";
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body("{\"name\": \"by_alias\", \"location\": \"" + throughProc + "\", \"schema\": "
+            + org.apache.iceberg.SchemaParser.toJson(SCHEMA) + "}")
+        .post("/iceberg/v1/lake/namespaces/ns/tables")
+        .then().statusCode(400)
+        .body("error.type", equalTo("LocationOutsideStoragesException"));
+    assertThat(LocalFileIO.parse(lakeOfA.location).resolve("ns/by-alias")).doesNotExist();
   }
 
   @Test
