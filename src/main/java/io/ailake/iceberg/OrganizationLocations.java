@@ -1,9 +1,11 @@
 package io.ailake.iceberg;
 
 import io.ailake.storage.LocalFileIO;
+import io.ailake.storage.LocalRoots;
 import io.ailake.storage.ObjectStorage;
 import io.ailake.storage.Storage;
 import io.ailake.storage.StoragePlaces;
+import io.quarkus.arc.Arc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -159,7 +161,7 @@ public final class OrganizationLocations {
               .call(() -> ObjectStorage.placesOfOthers(warehouse.organizationId));
         }
         StoragePlaces.Place place = storage.place();
-        if (others.stream().anyMatch(place::overlaps)) {
+        if (others.stream().anyMatch(place::overlaps) || !localRoots().allows(storage)) {
           continue;
         }
       } else if (!StoragePlaces.endpointKey(storage.endpoint).equals(endpoint)) {
@@ -168,6 +170,10 @@ public final class OrganizationLocations {
       normalize(storage.root).ifPresent(roots::add);
     }
     return roots;
+  }
+
+  private static LocalRoots localRoots() {
+    return Arc.container().instance(LocalRoots.class).get();
   }
 
   /** The endpoint S3 locations of the warehouse go to: its own, or the service's for a local warehouse. */

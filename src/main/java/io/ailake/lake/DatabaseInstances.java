@@ -7,6 +7,7 @@ import io.ailake.iceberg.WarehouseService;
 import io.ailake.operations.OperationService;
 import io.ailake.auth.Caller;
 import io.ailake.storage.FileIOs;
+import io.ailake.storage.LocalRoots;
 import io.ailake.storage.ObjectStorage;
 import io.ailake.storage.Storage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,13 +32,15 @@ public class DatabaseInstances {
   static final String DEPROVISION = "deprovision-database";
 
   private final WarehouseService warehouses;
+  private final LocalRoots localRoots;
   private final OperationService operations;
   private final EntityManager entityManager;
   private final Caller caller;
   private final FileIOs fileIOs;
 
   DatabaseInstances(WarehouseService warehouses, OperationService operations, EntityManager entityManager,
-      Caller caller, FileIOs fileIOs) {
+      Caller caller, FileIOs fileIOs, LocalRoots localRoots) {
+    this.localRoots = localRoots;
     this.warehouses = warehouses;
     this.operations = operations;
     this.entityManager = entityManager;
@@ -100,6 +103,7 @@ public class DatabaseInstances {
       throw ApiException.conflict(
           "Object storage %s overlaps the storage of another organization; it cannot hold a database", primary.name);
     }
+    localRoots.requireAllowed(primary, "hold a database");
     Storage storage = primary.storage();
     String root = primary.root + "/" + name;
     if (!request.adopts()) {

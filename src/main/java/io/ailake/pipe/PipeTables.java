@@ -6,6 +6,7 @@ import io.ailake.iceberg.Warehouse;
 import io.ailake.lake.DatabaseInstances;
 import io.ailake.operations.OperationService;
 import io.ailake.auth.Caller;
+import io.ailake.storage.LocalRoots;
 import io.ailake.storage.ObjectStorage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -24,11 +25,14 @@ public class PipeTables {
   private static final Pattern TABLE_NAME = Pattern.compile("^[a-z][a-z0-9_-]{0,62}$");
 
   private final OperationService operations;
+  private final LocalRoots localRoots;
   private final EntityManager entityManager;
   private final String namespace;
   private final Caller caller;
 
-  PipeTables(OperationService operations, EntityManager entityManager, AilakeConfig config, Caller caller) {
+  PipeTables(OperationService operations, EntityManager entityManager, AilakeConfig config, Caller caller,
+      LocalRoots localRoots) {
+    this.localRoots = localRoots;
     this.operations = operations;
     this.entityManager = entityManager;
     this.namespace = config.pipe().namespace();
@@ -109,6 +113,7 @@ public class PipeTables {
       throw ApiException.conflict(
           "Object storage %s overlaps the storage of another organization; it cannot be a pipe's source", storage.name);
     }
+    localRoots.requireAllowed(storage, "be a pipe's source");
     DatabaseInstances.requireReady(warehouse);
     if (PipeTable.find(warehouse.id, request.tableName()).isPresent()) {
       throw ApiException.conflict("A pipe table named %s already exists in database %s", request.tableName(), warehouse.name);

@@ -53,6 +53,31 @@ public class LocalRoots {
     }
   }
 
+  /**
+   * Whether a registered storage obeys these rules now. A LOCAL storage an organization registered
+   * before them may lie outside the allowed roots or in the data directory: it then grants nothing.
+   */
+  public boolean allows(ObjectStorage storage) {
+    if (storage.storageType != ObjectStorage.Type.LOCAL || ObjectStorage.ORIGIN_DEFAULT.equals(storage.origin)) {
+      return true;
+    }
+    try {
+      require(StoragePlaces.realPathOrNormal(LocalFileIO.parse(storage.root)),
+          ObjectStorage.ORIGIN_CONFIG.equals(storage.origin));
+      return true;
+    } catch (ApiException refused) {
+      return false;
+    }
+  }
+
+  /** 403 for a storage registered before these rules that breaks them, named with what it was to do. */
+  public void requireAllowed(ObjectStorage storage, String use) {
+    if (!allows(storage)) {
+      throw forbidden("Object storage %s is a LOCAL directory outside the directories the operator allows "
+          + "(ailake.storage.local-roots) or in the service's data directory; it cannot %s", storage.name, use);
+    }
+  }
+
   /** The default warehouse's directory, when it is on local disk. */
   Optional<Path> warehouseDirectory() {
     String location = config.warehouse().location().trim();

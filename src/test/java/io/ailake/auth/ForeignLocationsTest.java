@@ -356,6 +356,41 @@ class ForeignLocationsTest {
   }
 
   @Test
+  void aLocalStorageRegisteredBeforeTheAllowedRootsInTheDataDirectoryGrantsNothing() {
+    // a row as an organization's admin could make before: beside the key and the database, in no one's root
+    String legacy = "datadir-" + UUID.randomUUID().toString().substring(0, 8);
+    java.nio.file.Path dataDir = java.nio.file.Path.of(
+        org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("ailake.data-dir", String.class))
+        .toAbsolutePath().normalize().resolve(legacy);
+    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.ailake.storage.ObjectStorage
+        .getEntityManager()
+        .createNativeQuery("INSERT INTO object_storage (id, organization_id, name, storage_type, root)"
+            + " VALUES (?1, ?2, ?3, 'LOCAL', ?4)")
+        .setParameter(1, UUID.randomUUID())
+        .setParameter(2, UUID.fromString(b.id()))
+        .setParameter(3, legacy)
+        .setParameter(4, LocalFileIO.location(dataDir))
+        .executeUpdate());
+
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(Map.of("name", "in_data_dir", "storageIds", List.of(legacy)))
+        .post("/api/v1/ailake/database/instances")
+        .then().statusCode(403).body("detail", containsString("ailake.storage.local-roots"));
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body(Map.of("tableName", "rows_of_data_dir", "sourceStorageName", legacy, "pathPrefix", ""))
+        .post("/api/v1/ailake/database/instances/lake/pipeTables")
+        .then().statusCode(403).body("detail", containsString("ailake.storage.local-roots"));
+    String inDataDir = LocalFileIO.location(dataDir.resolve("by-legacy-storage"));
+    given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
+        .body("{\"name\": \"in_data_dir\", \"location\": \"" + inDataDir + "\", \"schema\": "
+            + org.apache.iceberg.SchemaParser.toJson(SCHEMA) + "}")
+        .post("/iceberg/v1/lake/namespaces/ns/tables")
+        .then().statusCode(400)
+        .body("error.type", equalTo("LocationOutsideStoragesException"));
+    assertThat(dataDir.resolve("by-legacy-storage")).doesNotExist();
+  }
+
+  @Test
   void anS3LocationCountsOnlyUnderTheStoragesOnTheEndpointTheWarehouseWritesTo() {
     // B's database is on local disk: its s3:// locations go to the service's own S3 endpoint
     String elsewhere = "elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
