@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,6 +53,17 @@ public class ApiErrors {
 
   @ServerExceptionMapper
   public Response webApplication(WebApplicationException e, ContainerRequestContext request) {
+    if (e.getResponse().getStatus() == 415) {
+      String detail = "Unsupported Content-Type '" + request.getHeaderString(HttpHeaders.CONTENT_TYPE)
+          + "' for " + request.getMethod() + " " + request.getUriInfo().getPath()
+          + (isIceberg(request) ? "" : "; a JSON body is sent as application/json");
+      return isIceberg(request)
+          ? io.ailake.iceberg.IcebergErrors.response(415, "BadRequestException",
+              detail + (request.getUriInfo().getPath().endsWith("/oauth/tokens")
+                  ? "; it takes application/x-www-form-urlencoded" : "; the Iceberg REST API takes application/json"),
+              RequestIds.of(request))
+          : problem(415, "Unsupported Media Type", detail, request);
+    }
     if (isIceberg(request)) {
       return io.ailake.iceberg.IcebergCatalogResource.icebergError(e, request);
     }
@@ -82,6 +94,15 @@ public class ApiErrors {
     if (isIceberg(request)) {
       return io.ailake.iceberg.IcebergCatalogResource.icebergError(e, request);
     }
+    // services shared with the Iceberg API refuse in Iceberg's exception types
+    if (e instanceof org.apache.iceberg.exceptions.AlreadyExistsException) {
+      return problem(409, "Conflict", e.getMessage(), request);
+    }
+    java.util.Optional<SqlRefusal> refused = SqlRefusal.of(e);
+    if (refused.isPresent()) {
+      int status = refused.get().status();
+      return problem(status, Response.Status.fromStatusCode(status).getReasonPhrase(), refused.get().message(), request);
+    }
     if (DependencyOutage.isOutage(e)) {
       LOG.warnf("Request failed on an unavailable dependency: %s", rootMessage(e));
       return DependencyOutage.withRetryAfter(problem(503, "Service Unavailable",
@@ -98,6 +119,13 @@ public class ApiErrors {
       root = root.getCause();
     }
     return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /** A 400 in the format of the family {@code path} belongs to, for a refusal made before any route. */
+  public static Response badRequest(ContainerRequestContext request, String path, String detail) {
+    return path.startsWith("/iceberg")
+        ? io.ailake.iceberg.IcebergErrors.response(400, "BadRequestException", detail, RequestIds.of(request))
+        : problem(400, "Bad Request", detail, request);
   }
 
   private static boolean isIceberg(ContainerRequestContext request) {

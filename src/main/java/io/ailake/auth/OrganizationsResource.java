@@ -2,6 +2,7 @@ package io.ailake.auth;
 
 import io.ailake.api.ApiException;
 import io.ailake.api.Paging;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -56,6 +57,7 @@ public class OrganizationsResource {
   public record ListTokens(List<Tokens.TokenInfo> tokens) {}
 
   @POST
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Create an organization (server admin token)")
   @APIResponse(responseCode = "201", description = "Created",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrganizationService.Organization.class)))
@@ -89,6 +91,7 @@ public class OrganizationsResource {
   }
 
   @POST
+  @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{orgId}/tokens")
   @Operation(summary = "Create a token; the answer holds its secret, which is never shown again")
   @APIResponse(responseCode = "201", description = "Created",

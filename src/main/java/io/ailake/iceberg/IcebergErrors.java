@@ -1,6 +1,7 @@
 package io.ailake.iceberg;
 
 import io.ailake.api.DependencyOutage;
+import io.ailake.api.SqlRefusal;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -58,6 +59,12 @@ public final class IcebergErrors {
           Map.entry(CommitStateUnknownException.class, 500),
           Map.entry(ServiceUnavailableException.class, 503));
 
+  /** The Iceberg exception a client raises for each refusal of PostgreSQL. */
+  private static final Map<SqlRefusal.Kind, String> ICEBERG_TYPES = Map.of(
+      SqlRefusal.Kind.DUPLICATE, AlreadyExistsException.class.getSimpleName(),
+      SqlRefusal.Kind.GONE, CommitFailedException.class.getSimpleName(),
+      SqlRefusal.Kind.INVALID_VALUE, BadRequestException.class.getSimpleName());
+
   private IcebergErrors() {}
 
   /** The answer to a failure; a server-side one is logged. */
@@ -82,6 +89,12 @@ public final class IcebergErrors {
       return response(status, status == 404 ? "NotFoundException" : "BadRequestException", web.getMessage(), requestId);
     }
     Integer status = statusOf(error.getClass());
+    if (status == null) {
+      java.util.Optional<SqlRefusal> refused = SqlRefusal.of(error);
+      if (refused.isPresent()) {
+        return response(refused.get().status(), ICEBERG_TYPES.get(refused.get().kind()), refused.get().message(), requestId);
+      }
+    }
     if ((status == null || status >= 500) && DependencyOutage.isOutage(error)) {
       if (log) {
         LOG.warnf("Iceberg request failed on an unavailable dependency: %s", rootMessage(error));

@@ -42,7 +42,7 @@ public final class IcebergJson {
     mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     mapper.setPropertyNamingStrategy(new PropertyNamingStrategies.KebabCaseStrategy());
     RESTSerializers.registerAll(mapper);
-    return mapper;
+    return io.ailake.api.StrictJson.strict(mapper);
   }
 
   /** Parses a request body; anything malformed or mistyped is a 400 that says what is wrong. */

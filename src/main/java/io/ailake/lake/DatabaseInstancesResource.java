@@ -3,6 +3,7 @@ package io.ailake.lake;
 import io.ailake.api.Paging;
 import io.ailake.operations.OperationsResource;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -72,6 +73,7 @@ public class DatabaseInstancesResource {
   }
 
   @POST
+  @Consumes(MediaType.APPLICATION_JSON)
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Provision a database instance (an Iceberg warehouse); 202 with operation-id",
       description = "The database's root is <first storage's root>/<name>. When it already holds files, the request"
@@ -108,6 +110,7 @@ public class DatabaseInstancesResource {
   }
 
   @PATCH
+  @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{instanceId}/dataSource")
   @Operation(summary = "Replace the id (and name) recorded for one of the database's data sources")
   public UpdateDatabaseDataSourceResponse updateDataSource(
@@ -124,6 +127,7 @@ public class DatabaseInstancesResource {
   }
 
   @POST
+  @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{instanceId}/dataSources")
   @Operation(summary = "Add a data source to the database")
   public AddDatabaseDataSourceResponse addDataSource(

@@ -1,6 +1,7 @@
 package io.ailake.pipe;
 
 import io.ailake.operations.OperationsResource;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -35,6 +36,7 @@ public class PipeTablesResource {
   }
 
   @POST
+  @Consumes(MediaType.APPLICATION_JSON)
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Create a pipe table: infer its columns from the parquet files under pathPrefix, load them,"
       + " then keep loading new ones; 202 with operation-id")
@@ -64,6 +66,7 @@ public class PipeTablesResource {
   }
 
   @POST
+  @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{tableName}/refresh")
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
   @Operation(summary = "Replace one Hive partition's rows with what its files hold now; 202 with operation-id")
