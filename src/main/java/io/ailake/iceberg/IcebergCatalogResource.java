@@ -4,6 +4,7 @@ import io.ailake.AilakeConfig;
 import io.ailake.api.RequestIds;
 import io.ailake.auth.Caller;
 import io.ailake.auth.OneStatementCalls;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.UpdateRequirement;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
@@ -166,6 +168,7 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/namespaces")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Create a namespace")
   @io.ailake.auth.OneStatement
   public Response createNamespace(@PathParam("prefix") String prefix, String body) {
@@ -201,6 +204,7 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/properties")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Set and remove namespace properties")
   public Response updateNamespaceProperties(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
@@ -223,24 +227,28 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Create a table, or stage its creation (stage-create)")
   @io.ailake.auth.OneStatement
   public Response createTable(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     Warehouse warehouse = warehouse(prefix);
-    TableMetadata metadata =
-        tables.create(warehouse, namespace(ns), IcebergJson.read(body, CreateTableRequest.class));
+    CreateTableRequest request = IcebergJson.read(body, CreateTableRequest.class);
+    IcebergNames.check("table name", request.name());
+    TableMetadata metadata = tables.create(warehouse, namespace(ns), request);
     return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/register")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Register an existing metadata file as a table")
   public Response registerTable(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     Warehouse warehouse = warehouse(prefix);
-    TableMetadata metadata =
-        tables.register(warehouse, namespace(ns), IcebergJson.read(body, RegisterTableRequest.class));
+    RegisterTableRequest request = IcebergJson.read(body, RegisterTableRequest.class);
+    IcebergNames.check("table name", request.name());
+    TableMetadata metadata = tables.register(warehouse, namespace(ns), request);
     return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
 
@@ -282,6 +290,7 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Commit updates to a table (compare-and-swap of its metadata pointer)")
   @io.ailake.auth.OneStatement
   public Response commitTable(
@@ -291,6 +300,9 @@ public class IcebergCatalogResource {
       String body) {
     Warehouse warehouse = warehouse(prefix);
     UpdateTableRequest request = IcebergJson.read(body, UpdateTableRequest.class);
+    if (creates(request)) {
+      IcebergNames.check("table name", table);
+    }
     TableMetadata metadata = commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request, calls.keyed());
     return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
@@ -318,6 +330,7 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}/metrics")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Accept a scan or commit report")
   public Response reportMetrics(
       @PathParam("prefix") String prefix,
@@ -331,17 +344,27 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/tables/rename")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Rename a table, also across namespaces")
   public Response renameTable(@PathParam("prefix") String prefix, String body) {
-    tables.rename(warehouse(prefix), IcebergJson.read(body, RenameTableRequest.class));
+    RenameTableRequest request = IcebergJson.read(body, RenameTableRequest.class);
+    IcebergNames.checkIdentifier("table", request.destination());
+    tables.rename(warehouse(prefix), request);
     return Response.noContent().build();
   }
 
   @POST
   @Path("/{prefix}/transactions/commit")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Commit changes to several tables atomically")
   public Response commitTransaction(@PathParam("prefix") String prefix, String body) {
-    commits.commitTransaction(warehouse(prefix), IcebergJson.read(body, CommitTransactionRequest.class));
+    CommitTransactionRequest request = IcebergJson.read(body, CommitTransactionRequest.class);
+    for (UpdateTableRequest change : request.tableChanges()) {
+      if (creates(change)) {
+        IcebergNames.checkIdentifier("table", change.identifier());
+      }
+    }
+    commits.commitTransaction(warehouse(prefix), request);
     return Response.noContent().build();
   }
 
@@ -359,19 +382,25 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/views")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Create a view")
   @io.ailake.auth.OneStatement
   public Response createView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
-    return json(views.create(warehouse(prefix), namespace(ns), IcebergJson.read(body, CreateViewRequest.class)));
+    CreateViewRequest request = IcebergJson.read(body, CreateViewRequest.class);
+    IcebergNames.check("view name", request.name());
+    return json(views.create(warehouse(prefix), namespace(ns), request));
   }
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/register-view")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Register an existing view metadata file as a view")
   public Response registerView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
-    return json(views.register(warehouse(prefix), namespace(ns), IcebergJson.read(body, RegisterViewRequest.class)));
+    RegisterViewRequest request = IcebergJson.read(body, RegisterViewRequest.class);
+    IcebergNames.check("view name", request.name());
+    return json(views.register(warehouse(prefix), namespace(ns), request));
   }
 
   @GET
@@ -393,6 +422,7 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/views/{view}")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Commit updates to a view")
   public Response commitView(
       @PathParam("prefix") String prefix,
@@ -416,9 +446,12 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/views/rename")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Rename a view, also across namespaces")
   public Response renameView(@PathParam("prefix") String prefix, String body) {
-    views.rename(warehouse(prefix), IcebergJson.read(body, RenameTableRequest.class));
+    RenameTableRequest request = IcebergJson.read(body, RenameTableRequest.class);
+    IcebergNames.checkIdentifier("view", request.destination());
+    views.rename(warehouse(prefix), request);
     return Response.noContent().build();
   }
 
@@ -426,6 +459,12 @@ public class IcebergCatalogResource {
 
   private Warehouse warehouse(String prefix) {
     return warehouses.resolve(prefix);
+  }
+
+  /** A commit that creates its table (a staged create's second step) names a new table. */
+  private static boolean creates(UpdateTableRequest request) {
+    return request.requirements() != null
+        && request.requirements().stream().anyMatch(r -> r instanceof UpdateRequirement.AssertTableDoesNotExist);
   }
 
   private Namespace namespace(String value) {

@@ -7,7 +7,6 @@ import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -222,13 +221,6 @@ public class NamespaceService {
   }
 
   private static void checkValid(Namespace namespace) {
-    if (namespace.isEmpty()) {
-      throw new IllegalArgumentException("Invalid namespace: the empty namespace cannot be created");
-    }
-    for (String level : List.of(namespace.levels())) {
-      if (level.isEmpty() || level.contains(NamespaceKeys.UNIT_SEPARATOR)) {
-        throw new IllegalArgumentException("Invalid namespace: " + namespace);
-      }
-    }
+    IcebergNames.checkNamespace(namespace);
   }
 }

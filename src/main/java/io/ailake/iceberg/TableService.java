@@ -131,7 +131,25 @@ public class TableService {
         namespaceLocation != null && !namespaceLocation.isBlank()
             ? MetadataFiles.stripSlash(namespaceLocation)
             : warehouse.location + "/" + String.join("/", identifier.namespace().levels());
-    return parent + "/" + identifier.name() + "-" + UUID.randomUUID();
+    return parent + "/" + segment(identifier.name()) + "-" + UUID.randomUUID();
+  }
+
+  /**
+   * A name as the start of a directory name: at most 200 UTF-8 bytes of it, so that with the UUID it fits
+   * the 255 bytes a file system allows for one (the UUID keeps cut names apart).
+   */
+  static String segment(String name) {
+    int bytes = 0;
+    int end = 0;
+    while (end < name.length()) {
+      int c = name.codePointAt(end);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (bytes > 200) {
+        break;
+      }
+      end += Character.charCount(c);
+    }
+    return name.substring(0, end);
   }
 
   public TableMetadata register(
