@@ -9,6 +9,7 @@ import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.UpdateRequirement;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.BadRequestException;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.rest.requests.CreateViewRequest;
 import org.apache.iceberg.rest.requests.RegisterViewRequest;
@@ -56,13 +57,17 @@ public class ViewService {
         request.location() != null
             ? MetadataFiles.stripSlash(request.location())
             : TableService.defaultLocation(warehouse, free, identifier);
-    ViewMetadata metadata =
-        ViewMetadata.builder()
-            .assignUUID(UUID.randomUUID().toString())
-            .setLocation(location)
-            .setProperties(request.properties())
-            .setCurrentVersion(request.viewVersion(), request.schema())
-            .build();
+    ViewMetadata metadata;
+    try {
+      metadata = ViewMetadata.builder()
+          .assignUUID(UUID.randomUUID().toString())
+          .setLocation(location)
+          .setProperties(request.properties())
+          .setCurrentVersion(request.viewVersion(), request.schema())
+          .build();
+    } catch (IllegalStateException refused) {
+      throw new BadRequestException("Invalid view: %s", refused.getMessage());
+    }
     OrganizationLocations.require(warehouse, metadata);
     FileIO io = io(warehouse);
     ViewMetadata written = metadataFiles.writeView(io, metadata, null);
@@ -107,11 +112,7 @@ public class ViewService {
       for (UpdateRequirement requirement : request.requirements()) {
         requirement.validate(base);
       }
-      ViewMetadata.Builder builder = ViewMetadata.buildFrom(base);
-      for (MetadataUpdate update : request.updates()) {
-        update.applyTo(builder);
-      }
-      ViewMetadata updated = builder.build();
+      ViewMetadata updated = apply(base, request);
       if (updated.changes().isEmpty()) {
         return response(base);
       }
@@ -123,6 +124,23 @@ public class ViewService {
       }
       io.deleteFile(written.metadataFileLocation());
       retry.lostRace(identifier, attempt);
+    }
+  }
+
+  /**
+   * The view after the request's updates. Iceberg's builder refuses some (a new version that drops a
+   * dialect while {@code replace.drop-dialect.allowed} is false) with IllegalStateException: a refusal of
+   * the request, not a fault of ours.
+   */
+  private static ViewMetadata apply(ViewMetadata base, UpdateTableRequest request) {
+    try {
+      ViewMetadata.Builder builder = ViewMetadata.buildFrom(base);
+      for (MetadataUpdate update : request.updates()) {
+        update.applyTo(builder);
+      }
+      return builder.build();
+    } catch (IllegalStateException refused) {
+      throw new BadRequestException("Invalid view update: %s", refused.getMessage());
     }
   }
 
