@@ -2,6 +2,7 @@ package io.ailake.lake;
 
 import io.ailake.auth.Caller;
 import io.ailake.api.ApiException;
+import io.ailake.api.Names;
 import io.ailake.iceberg.Warehouse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -28,7 +29,7 @@ public class DataSources {
     Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
     String id = requireId(request == null ? null : request.dataSourceId(), "dataSourceId");
     checkFree(warehouse.organizationId, id);
-    String name = request.dataSourceName() == null || request.dataSourceName().isBlank() ? id : request.dataSourceName();
+    String name = nameOr(request.dataSourceName(), id);
     return DataSource.Info.of(insert(warehouse, id, name));
   }
 
@@ -43,8 +44,7 @@ public class DataSources {
       checkFree(warehouse.organizationId, newId);
     }
     source.dataSourceId = newId;
-    source.dataSourceName =
-        request.dataSourceName() == null || request.dataSourceName().isBlank() ? newId : request.dataSourceName();
+    source.dataSourceName = nameOr(request.dataSourceName(), newId);
     return DataSource.Info.of(source);
   }
 
@@ -85,12 +85,11 @@ public class DataSources {
   }
 
   private static String requireId(String value, String field) {
-    if (value == null || value.isBlank()) {
-      throw ApiException.badRequest("%s is required", field);
-    }
-    if (value.length() > 255) {
-      throw ApiException.badRequest("%s is longer than 255 characters", field);
-    }
-    return value;
+    return Names.checkLabel(field, value);
+  }
+
+  /** The name given, else the id. */
+  private static String nameOr(String name, String id) {
+    return name == null || name.isBlank() ? id : Names.checkLabel("dataSourceName", name);
   }
 }

@@ -91,8 +91,8 @@ public class DatabaseInstances {
     if (Warehouse.findByName(org, name).isPresent()) {
       throw ApiException.conflict("A database named %s already exists", name);
     }
-    String dataSourceId = blankToNull(request.dataSourceId(), name);
-    String dataSourceName = blankToNull(request.dataSourceName(), name);
+    String dataSourceId = Names.checkLabel("dataSourceId", blankToNull(request.dataSourceId(), name));
+    String dataSourceName = Names.checkLabel("dataSourceName", blankToNull(request.dataSourceName(), name));
     if (DataSource.find(org, dataSourceId).isPresent()) {
       throw ApiException.conflict("Data source id %s is already used in this organization", dataSourceId);
     }
