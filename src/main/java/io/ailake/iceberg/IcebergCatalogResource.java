@@ -347,9 +347,10 @@ public class IcebergCatalogResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Rename a table, also across namespaces")
   public Response renameTable(@PathParam("prefix") String prefix, String body) {
+    Warehouse warehouse = warehouse(prefix); // first: an unseen warehouse is not found, whatever the body says
     RenameTableRequest request = IcebergJson.read(body, RenameTableRequest.class);
     IcebergNames.checkIdentifier("table", request.destination());
-    tables.rename(warehouse(prefix), request);
+    tables.rename(warehouse, request);
     return Response.noContent().build();
   }
 
@@ -358,13 +359,14 @@ public class IcebergCatalogResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Commit changes to several tables atomically")
   public Response commitTransaction(@PathParam("prefix") String prefix, String body) {
+    Warehouse warehouse = warehouse(prefix);
     CommitTransactionRequest request = IcebergJson.read(body, CommitTransactionRequest.class);
     for (UpdateTableRequest change : request.tableChanges()) {
       if (creates(change)) {
         IcebergNames.checkIdentifier("table", change.identifier());
       }
     }
-    commits.commitTransaction(warehouse(prefix), request);
+    commits.commitTransaction(warehouse, request);
     return Response.noContent().build();
   }
 
@@ -387,9 +389,10 @@ public class IcebergCatalogResource {
   @io.ailake.auth.OneStatement
   public Response createView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
+    Warehouse warehouse = warehouse(prefix);
     CreateViewRequest request = IcebergJson.read(body, CreateViewRequest.class);
     IcebergNames.check("view name", request.name());
-    return json(views.create(warehouse(prefix), namespace(ns), request));
+    return json(views.create(warehouse, namespace(ns), request));
   }
 
   @POST
@@ -398,9 +401,10 @@ public class IcebergCatalogResource {
   @Operation(summary = "Register an existing view metadata file as a view")
   public Response registerView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
+    Warehouse warehouse = warehouse(prefix);
     RegisterViewRequest request = IcebergJson.read(body, RegisterViewRequest.class);
     IcebergNames.check("view name", request.name());
-    return json(views.register(warehouse(prefix), namespace(ns), request));
+    return json(views.register(warehouse, namespace(ns), request));
   }
 
   @GET
@@ -449,9 +453,10 @@ public class IcebergCatalogResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Rename a view, also across namespaces")
   public Response renameView(@PathParam("prefix") String prefix, String body) {
+    Warehouse warehouse = warehouse(prefix);
     RenameTableRequest request = IcebergJson.read(body, RenameTableRequest.class);
     IcebergNames.checkIdentifier("view", request.destination());
-    views.rename(warehouse(prefix), request);
+    views.rename(warehouse, request);
     return Response.noContent().build();
   }
 
