@@ -54,15 +54,7 @@ public class ApiErrors {
   @ServerExceptionMapper
   public Response webApplication(WebApplicationException e, ContainerRequestContext request) {
     if (e.getResponse().getStatus() == 415) {
-      String detail = "Unsupported Content-Type '" + request.getHeaderString(HttpHeaders.CONTENT_TYPE)
-          + "' for " + request.getMethod() + " " + request.getUriInfo().getPath()
-          + (isIceberg(request) ? "" : "; a JSON body is sent as application/json");
-      return isIceberg(request)
-          ? io.ailake.iceberg.IcebergErrors.response(415, "BadRequestException",
-              detail + (request.getUriInfo().getPath().endsWith("/oauth/tokens")
-                  ? "; it takes application/x-www-form-urlencoded" : "; the Iceberg REST API takes application/json"),
-              RequestIds.of(request))
-          : problem(415, "Unsupported Media Type", detail, request);
+      return unsupportedMediaType(request);
     }
     if (isIceberg(request)) {
       return io.ailake.iceberg.IcebergCatalogResource.icebergError(e, request);
@@ -119,6 +111,18 @@ public class ApiErrors {
       root = root.getCause();
     }
     return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /** Says what the route takes: a form for the token endpoint, JSON everywhere else. */
+  private static Response unsupportedMediaType(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    String takes = path.equals(io.ailake.auth.AuthFilter.OAUTH_TOKENS)
+        ? "application/x-www-form-urlencoded" : "application/json";
+    String detail = String.format("Unsupported Content-Type '%s' for %s %s: it takes %s",
+        request.getHeaderString(HttpHeaders.CONTENT_TYPE), request.getMethod(), path, takes);
+    return isIceberg(request)
+        ? io.ailake.iceberg.IcebergErrors.response(415, "BadRequestException", detail, RequestIds.of(request))
+        : problem(415, "Unsupported Media Type", detail, request);
   }
 
   /** A 400 in the format of the family {@code path} belongs to, for a refusal made before any route. */
