@@ -82,6 +82,9 @@ public class DatabaseInstances {
     if (request.storageIds() == null || request.storageIds().isEmpty()) {
       throw ApiException.badRequest("storageIds must name at least one object storage");
     }
+    if (request.storageIds().contains(null)) {
+      throw ApiException.badRequest("storageIds must hold storage ids or names, not null");
+    }
     List<ObjectStorage> storages = new ArrayList<>();
     for (String storageId : new LinkedHashSet<>(request.storageIds())) {
       storages.add(
