@@ -103,6 +103,8 @@ class BadInputTest {
     iceberg(json().body("{\"name\":5,\"schema\":" + SCHEMA + "}").post(namespaces + "/ns/tables"), 400)
         .body("error.type", equalTo("BadRequestException"));
     iceberg(json().body("{\"namespace\":[true]}").post(namespaces), 400);
+    iceberg(json().body("{\"removals\":[null],\"updates\":{}}").post(namespaces + "/ns/properties"), 400);
+    iceberg(json().body("{\"namespace\":[\"n\"],\"properties\":{\"k\":null}}").post(namespaces), 400);
     given().get(namespaces + "/ns/tables/5").then().statusCode(404);
   }
 
@@ -186,6 +188,8 @@ class BadInputTest {
         .body("detail", containsString("name"));
     problem(json().body("{\"dataSourceId\":true,\"dataSourceName\":\"x\"}")
         .post(DATABASES + "/" + database + "/dataSources"), 400);
+    problem(json().body("{\"name\":\"nulls\",\"storageIds\":[null]}").post(DATABASES), 400)
+        .body("detail", containsString("storageIds"));
   }
 
   @Test

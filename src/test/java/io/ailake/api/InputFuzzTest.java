@@ -38,15 +38,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Bad input never gets a 5xx: every route of the served OpenAPI document, with valid tokens and
  * mutated path segments, query parameters, headers, bodies and media types. Seeded, so a failure
- * repeats: {@code -Dailake.fuzz.seed=N} explores other inputs, {@code -Dailake.fuzz.requests-per-route=N}
+ * repeats: {@code -Dfuzz.seed=N} explores other inputs, {@code -Dfuzz.requests-per-route=N}
  * goes deeper. Refusals must also be in the route family's error format.
  */
 @QuarkusTest
 class InputFuzzTest {
 
   private static final Logger LOG = Logger.getLogger(InputFuzzTest.class);
-  private static final long SEED = Long.getLong("ailake.fuzz.seed", 23_2026L);
-  private static final int REQUESTS_PER_ROUTE = Integer.getInteger("ailake.fuzz.requests-per-route", 45);
+  private static final long SEED = Long.getLong("fuzz.seed", 23_2026L);
+  private static final int REQUESTS_PER_ROUTE = Integer.getInteger("fuzz.requests-per-route", 45);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final String SCHEMA =
@@ -84,7 +84,7 @@ class InputFuzzTest {
 
   @Test
   void noRouteAnswersBadInputWithA5xxAndEveryRefusalIsInItsFamilysFormat() throws Exception {
-    LOG.infof("InputFuzzTest seed %d (-Dailake.fuzz.seed), %d requests per route", SEED, REQUESTS_PER_ROUTE);
+    LOG.infof("InputFuzzTest seed %d (-Dfuzz.seed), %d requests per route", SEED, REQUESTS_PER_ROUTE);
     Random random = new Random(SEED);
     fixture = Fixture.create();
     List<Route> routes = Route.all(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
