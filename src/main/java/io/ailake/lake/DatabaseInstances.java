@@ -82,7 +82,7 @@ public class DatabaseInstances {
     if (request.storageIds() == null || request.storageIds().isEmpty()) {
       throw ApiException.badRequest("storageIds must name at least one object storage");
     }
-    if (request.storageIds().contains(null)) {
+    if (request.storageIds().stream().anyMatch(java.util.Objects::isNull)) { // List.of's contains(null) throws
       throw ApiException.badRequest("storageIds must hold storage ids or names, not null");
     }
     List<ObjectStorage> storages = new ArrayList<>();
