@@ -89,7 +89,8 @@ public class AuditLog {
     String actor = !known ? "anonymous" : caller.serverAdmin() ? "server-admin" : caller.tokenId().toString();
     return new Object[] {
       known && !caller.serverAdmin() ? caller.organizationId() : null, known ? caller.tokenId() : null,
-      actor, method, path, status, requestId
+      // a refused path may hold NUL (%00), which PostgreSQL stores in no text: the record keeps it as \0
+      actor, method, path.replace("\u0000", "\\0"), status, requestId
     };
   }
 }

@@ -164,6 +164,17 @@ class BadInputTest {
   }
 
   @Test
+  void aRefusedPathWithNulIsStillInTheAuditLog() {
+    String requestId = "nul-" + UUID.randomUUID();
+    given().urlEncodingEnabled(false).header("X-Request-ID", requestId).contentType(ContentType.JSON).body("{}")
+        .post(DATABASES + "/a%00b/dataSources").then().statusCode(400);
+    given().header("Authorization", io.ailake.testing.TestTokens.bearer(io.ailake.testing.TestTokens.serverAdmin()))
+        .get("/api/v1/admin/audit?size=50").then().statusCode(200)
+        .body("events.find { it.requestId == '" + requestId + "' }.path", equalTo(DATABASES + "/a\\0b/dataSources"))
+        .body("events.find { it.requestId == '" + requestId + "' }.status", equalTo(400));
+  }
+
+  @Test
   void lakeUnpairedSurrogateOrNonUtf8BodyIs400() {
     problem(json().body("{\"dataSourceId\":\"\\udfff\",\"dataSourceName\":\"x\"}")
         .post(DATABASES + "/" + database + "/dataSources"), 400).body("detail", containsString("surrogate"));
