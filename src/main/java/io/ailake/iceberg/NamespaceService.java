@@ -28,6 +28,8 @@ import org.apache.iceberg.rest.responses.UpdateNamespacePropertiesResponse;
 @ApplicationScoped
 public class NamespaceService {
 
+  static final String LOCATION = "location";
+
   /**
    * The change of a create (see {@link OneStatementCalls}). Organization, warehouse name; the parent's
    * key twice; the key, the parent's key, the properties; the bodies: created, no parent, already there.
@@ -102,11 +104,13 @@ public class NamespaceService {
 
   private byte[] createValid(UUID organizationId, String name, CreateNamespaceRequest request) {
     Namespace namespace = request.namespace();
-    String wanted = warehouses.named(name);
+    Warehouse warehouse = warehouses.resolve(name);
+    requireConfined(warehouse, request.properties());
+    String wanted = warehouse.name;
     String key = NamespaceKeys.key(namespace);
     String parentKey = NamespaceKeys.parentKey(namespace);
-    byte[] created = IcebergJson.write(
-        CreateNamespaceResponse.builder().withNamespace(namespace).setProperties(request.properties()).build());
+    byte[] created = IcebergJson.write(CreateNamespaceResponse.builder().withNamespace(namespace)
+        .setProperties(withLocation(warehouse, namespace, request.properties())).build());
     Namespace parent = NamespaceKeys.fromKey(parentKey);
     String requestId = RequestIds.current();
     OptionalInt status = calls.answer(CREATE, organizationId, wanted, parentKey, parentKey, key, parentKey,
@@ -129,8 +133,39 @@ public class NamespaceService {
     NamespaceRecord record = require(warehouse, namespace);
     return GetNamespaceResponse.builder()
         .withNamespace(namespace)
-        .setProperties(record.properties)
+        .setProperties(withLocation(warehouse, namespace, record.properties))
         .build();
+  }
+
+  /**
+   * Where the namespace's tables go by default: the {@code location} its client set, else {@code
+   * <warehouse>/<levels>}. Answered on load and create because Trino stages a create only under a
+   * namespace location it read; without one it writes the table itself and then refuses its own file.
+   */
+  static String location(Warehouse warehouse, Namespace namespace, Map<String, String> properties) {
+    String set = properties == null ? null : properties.get(LOCATION);
+    return set != null && !set.isBlank()
+        ? MetadataFiles.stripSlash(set)
+        : warehouse.location + "/" + String.join("/", namespace.levels());
+  }
+
+  /** The properties with {@code location} (derived at read time when the client set none, never stored). */
+  private static Map<String, String> withLocation(
+      Warehouse warehouse, Namespace namespace, Map<String, String> properties) {
+    Map<String, String> answered = new HashMap<>(properties == null ? Map.of() : properties);
+    String set = answered.get(LOCATION);
+    if (set == null || set.isBlank()) {
+      answered.put(LOCATION, location(warehouse, namespace, properties));
+    }
+    return answered;
+  }
+
+  /** A namespace location its client sets is where tables will be written: it must be the organization's. */
+  private static void requireConfined(Warehouse warehouse, Map<String, String> properties) {
+    String set = properties == null ? null : properties.get(LOCATION);
+    if (set != null && !set.isBlank()) {
+      OrganizationLocations.require(warehouse, set);
+    }
   }
 
   @Transactional
@@ -191,6 +226,7 @@ public class NamespaceService {
       throw new UnprocessableEntityException(
           "Invalid namespace properties update: cannot remove and set the same keys: %s", both);
     }
+    requireConfined(warehouse, updates);
     NamespaceRecord record = require(warehouse, namespace);
     Map<String, String> properties = new HashMap<>(record.properties);
     UpdateNamespacePropertiesResponse.Builder response = UpdateNamespacePropertiesResponse.builder();

@@ -124,13 +124,10 @@ public class TableService {
     return new String(loadResultJson(metadata, SnapshotMode.ALL), StandardCharsets.UTF_8);
   }
 
-  /** Tables get {@code <warehouse>/<namespace levels>/<table>-<uuid>}: a re-created table never reuses a location. */
+  /** Tables get {@code <namespace location>/<table>-<uuid>}: a re-created table never reuses a location. */
   static String defaultLocation(Warehouse warehouse, CatalogObjects.FreeName free, TableIdentifier identifier) {
-    String namespaceLocation = free.namespaceLocation();
-    String parent =
-        namespaceLocation != null && !namespaceLocation.isBlank()
-            ? MetadataFiles.stripSlash(namespaceLocation)
-            : warehouse.location + "/" + String.join("/", identifier.namespace().levels());
+    String parent = NamespaceService.location(warehouse, identifier.namespace(),
+        free.namespaceLocation() == null ? Map.of() : Map.of(NamespaceService.LOCATION, free.namespaceLocation()));
     return parent + "/" + segment(identifier.name()) + "-" + UUID.randomUUID();
   }
 
