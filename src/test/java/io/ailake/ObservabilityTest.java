@@ -92,6 +92,7 @@ class ObservabilityTest {
     String requestId = "r-" + UUID.randomUUID();
     Response missing = given().header("X-Request-ID", requestId).get("/iceberg/v1/lake/namespaces/nowhere/tables/t");
     missing.then().statusCode(404).header("X-Request-ID", requestId)
+        .header("X-GDC-TRACE-ID", requestId) // where GoodData's clients look for it
         .body("error.request-id", equalTo(requestId))
         .body("error.type", equalTo("NoSuchTableException"));
     // Iceberg's own parser reads the spec's fields and is not disturbed by the extra one
@@ -106,7 +107,8 @@ class ObservabilityTest {
         .get("/iceberg/v1/config")
         .then().statusCode(401).header("X-Request-ID", anonymous).body("error.request-id", equalTo(anonymous));
     Response generated = given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").get("/iceberg/v1/config");
-    generated.then().statusCode(401).body("error.request-id", equalTo(generated.header("X-Request-ID")));
+    generated.then().statusCode(401).body("error.request-id", equalTo(generated.header("X-Request-ID")))
+        .header("X-GDC-TRACE-ID", generated.header("X-Request-ID"));
 
     // and Iceberg's client raises the exception the type names, with the message alone
     var warehouse = Warehouses.local("errors");

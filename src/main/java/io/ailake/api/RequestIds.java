@@ -12,11 +12,13 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Every response carries {@code X-Request-ID}: the client's when it sent a sane one, else a new one. The
- * same id is in the request's log lines ({@code requestId} in the MDC) and in every error body.
+ * same id is in the request's log lines ({@code requestId} in the MDC) and in every error body, and in
+ * {@code X-GDC-TRACE-ID}, where GoodData's clients look for it.
  */
 public class RequestIds {
 
   public static final String HEADER = "X-Request-ID";
+  public static final String TRACE_HEADER = "X-GDC-TRACE-ID";
   static final String PROPERTY = "ailake.request-id";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -34,6 +36,7 @@ public class RequestIds {
     Object id = request.getProperty(PROPERTY);
     if (id != null) {
       response.getHeaders().putSingle(HEADER, id);
+      response.getHeaders().putSingle(TRACE_HEADER, id);
     }
     MDC.remove("requestId");
   }
