@@ -31,8 +31,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Idempotency keys ({@code Idempotency-Key}; on the AI Lake API also {@code X-Idempotency-Key}) on every
- * mutating route. The key is claimed (a row keyed by organization and key) in one PostgreSQL
+ * Idempotency keys ({@code Idempotency-Key}, or its alias {@code X-Idempotency-Key}) on every mutating
+ * route of both APIs. The key is claimed (a row keyed by organization and key) in one PostgreSQL
  * transaction with the request's change and its final response, so a crash cannot separate them, and
  * a concurrent request with the same key waits on that row, then gets the stored response: one effect.
  * A repeated key replays the stored response (2xx, and 4xx other than 408/429); a 5xx is never stored.
@@ -68,7 +68,7 @@ public class IdempotencyInterceptor {
     String method = request.method().name();
     boolean iceberg = request.path().startsWith("/iceberg/");
     String key = request.getHeader(HEADER);
-    if (key == null && !iceberg) {
+    if (key == null) {
       key = request.getHeader(ALTERNATIVE_HEADER);
     }
     if (key == null || !MUTATING.contains(method)) {

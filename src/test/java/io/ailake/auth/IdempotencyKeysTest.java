@@ -66,6 +66,27 @@ class IdempotencyKeysTest {
   }
 
   @Test
+  void xIdempotencyKeyIsAnAliasOnTheCatalogToo() {
+    String namespace = unique("alias");
+    String key = UUID.randomUUID().toString();
+    given().header("X-Idempotency-Key", key).contentType(ContentType.JSON)
+        .body(Map.of("namespace", List.of(namespace))).post(NAMESPACES)
+        .then().statusCode(200);
+    given().header("X-Idempotency-Key", key).contentType(ContentType.JSON)
+        .body(Map.of("namespace", List.of(namespace))).post(NAMESPACES)
+        .then().statusCode(200).header("Idempotent-Replayed", "true");
+    // one key, whichever header spelled it
+    given().header("Idempotency-Key", key).contentType(ContentType.JSON)
+        .body(Map.of("namespace", List.of(namespace))).post(NAMESPACES)
+        .then().statusCode(200).header("Idempotent-Replayed", "true");
+    given().header("X-Idempotency-Key", key).contentType(ContentType.JSON)
+        .body(Map.of("namespace", List.of(namespace + "x"))).post(NAMESPACES)
+        .then().statusCode(422).body("error.code", equalTo(422));
+    given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES)
+        .then().statusCode(409);
+  }
+
+  @Test
   void aRepeatedCommitAddsOneSnapshot() {
     String namespace = unique("idem_commit");
     given().contentType(ContentType.JSON).body(Map.of("namespace", List.of(namespace))).post(NAMESPACES).then().statusCode(200);
