@@ -9,6 +9,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -26,10 +27,12 @@ public class AuthFilter {
 
   private final Tokens tokens;
   private final Caller caller;
+  private final RateLimiter rateLimiter;
 
-  AuthFilter(Tokens tokens, Caller caller) {
+  AuthFilter(Tokens tokens, Caller caller, RateLimiter rateLimiter) {
     this.tokens = tokens;
     this.caller = caller;
+    this.rateLimiter = rateLimiter;
   }
 
   enum Decision { ALLOW, FORBIDDEN, NOT_FOUND }
@@ -44,7 +47,8 @@ public class AuthFilter {
     // from Vert.x's request: the JAX-RS view would copy every header into a sorted map first
     String header = http.getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-      return Optional.of(unauthorized(request, iceberg, "Authorization: Bearer <token> is required"));
+      return limitedOr(rateLimiter.limitUnauthenticated(request, clientAddress(http)),
+          () -> unauthorized(request, iceberg, "Authorization: Bearer <token> is required", null));
     }
     Optional<Caller.Principal> principal;
     try {
@@ -55,19 +59,31 @@ public class AuthFilter {
       return Optional.of(Response.fromResponse(unavailable).header("Retry-After", "5").build());
     }
     if (principal.isEmpty()) {
-      return Optional.of(unauthorized(request, iceberg, "The token is not valid (unknown, revoked or expired)"));
+      String detail = "The token is not valid (unknown, revoked or expired)";
+      return limitedOr(rateLimiter.limitUnauthenticated(request, clientAddress(http)),
+          () -> unauthorized(request, iceberg, detail, detail));
     }
     caller.authenticated(principal.get());
+    // a refused request counts against the caller's bucket and answers its headers, as an allowed one does
     return switch (decide(path, request.getMethod(), principal.get())) {
       case ALLOW -> Optional.empty();
-      case NOT_FOUND -> Optional.of(error(request, iceberg, 404, "NoSuchResourceException", "Not Found",
-          "Not found: " + path));
-      case FORBIDDEN -> Optional.of(error(request, iceberg, 403, "ForbiddenException", "Forbidden",
-          principal.get().serverAdmin()
+      case NOT_FOUND -> limitedOr(rateLimiter.limit(request), () -> error(request, iceberg, 404,
+          "NoSuchResourceException", "Not Found", "Not found: " + path));
+      case FORBIDDEN -> limitedOr(rateLimiter.limit(request), () -> error(request, iceberg, 403,
+          "ForbiddenException", "Forbidden", principal.get().serverAdmin()
               ? "The server admin token manages organizations, their tokens and object storages, and reads the"
                   + " audit log, only"
               : "A " + principal.get().role().wire() + " token may not " + request.getMethod() + " " + path));
     };
+  }
+
+  private static String clientAddress(HttpServerRequest http) {
+    return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+  }
+
+  /** The 429 when the request is past its limit, else the refusal. */
+  private static Optional<Response> limitedOr(Optional<Response> limited, Supplier<Response> refusal) {
+    return limited.isPresent() ? limited : Optional.of(refusal.get());
   }
 
   /** What a principal may do on a route. */
@@ -96,9 +112,17 @@ public class AuthFilter {
     return reads || principal.role().atLeast(Role.MANAGE) ? Decision.ALLOW : Decision.FORBIDDEN;
   }
 
-  private static Response unauthorized(ContainerRequestContext request, boolean iceberg, String detail) {
+  /**
+   * A 401 whose challenge follows RFC 6750 section 3: a sent token that is not valid gets {@code
+   * error="invalid_token"} (its description when {@code invalidToken} is not null); no token, the realm only.
+   */
+  private static Response unauthorized(
+      ContainerRequestContext request, boolean iceberg, String detail, String invalidToken) {
     Response response = error(request, iceberg, 401, "NotAuthorizedException", "Unauthorized", detail);
-    return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ailake\"").build();
+    String challenge = invalidToken == null
+        ? "Bearer realm=\"ailake\""
+        : "Bearer realm=\"ailake\", error=\"invalid_token\", error_description=\"" + invalidToken + "\"";
+    return Response.fromResponse(response).header(HttpHeaders.WWW_AUTHENTICATE, challenge).build();
   }
 
   private static Response error(

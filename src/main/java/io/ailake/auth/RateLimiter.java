@@ -1,5 +1,8 @@
 package io.ailake.auth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ailake.AilakeConfig;
 import io.ailake.api.ApiErrors;
 import io.ailake.api.RequestIds;
@@ -9,6 +12,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +25,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Rate limits per token: a token bucket of {@code burst} requests refilled at {@code requestsPerSecond}
  * (per-organization overrides from configuration). Every authenticated response carries {@code
  * X-RateLimit-Limit} (the bucket's size), {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset}
- * (seconds until the bucket is full again); past the limit the answer is 429 with {@code Retry-After}.
+ * (the epoch second at which the bucket is full again), and so does a 401 (a bucket per client address)
+ * and a 403; past the limit the answer is 429 with {@code Retry-After} and {@code retry_after} in its body.
  * With {@code store=postgres} the buckets live in PostgreSQL, so the limits hold across replicas.
  */
 public class RateLimiter {
@@ -29,7 +34,9 @@ public class RateLimiter {
   static final String LIMIT = "X-RateLimit-Limit";
   static final String REMAINING = "X-RateLimit-Remaining";
   static final String RESET = "X-RateLimit-Reset";
+  static final String RETRY_AFTER_FIELD = "retry_after";
   private static final String STATE = "ailake.rate-limit";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final AilakeConfig.RateLimit config;
   private final Caller caller;
@@ -49,8 +56,10 @@ public class RateLimiter {
       return (long) Math.floor(Math.max(0, tokens));
     }
 
-    long secondsUntilFull() {
-      return (long) Math.ceil(Math.max(0, burst - tokens) / perSecond);
+    /** The epoch second at which the bucket is full again (now, when it is). */
+    long fullAtEpochSecond() {
+      double untilFullMillis = Math.max(0, burst - tokens) / perSecond * 1000;
+      return (long) Math.ceil((System.currentTimeMillis() + untilFullMillis) / 1000);
     }
 
     long secondsUntilNext() {
@@ -73,6 +82,22 @@ public class RateLimiter {
         burst = limits.burst().orElse(burst);
       }
     }
+    return take(request, key, burst, perSecond);
+  }
+
+  /**
+   * A request whose token is missing or not valid counts against its client address's bucket (the
+   * default limits): its 401 carries the limit headers too, and guessing tokens is limited.
+   */
+  Optional<jakarta.ws.rs.core.Response> limitUnauthenticated(ContainerRequestContext request, String address) {
+    if (!config.enabled()) {
+      return Optional.empty();
+    }
+    return take(request, "unauthenticated:" + address, config.burst(), config.requestsPerSecond());
+  }
+
+  private Optional<jakarta.ws.rs.core.Response> take(
+      ContainerRequestContext request, String key, int burst, double perSecond) {
     Outcome outcome = "postgres".equals(config.store())
         ? takeShared(key, burst, perSecond)
         : buckets.computeIfAbsent(key, k -> new Bucket()).take(burst, perSecond);
@@ -80,14 +105,37 @@ public class RateLimiter {
     if (outcome.allowed()) {
       return Optional.empty();
     }
+    long retryAfter = outcome.secondsUntilNext();
     String detail = "Rate limit of " + burst + " requests (refilled at " + perSecond
-        + "/s) exceeded; retry in " + outcome.secondsUntilNext() + " s";
+        + "/s) exceeded; retry in " + retryAfter + " s";
     jakarta.ws.rs.core.Response error = request.getUriInfo().getPath().startsWith("/iceberg/")
-        ? IcebergErrors.response(429, "TooManyRequestsException", detail, RequestIds.of(request))
-        : ApiErrors.problem(429, "Too Many Requests", detail, request);
-    return Optional.of(jakarta.ws.rs.core.Response.fromResponse(error)
-        .header("Retry-After", outcome.secondsUntilNext())
-        .build());
+        ? withRetryAfter(IcebergErrors.response(429, "TooManyRequestsException", detail, RequestIds.of(request)),
+            retryAfter)
+        : withRetryAfter(ApiErrors.problem(429, "Too Many Requests", detail, request), retryAfter);
+    return Optional.of(error);
+  }
+
+  /**
+   * The 429 with {@code Retry-After} and, for clients that read the body only, {@code retry_after} (seconds):
+   * a member of the problem document, or of the Iceberg {@code ErrorModel} (which allows extra members).
+   */
+  private static jakarta.ws.rs.core.Response withRetryAfter(jakarta.ws.rs.core.Response error, long seconds) {
+    Object body = error.getEntity();
+    Object answered;
+    if (body instanceof Map<?, ?> problem) {
+      Map<Object, Object> extended = new LinkedHashMap<>(problem);
+      extended.put(RETRY_AFTER_FIELD, seconds);
+      answered = extended;
+    } else {
+      try {
+        ObjectNode tree = (ObjectNode) JSON.readTree(body.toString());
+        ((ObjectNode) tree.get("error")).put(RETRY_AFTER_FIELD, seconds);
+        answered = JSON.writeValueAsString(tree);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("An error body of this service is not JSON", e);
+      }
+    }
+    return jakarta.ws.rs.core.Response.fromResponse(error).entity(answered).header("Retry-After", seconds).build();
   }
 
   @ServerResponseFilter
@@ -95,7 +143,7 @@ public class RateLimiter {
     if (request.getProperty(STATE) instanceof Outcome outcome) {
       response.getHeaders().putSingle(LIMIT, outcome.burst());
       response.getHeaders().putSingle(REMAINING, outcome.remaining());
-      response.getHeaders().putSingle(RESET, outcome.secondsUntilFull());
+      response.getHeaders().putSingle(RESET, outcome.fullAtEpochSecond());
     }
   }
 

@@ -2,10 +2,12 @@ package io.ailake.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.ailake.testing.AuthenticatedRestAssured;
 import io.ailake.testing.TestTokens;
@@ -15,6 +17,7 @@ import io.restassured.response.Response;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.rest.responses.ErrorResponseParser;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -201,17 +204,53 @@ class RateLimitAndAuditTest {
 
   /** Three calls take the bucket of {@code token} down to 0, with headers; the fourth is 429 on both APIs. */
   static void emptiesABucketOfThree(String token) {
+    long before = Instant.now().getEpochSecond();
     for (int remaining = 2; remaining >= 0; remaining--) {
-      given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
-          .then().statusCode(200)
+      Response allowed = given().header("Authorization", TestTokens.bearer(token))
+          .get("/api/v1/ailake/database/instances");
+      allowed.then().statusCode(200)
           .header("X-RateLimit-Limit", "3")
-          .header("X-RateLimit-Remaining", String.valueOf(remaining))
-          .header("X-RateLimit-Reset", notNullValue());
+          .header("X-RateLimit-Remaining", String.valueOf(remaining));
+      // the epoch second at which the bucket is full again: (3 - remaining) tokens at 0.05/s
+      assertThat(Long.parseLong(allowed.header("X-RateLimit-Reset")))
+          .isBetween(before + 1, Instant.now().getEpochSecond() + 20L * (3 - remaining) + 1);
     }
     Response refused = given().header("Authorization", TestTokens.bearer(token)).get("/iceberg/v1/config");
     refused.then().statusCode(429).body("error.code", equalTo(429)).header("X-RateLimit-Remaining", "0");
-    assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 20);
-    given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances")
-        .then().statusCode(429).contentType("application/problem+json");
+    int retryAfter = Integer.parseInt(refused.header("Retry-After"));
+    assertThat(retryAfter).isBetween(1, 20);
+    assertThat(refused.jsonPath().getInt("error.retry_after")).isEqualTo(retryAfter);
+    assertThat(ErrorResponseParser.fromJson(refused.asString()).code()).isEqualTo(429);
+    Response problem = given().header("Authorization", TestTokens.bearer(token)).get("/api/v1/ailake/database/instances");
+    problem.then().statusCode(429).contentType("application/problem+json");
+    assertThat(problem.jsonPath().getInt("retry_after")).isEqualTo(Integer.parseInt(problem.header("Retry-After")));
+  }
+
+  @Test
+  void refusedCallersGetTheLimitHeadersAndABadTokenIsNamedInTheChallenge() {
+    // a token that is not valid: RFC 6750's invalid_token; no token at all: the realm alone
+    Response bad = given().header(AuthenticatedRestAssured.ANONYMOUS, "yes")
+        .header("Authorization", "Bearer not-a-token").get("/api/v1/ailake/database/instances");
+    bad.then().statusCode(401)
+        .header("WWW-Authenticate", startsWith("Bearer "))
+        .header("WWW-Authenticate", containsString("error=\"invalid_token\""))
+        .header("WWW-Authenticate", containsString("error_description=\""))
+        .header("X-RateLimit-Limit", "400")
+        .header("X-RateLimit-Remaining", notNullValue())
+        .header("X-RateLimit-Reset", notNullValue());
+    given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").get("/iceberg/v1/config")
+        .then().statusCode(401)
+        .header("WWW-Authenticate", equalTo("Bearer realm=\"ailake\""))
+        .header("X-RateLimit-Limit", "400");
+
+    // a read token may not write: its 403 counts against its bucket and says so
+    String readToken = given().contentType(ContentType.JSON)
+        .body(Map.of("name", "reader-" + java.util.UUID.randomUUID(), "role", "read"))
+        .post(ORGANIZATIONS + "/" + io.ailake.organization.Organizations.DEFAULT_ID + "/tokens")
+        .then().statusCode(201).extract().path("token");
+    Response forbidden = given().header("Authorization", TestTokens.bearer(readToken)).contentType(ContentType.JSON)
+        .body(Map.of("namespace", List.of("nope"))).post("/iceberg/v1/lake/namespaces");
+    forbidden.then().statusCode(403).header("X-RateLimit-Limit", "400").header("X-RateLimit-Remaining", "399");
+    assertThat(Long.parseLong(forbidden.header("X-RateLimit-Reset"))).isGreaterThanOrEqualTo(Instant.now().getEpochSecond());
   }
 }
