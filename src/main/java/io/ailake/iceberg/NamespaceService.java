@@ -81,15 +81,15 @@ public class NamespaceService {
   }
 
   /**
-   * Creates a namespace of the named warehouse (the default one without a name) in one statement that
-   * also keeps the call's idempotency key and audit record; answers the response's JSON.
+   * Creates a namespace of {@code warehouse} in one statement that also keeps the call's idempotency key
+   * and audit record; answers the response's JSON.
    */
-  public byte[] create(UUID organizationId, String name, CreateNamespaceRequest request) {
+  public byte[] create(Warehouse warehouse, CreateNamespaceRequest request) {
     validate(request);
-    return createValid(organizationId, name, request);
+    return createValid(warehouse.organizationId, warehouse, request);
   }
 
-  /** {@link #create(UUID, String, CreateNamespaceRequest)} of a request's body. */
+  /** {@link #create(Warehouse, CreateNamespaceRequest)} of a request's body, in the caller's named warehouse. */
   public byte[] create(UUID organizationId, String name, String body) {
     CreateNamespaceRequest request;
     try {
@@ -99,12 +99,11 @@ public class NamespaceService {
       warehouses.resolve(name); // a warehouse the caller cannot see is not found, whatever the request says
       throw invalid;
     }
-    return createValid(organizationId, name, request);
+    return createValid(organizationId, warehouses.resolve(name), request);
   }
 
-  private byte[] createValid(UUID organizationId, String name, CreateNamespaceRequest request) {
+  private byte[] createValid(UUID organizationId, Warehouse warehouse, CreateNamespaceRequest request) {
     Namespace namespace = request.namespace();
-    Warehouse warehouse = warehouses.resolve(name);
     requireConfined(warehouse, request.properties());
     String wanted = warehouse.name;
     String key = NamespaceKeys.key(namespace);

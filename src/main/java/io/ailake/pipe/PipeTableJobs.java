@@ -118,8 +118,7 @@ final class PipeTableJobs {
       Namespace namespace = Namespace.of(pipe.namespace);
       if (!namespaces.exists(context.warehouse(), namespace)) {
         try {
-          namespaces.create(context.warehouse().organizationId, context.warehouse().name,
-              CreateNamespaceRequest.builder().withNamespace(namespace).build());
+          namespaces.create(context.warehouse(), CreateNamespaceRequest.builder().withNamespace(namespace).build());
         } catch (AlreadyExistsException raced) {
           // another create made it meanwhile
         }
