@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -37,11 +38,15 @@ public class RateLimiter {
   static final String RETRY_AFTER_FIELD = "retry_after";
   private static final String STATE = "ailake.rate-limit";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int FORGET_ABOVE = 10_000;
 
   private final AilakeConfig.RateLimit config;
   private final Caller caller;
   private final EntityManager entityManager;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  /** Unauthenticated requests' buckets, by client address. */
+  private final Map<String, Bucket> addressBuckets = new ConcurrentHashMap<>();
+  private final AtomicLong lastForget = new AtomicLong(System.nanoTime());
   private final Map<UUID, String> organizationNames = new ConcurrentHashMap<>();
 
   RateLimiter(AilakeConfig config, Caller caller, EntityManager entityManager) {
@@ -93,7 +98,23 @@ public class RateLimiter {
     if (!config.enabled()) {
       return Optional.empty();
     }
-    return take(request, "unauthenticated:" + address, config.burst(), config.requestsPerSecond());
+    // kept in this replica even with store=postgres: a flood of bad tokens must not become writes
+    forgetFullAddressBuckets();
+    Outcome outcome = addressBuckets.computeIfAbsent(address, k -> new Bucket())
+        .take(config.burst(), config.requestsPerSecond());
+    return answer(request, outcome, config.burst(), config.requestsPerSecond());
+  }
+
+  /**
+   * Address buckets idle long enough to be full again are forgotten (a new one starts full: the same
+   * thing), at most once a second, so addresses that come and go do not grow the map without end.
+   */
+  private void forgetFullAddressBuckets() {
+    long now = System.nanoTime();
+    long last = lastForget.get();
+    if (addressBuckets.size() > FORGET_ABOVE && now - last > 1_000_000_000L && lastForget.compareAndSet(last, now)) {
+      addressBuckets.values().removeIf(bucket -> bucket.fullAt(now));
+    }
   }
 
   private Optional<jakarta.ws.rs.core.Response> take(
@@ -101,6 +122,11 @@ public class RateLimiter {
     Outcome outcome = "postgres".equals(config.store())
         ? takeShared(key, burst, perSecond)
         : buckets.computeIfAbsent(key, k -> new Bucket()).take(burst, perSecond);
+    return answer(request, outcome, burst, perSecond);
+  }
+
+  private Optional<jakarta.ws.rs.core.Response> answer(
+      ContainerRequestContext request, Outcome outcome, int burst, double perSecond) {
     request.setProperty(STATE, outcome);
     if (outcome.allowed()) {
       return Optional.empty();
@@ -190,6 +216,11 @@ public class RateLimiter {
   private static final class Bucket {
     private double tokens = Double.NaN;
     private long updatedNanos;
+    private long fullAtNanos;
+
+    synchronized boolean fullAt(long nanos) {
+      return nanos - fullAtNanos >= 0;
+    }
 
     synchronized Outcome take(int burst, double perSecond) {
       long now = System.nanoTime();
@@ -199,6 +230,7 @@ public class RateLimiter {
       if (allowed) {
         tokens -= 1;
       }
+      fullAtNanos = now + (long) ((burst - tokens) / perSecond * 1e9);
       return new Outcome(allowed, tokens, burst, perSecond);
     }
   }
