@@ -324,15 +324,7 @@ class ForeignLocationsTest {
   void aStorageRegisteredBeforeRootsWereComparedAsPlacesHoldsNoDatabaseAndFeedsNoPipe() {
     // a row as an organization's admin could make before: A's warehouse spelled through /proc
     String legacy = "legacy-" + UUID.randomUUID().toString().substring(0, 8);
-    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.ailake.storage.ObjectStorage
-        .getEntityManager()
-        .createNativeQuery("INSERT INTO object_storage (id, organization_id, name, storage_type, root)"
-            + " VALUES (?1, ?2, ?3, 'LOCAL', ?4)")
-        .setParameter(1, UUID.randomUUID())
-        .setParameter(2, UUID.fromString(b.id()))
-        .setParameter(3, legacy)
-        .setParameter(4, "file:/proc/self/root" + LocalFileIO.parse(lakeOfA.location))
-        .executeUpdate());
+    storageOfBAsBefore(legacy, "LOCAL", "file:/proc/self/root" + LocalFileIO.parse(lakeOfA.location), null);
 
     given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
         .body(Map.of("name", "onto_a", "storageIds", List.of(legacy)))
@@ -362,15 +354,7 @@ class ForeignLocationsTest {
     java.nio.file.Path dataDir = java.nio.file.Path.of(
         org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("ailake.data-dir", String.class))
         .toAbsolutePath().normalize().resolve(legacy);
-    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.ailake.storage.ObjectStorage
-        .getEntityManager()
-        .createNativeQuery("INSERT INTO object_storage (id, organization_id, name, storage_type, root)"
-            + " VALUES (?1, ?2, ?3, 'LOCAL', ?4)")
-        .setParameter(1, UUID.randomUUID())
-        .setParameter(2, UUID.fromString(b.id()))
-        .setParameter(3, legacy)
-        .setParameter(4, LocalFileIO.location(dataDir))
-        .executeUpdate());
+    storageOfBAsBefore(legacy, "LOCAL", LocalFileIO.location(dataDir), null);
 
     given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
         .body(Map.of("name", "in_data_dir", "storageIds", List.of(legacy)))
@@ -394,15 +378,8 @@ class ForeignLocationsTest {
   void anS3LocationCountsOnlyUnderTheStoragesOnTheEndpointTheWarehouseWritesTo() {
     // B's database is on local disk: its s3:// locations go to the service's own S3 endpoint
     String elsewhere = "elsewhere-" + UUID.randomUUID().toString().substring(0, 8);
-    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.ailake.storage.ObjectStorage
-        .getEntityManager()
-        .createNativeQuery("INSERT INTO object_storage (id, organization_id, name, storage_type, root, endpoint)"
-            + " VALUES (?1, ?2, ?3, 'MINIO', ?4, 'http://other-store.invalid:9000')")
-        .setParameter(1, UUID.randomUUID())
-        .setParameter(2, UUID.fromString(b.id()))
-        .setParameter(3, elsewhere)
-        .setParameter(4, "s3://" + io.ailake.testing.S3ProxyResource.BUCKET + "/" + elsewhere)
-        .executeUpdate());
+    storageOfBAsBefore(elsewhere, "MINIO", "s3://" + io.ailake.testing.S3ProxyResource.BUCKET + "/" + elsewhere,
+        "http://other-store.invalid:9000");
     String onOtherEndpoint = "s3://" + io.ailake.testing.S3ProxyResource.BUCKET + "/" + elsewhere + "/t";
     given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
         .body("{\"name\": \"elsewhere\", \"location\": \"" + onOtherEndpoint + "\", \"schema\": "
@@ -455,5 +432,20 @@ class ForeignLocationsTest {
     RESTCatalog client = new RESTCatalog();
     client.initialize("organization-b", props);
     return client;
+  }
+
+  /** A storage row of B's as the API let an organization's admin register it before its rules, unprobed. */
+  private void storageOfBAsBefore(String name, String type, String root, String endpoint) {
+    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> io.ailake.storage.ObjectStorage
+        .getEntityManager()
+        .createNativeQuery("INSERT INTO object_storage (id, organization_id, name, storage_type, root, endpoint)"
+            + " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .setParameter(1, UUID.randomUUID())
+        .setParameter(2, UUID.fromString(b.id()))
+        .setParameter(3, name)
+        .setParameter(4, type)
+        .setParameter(5, root)
+        .setParameter(6, endpoint)
+        .executeUpdate());
   }
 }
