@@ -12,9 +12,14 @@ public record Paging(int size, int offset, boolean withTotal) {
   public static final int MAX_SIZE = 1000;
 
   public static Paging of(String size, String offset, List<String> metaInclude) {
+    return of(size, offset, metaInclude, MAX_SIZE);
+  }
+
+  /** Paging of a list whose items are heavier than most, with a smaller largest page. */
+  public static Paging of(String size, String offset, List<String> metaInclude, int maxSize) {
     return new Paging(
-        parse("size", size, DEFAULT_SIZE, 1, MAX_SIZE),
-        parse("offset", offset, 0, 0, Integer.MAX_VALUE - MAX_SIZE),
+        parse("size", size, Math.min(DEFAULT_SIZE, maxSize), 1, maxSize),
+        parse("offset", offset, 0, 0, Integer.MAX_VALUE - maxSize),
         metaInclude != null
             && metaInclude.stream().anyMatch(m -> List.of(m.split(",")).contains("page")));
   }

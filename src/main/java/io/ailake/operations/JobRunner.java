@@ -3,7 +3,6 @@ package io.ailake.operations;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailake.AilakeConfig;
-import io.ailake.api.ApiException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -18,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -304,33 +302,34 @@ public class JobRunner extends PausableService {
     }
   }
 
-  /** Retries with exponential backoff; a request the handler found wrong (4xx) fails at once. */
+  /**
+   * Retries with exponential backoff what another attempt may cure (a dependency outage, a concurrent
+   * commit, an unknown fault); a refusal of the request (4xx) fails at once. Both the retrying job's
+   * {@code last_error} and the failed one's {@code error} carry the cause's own status and words.
+   */
   private void fail(Claimed job, Exception e) throws SQLException {
     if (stopping) {
       // a shutdown releases its claims; what fails meanwhile (often the closing pool) is not an attempt
       LOG.infof("Job %d (%s) stopped by the shutdown; another replica takes it again", job.id(), job.kind());
       return;
     }
-    boolean permanent = e instanceof ApiException api && api.status() < 500;
+    JobFailure failure = JobFailure.of(e);
+    boolean permanent = !failure.retryable();
     long backoffSeconds = Math.min(300, 1L << Math.min(job.attempts(), 8));
-    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("title", e instanceof ApiException api ? api.title() : "Operation failed");
-    error.put("status", e instanceof ApiException api ? api.status() : 500);
-    error.put("detail", detail);
-    String errorJson;
-    try {
-      errorJson = JSON.writeValueAsString(error);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
-      throw new IllegalStateException(impossible);
-    }
+    String errorJson = json(failure.error());
+    String lastErrorJson = json(failure.lastError());
     int attemptsAllowed = permanent ? 0 : maxAttempts;
-    LOG.warnf("Job %d (%s) attempt %d failed%s: %s", job.id(), job.kind(), job.attempts(),
-        permanent ? " for good" : "", detail);
+    if (failure.status() == 500) {
+      LOG.errorf(e, "Job %d (%s) attempt %d failed%s", job.id(), job.kind(), job.attempts(),
+          permanent ? " for good" : "");
+    } else {
+      LOG.warnf("Job %d (%s) attempt %d failed%s: %d %s", job.id(), job.kind(), job.attempts(),
+          permanent ? " for good" : "", failure.status(), failure.detail());
+    }
     JobHandler handler = handlers.get(job.kind());
     if (handler != null && (permanent || job.attempts() >= maxAttempts)) {
       try {
-        handler.failed(job.payload(), detail);
+        handler.failed(job.payload(), failure.detail());
       } catch (RuntimeException hookFailure) {
         LOG.warnf("Job %d (%s): recording the failure failed: %s", job.id(), job.kind(), hookFailure.getMessage());
       }
@@ -340,10 +339,18 @@ public class JobRunner extends PausableService {
       ps.setInt(2, attemptsAllowed);
       ps.setString(3, errorJson);
       ps.setLong(4, backoffSeconds);
-      ps.setString(5, e.getClass().getSimpleName() + ": " + detail);
+      ps.setString(5, lastErrorJson);
       ps.setLong(6, job.id());
       ps.setString(7, owner);
     });
+  }
+
+  private static String json(Map<String, Object> value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+      throw new IllegalStateException(impossible);
+    }
   }
 
   private Optional<Claimed> claim() throws SQLException {

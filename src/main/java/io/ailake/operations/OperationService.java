@@ -17,6 +17,20 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class OperationService {
 
+  private final jakarta.enterprise.inject.Instance<JobHandler> handlers;
+
+  OperationService(@jakarta.enterprise.inject.Any jakarta.enterprise.inject.Instance<JobHandler> handlers) {
+    this.handlers = handlers;
+  }
+
+  /** The kinds of operation this service runs or records, sorted. */
+  public java.util.SortedSet<String> kinds() {
+    java.util.SortedSet<String> kinds = new java.util.TreeSet<>();
+    handlers.forEach(h -> kinds.add(h.kind()));
+    kinds.add(ServicesResource.RUN_COMMAND);
+    return kinds;
+  }
+
   private static final Pattern OPERATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** The operation submitted, or the one a repeated request already submitted. */
@@ -79,6 +93,32 @@ public class OperationService {
           "operation-id %s already identifies a different request; choose a new id", requestedId);
     }
     return Optional.of(new Submitted(requestedId, true));
+  }
+
+  /** One page of an organization's operations, newest first. */
+  public record Page(java.util.List<Job> operations, Long totalCount) {}
+
+  /**
+   * The organization's operations (jobs with a public id), newest first.
+   *
+   * @param state null for all
+   * @param kind null for all
+   * @param withTotal whether to count all that match (a second query)
+   */
+  public Page list(UUID organizationId, Job.State state, String kind, int size, int offset, boolean withTotal) {
+    StringBuilder where = new StringBuilder("organizationId = :org and operationId is not null");
+    io.quarkus.panache.common.Parameters parameters = io.quarkus.panache.common.Parameters.with("org", organizationId);
+    if (state != null) {
+      where.append(" and state = :state");
+      parameters.and("state", state);
+    }
+    if (kind != null) {
+      where.append(" and kind = :kind");
+      parameters.and("kind", kind);
+    }
+    java.util.List<Job> page = Job.<Job>find(where + " order by createdAt desc, id desc", parameters)
+        .range(offset, offset + size - 1).list();
+    return new Page(page, withTotal ? Job.count(where.toString(), parameters) : null);
   }
 
   public Optional<Job> find(UUID organizationId, String operationId) {

@@ -1,16 +1,32 @@
 package io.ailake.operations;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ailake.api.ApiErrors;
 import io.ailake.api.ApiException;
+import io.ailake.api.Paging;
 import io.ailake.auth.Caller;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Polling of long-running operations. */
@@ -18,6 +34,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "AI Lake - Services & Operations")
 public class OperationsResource {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OperationService operations;
   private final Caller caller;
@@ -27,32 +45,149 @@ public class OperationsResource {
     this.caller = caller;
   }
 
-  /** GoodData's Operation: pending, succeeded (with result) or failed (with error). */
-  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "Operation", example = """
+  /** The largest page of the list: an operation carries its whole result. */
+  static final int MAX_PAGE = 500;
+
+  /**
+   * GoodData's Operation: pending, succeeded (with result) or failed (with error); and, beyond it, how
+   * many attempts ran and, while a job retries, why the last one failed.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(name = "Operation", example = """
       {"id": "e9fd5d74-8a1b-46bd-ac60-bd91e9206897", "kind": "provision-database", "status": "succeeded",
-      "result": {"databaseId": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales"},
+      "attempts": 1, "result": {"databaseId": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales"},
       "createdAt": "2026-05-07T10:15:30Z", "updatedAt": "2026-05-07T10:15:31Z"}""")
   public record OperationView(
-      String id, String kind,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(enumeration = {"pending", "succeeded", "failed"}) String status,
-      Map<String, Object> result, Map<String, Object> error,
-      java.time.Instant createdAt, java.time.Instant updatedAt) {}
+      @Schema(required = true) String id,
+      @Schema(required = true) String kind,
+      @Schema(required = true, enumeration = {"pending", "succeeded", "failed"}) String status,
+      @Schema(description = "Attempts started so far; a pending operation with more than one is retrying")
+      int attempts,
+      @Schema(description = "While a pending operation retries: its last attempt's failure, {status, detail}")
+      Map<String, Object> lastError,
+      Map<String, Object> result,
+      @Schema(description = "Once failed: {title, status, detail}, the status and words of the cause")
+      Map<String, Object> error,
+      Instant createdAt, Instant updatedAt) {
+
+    static OperationView of(Job job) {
+      Map<String, Object> lastError = lastError(job);
+      Map<String, Object> error = job.state != Job.State.FAILED ? null
+          : job.error != null ? job.error
+          : withTitle(lastError != null ? lastError : Map.of("status", 500, "detail", JobFailure.SERVER_SIDE));
+      return new OperationView(job.operationId, job.kind, word(job.state), job.attempts,
+          job.state == Job.State.PENDING ? lastError : null, job.result, error, job.createdAt, job.updatedAt);
+    }
+
+    private static Map<String, Object> withTitle(Map<String, Object> lastError) {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("title", "Operation failed");
+      error.putAll(lastError);
+      return error;
+    }
+
+    /**
+     * {@code last_error} holds {@code {status, detail}}; a row written before it did holds
+     * "ClassName: detail", of which only the detail is shown.
+     */
+    private static Map<String, Object> lastError(Job job) {
+      if (job.lastError == null) {
+        return null;
+      }
+      try {
+        return JSON.readValue(job.lastError, new TypeReference<Map<String, Object>>() {});
+      } catch (JsonProcessingException legacy) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("status", 500);
+        error.put("detail", job.lastError.replaceFirst("^[A-Za-z0-9_$]+: ", ""));
+        return error;
+      }
+    }
+  }
+
+  @Schema(name = "ListOperationsResponse", example = """
+      {"operations": [{"id": "e9fd5d74-8a1b-46bd-ac60-bd91e9206897", "kind": "provision-database",
+      "status": "pending", "attempts": 3, "lastError": {"status": 503,
+      "detail": "Object storage did not answer: Connection refused"}, "createdAt": "2026-05-07T10:15:30Z", "updatedAt": "2026-05-07T10:15:37Z"}],
+      "totalCount": 1}""")
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ListOperationsResponse(
+      @Schema(required = true) List<OperationView> operations,
+      @Schema(description = "All operations that match, with metaInclude=page") Long totalCount) {}
+
+  @GET
+  @Transactional
+  @Operation(operationId = "listAiLakeOperations",
+      summary = "The organization's operations, newest first, with attempts and a retrying one's last error")
+  @APIResponse(responseCode = "200", description = "Operations of the caller's organization",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON,
+          schema = @Schema(implementation = ListOperationsResponse.class)))
+  @APIResponse(responseCode = "400", description = "An invalid status, kind, size or offset",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "401", description = "No valid token",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  @APIResponse(responseCode = "403", description = "The token may not read this organization's AI Lake",
+      content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
+  public ListOperationsResponse list(
+      @Parameter(description = "Only operations in this status",
+          schema = @Schema(type = SchemaType.STRING, enumeration = {"pending", "succeeded", "failed"}))
+      @QueryParam("status") String status,
+      @Parameter(description = "Only operations of this kind, e.g. provision-database",
+          schema = @Schema(type = SchemaType.STRING, pattern = "^[a-z][a-z0-9-]{0,63}$"))
+      @QueryParam("kind") String kind,
+      @Parameter(description = "Operations per page",
+          schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "500",
+              defaultValue = "50"))
+      @QueryParam("size") String size,
+      @Parameter(description = "Operations to skip",
+          schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0", defaultValue = "0"))
+      @QueryParam("offset") String offset,
+      @Parameter(description = "page: add totalCount")
+      @QueryParam("metaInclude") List<String> metaInclude) {
+    Paging paging = Paging.of(size, offset, metaInclude, MAX_PAGE);
+    OperationService.Page page = operations.list(caller.organizationId(), state(status), kind(kind),
+        paging.size(), paging.offset(), paging.withTotal());
+    return new ListOperationsResponse(page.operations().stream().map(OperationView::of).toList(),
+        page.totalCount());
+  }
 
   @GET
   @Path("/{operationId}")
   @Transactional
-  @Operation(
+  @Operation(operationId = "getAiLakeOperation",
       summary = "An operation's state: pending, then succeeded (with its result) or failed (with its error)")
   public OperationView get(@PathParam("operationId") String operationId) {
     Job job =
         operations.find(caller.organizationId(), operationId)
             .orElseThrow(() -> ApiException.notFound("Operation %s does not exist", operationId));
-    Map<String, Object> error = job.state != Job.State.FAILED ? null
-        : job.error != null ? job.error
-        : Map.of("title", "Operation failed", "status", 500, "detail", String.valueOf(job.lastError));
-    return new OperationView(job.operationId, job.kind, job.state.name().toLowerCase(java.util.Locale.ROOT),
-        job.result, error, job.createdAt, job.updatedAt);
+    return OperationView.of(job);
+  }
+
+  private static String word(Job.State state) {
+    return state.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static Job.State state(String status) {
+    if (status == null || status.isBlank()) {
+      return null;
+    }
+    for (Job.State state : Job.State.values()) {
+      if (word(state).equals(status.trim())) {
+        return state;
+      }
+    }
+    throw ApiException.badRequest("status must be one of pending, succeeded, failed; got '%s'", status);
+  }
+
+  private String kind(String kind) {
+    if (kind == null || kind.isBlank()) {
+      return null;
+    }
+    java.util.SortedSet<String> kinds = operations.kinds();
+    if (!kinds.contains(kind.trim())) {
+      throw ApiException.badRequest("kind must be one of %s; got '%s'", String.join(", ", kinds), kind);
+    }
+    return kind.trim();
   }
 
   /** The 202 every asynchronous AI Lake call answers: the operation's id and where to poll it. */
