@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class OperationService {
 
+  private static final Pattern OPERATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
   private final jakarta.enterprise.inject.Instance<JobHandler> handlers;
 
   OperationService(@jakarta.enterprise.inject.Any jakarta.enterprise.inject.Instance<JobHandler> handlers) {
@@ -30,8 +32,6 @@ public class OperationService {
     kinds.add(ServicesResource.RUN_COMMAND);
     return kinds;
   }
-
-  private static final Pattern OPERATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   /** The operation submitted, or the one a repeated request already submitted. */
   public record Submitted(String operationId, boolean existing) {}
