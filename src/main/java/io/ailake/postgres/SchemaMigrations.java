@@ -50,7 +50,8 @@ public class SchemaMigrations {
           "V8__tokens.sql",
           "V9__rate_limits_and_audit.sql",
           "V10__idempotency.sql",
-          "V11__idempotency_expiry_brin.sql");
+          "V11__idempotency_expiry_brin.sql",
+          "V12__operations_newest_first.sql");
 
   static final String DIRECTORY = "db/migration/";
 

@@ -94,11 +94,12 @@ class SchemaMigrationsTest {
   void aScriptThatFailsLeavesTheSchemaAsItWas() throws SQLException {
     String url = database();
     List<Migration> broken = new ArrayList<>(SchemaMigrations.bundled());
-    broken.add(new Migration(12, "V12__broken.sql", "CREATE TABLE half (a int); SELECT * FROM missing"));
+    int next = nextVersion();
+    broken.add(new Migration(next, "V" + next + "__broken.sql", "CREATE TABLE half (a int); SELECT * FROM missing"));
     try (Connection c = connect(url)) {
       assertThatThrownBy(() -> SchemaMigrations.apply(c, broken))
           .isInstanceOf(SQLException.class)
-          .hasMessageContaining("Migration V12__broken.sql failed, nothing was applied")
+          .hasMessageContaining("Migration V" + next + "__broken.sql failed, nothing was applied")
           .hasMessageContaining("missing");
       assertThat(strings(c, "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")).isEmpty();
       assertThat(c.getAutoCommit()).isTrue();
@@ -112,7 +113,7 @@ class SchemaMigrationsTest {
     List<Migration> edited = new ArrayList<>(bundled);
     Migration first = edited.get(0);
     edited.set(0, new Migration(first.version(), first.script(), first.sql() + "\n-- edited"));
-    edited.add(new Migration(12, "V12__more.sql", "CREATE TABLE more (a int)"));
+    edited.add(new Migration(nextVersion(), "V" + nextVersion() + "__more.sql", "CREATE TABLE more (a int)"));
     try (Connection c = connect(url)) {
       SchemaMigrations.apply(c, bundled);
       assertThatThrownBy(() -> SchemaMigrations.apply(c, edited))
@@ -145,7 +146,8 @@ class SchemaMigrationsTest {
       withOlder.add(2, new Migration(3, "V3__late.sql", "CREATE TABLE late (a int)"));
       assertThatThrownBy(() -> SchemaMigrations.apply(c, withOlder))
           .isInstanceOf(SchemaMismatchException.class)
-          .hasMessage("Migration V3__late.sql was never applied, but the schema is at version 11 already");
+          .hasMessage("Migration V3__late.sql was never applied, but the schema is at version "
+              + (nextVersion() - 1) + " already");
     }
   }
 
@@ -193,5 +195,11 @@ class SchemaMigrationsTest {
       }
     }
     return values;
+  }
+
+  /** The version after the last bundled script's, for a script the tests add. */
+  private static int nextVersion() {
+    List<Migration> bundled = SchemaMigrations.bundled();
+    return bundled.get(bundled.size() - 1).version() + 1;
   }
 }
