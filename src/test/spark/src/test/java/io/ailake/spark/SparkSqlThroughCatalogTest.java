@@ -282,8 +282,43 @@ class SparkSqlThroughCatalogTest {
     assertThat(rows("SELECT snapshot_id FROM " + table + ".history")).hasSize(4);
   }
 
+  /**
+   * CREATE TABLE AS SELECT and REPLACE TABLE AS SELECT are staged creates (the table is created with
+   * stage-create, written, then committed with assert-create): the paths that read the namespace's
+   * location and that Trino's CREATE TABLE takes too.
+   */
   @Test
   @Order(8)
+  void stagedCreateAndReplaceAsSelectCommitOnce() {
+    String copy = nsName + ".events_copy";
+    try {
+      assertThat(rows("DESCRIBE NAMESPACE EXTENDED " + nsName).stream()
+              .map(r -> r.get(0) + "=" + r.get(1)).collect(Collectors.toList()))
+          .as("the namespace's location, which Spark and Trino place staged tables under")
+          .anySatisfy(line -> assertThat(line).startsWith("Location=").contains(namespace));
+
+      sql("CREATE TABLE " + copy + " USING iceberg PARTITIONED BY (category) AS SELECT * FROM " + table);
+      assertThat(rows("SELECT * FROM " + copy + " ORDER BY id"))
+          .isEqualTo(rows("SELECT * FROM " + table + " ORDER BY id"));
+      assertThat(rows("SELECT count(*) FROM " + copy + ".snapshots")).containsExactly(row(1L));
+      String location = (String) rows("SELECT file_path FROM " + copy + ".files").get(0).get(0);
+      assertThat(location).as("the copy's data lies under its namespace's location").contains("/" + namespace + "/");
+
+      sql("REPLACE TABLE " + copy + " USING iceberg AS SELECT id, category FROM " + table + " WHERE id < 4");
+      assertThat(spark.table(copy).columns()).containsExactly("id", "category");
+      assertThat(rows("SELECT id FROM " + copy + " ORDER BY id"))
+          .isEqualTo(rows("SELECT id FROM " + table + " WHERE id < 4 ORDER BY id"));
+      // one table with two snapshots: the replace is a new snapshot of the same table
+      assertThat(rows("SELECT count(*) FROM " + copy + ".snapshots")).containsExactly(row(2L));
+      assertThat(tables()).contains("events_copy");
+    } finally {
+      quietly("DROP TABLE IF EXISTS " + copy + " PURGE");
+    }
+    assertThat(tables()).doesNotContain("events_copy");
+  }
+
+  @Test
+  @Order(9)
   void dropTablePurgeRemovesTheTable() {
     sql("DROP TABLE " + table + " PURGE");
 
@@ -294,7 +329,7 @@ class SparkSqlThroughCatalogTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void dropNamespaceRemovesIt() {
     sql("DROP NAMESPACE " + nsName);
 
@@ -307,7 +342,7 @@ class SparkSqlThroughCatalogTest {
    * catalog's refusal.
    */
   @Test
-  @Order(10)
+  @Order(11)
   void aCatalogWithAReadTokenSelectsButCannotInsert() {
     String credential = System.getProperty("catalog.read-credential");
     org.junit.jupiter.api.Assumptions.assumeTrue(credential != null && !credential.isBlank(),
