@@ -1,8 +1,12 @@
 package io.ailake.lake;
 
+import io.ailake.api.JsonApi;
+import io.ailake.api.PageParameters;
 import io.ailake.api.Paging;
 import io.ailake.operations.OperationsResource;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -12,9 +16,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -22,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** AI Lake database instances and their data sources (the V2 "flat" shape). */
+/** AI Lake database instances and their data sources (both client shapes, see {@link JsonApi}). */
 @Path("/api/v1/ailake/database/instances")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "AI Lake - Databases")
@@ -39,17 +44,83 @@ public class DatabaseInstancesResource {
     this.dataSources = dataSources;
   }
 
-  /** GoodData's {@code ListDatabaseInstancesResponse}. */
+  static final String TYPE = "databaseInstance";
+  static final String DATA_SOURCE_TYPE = "dataSource";
+
+  /**
+   * GoodData's {@code ListDatabaseInstancesResponse} ({@code databases}, {@code totalCount}) and {@code
+   * JsonApiListDocumentDatabaseInstance} ({@code data}, {@code links}, {@code meta}) in one answer.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "ListDatabaseInstancesResponse", example = """
-      {"databases": [{"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales", "storageIds":
+      {"data": [{"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "type": "databaseInstance", "attributes":
+      {"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales", "storageIds": ["0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50"],
+      "dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}],
+      "state": "ready"}}], "links": {"self": "/api/v1/ailake/database/instances?metaInclude=page"},
+      "meta": {"page": {"number": 0, "size": 50, "totalElements": 1, "totalPages": 1}},
+      "databases": [{"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales", "storageIds":
       ["0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50"], "dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b",
       "dataSourceId": "sales", "dataSourceName": "sales"}], "state": "ready"}], "totalCount": 1}""")
-  public record ListDatabaseInstancesResponse(List<DatabaseInstance> databases, Long totalCount) {}
+  public record ListDatabaseInstancesResponse(
+      @Schema(required = true) List<JsonApi.Item<DatabaseInstance>> data,
+      @Schema(required = true) JsonApi.Links links,
+      JsonApi.Meta meta,
+      List<DatabaseInstance> databases,
+      Long totalCount) {
 
+    static ListDatabaseInstancesResponse of(List<DatabaseInstance> databases, Paging paging, Long total, UriInfo uri) {
+      return new ListDatabaseInstancesResponse(JsonApi.items(TYPE, databases, DatabaseInstance::id),
+          JsonApi.self(uri), JsonApi.meta(paging, total), databases, total);
+    }
+  }
+
+  /**
+   * GoodData's {@code ListDatabaseDataSourcesResponse} ({@code dataSources}) and {@code
+   * JsonApiListDocumentDataSourceInfo} in one answer.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "ListDatabaseDataSourcesResponse", example = """
-      {"dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}]}""")
-  public record ListDatabaseDataSourcesResponse(List<DataSource.Info> dataSources) {}
+      {"data": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "type": "dataSource", "attributes":
+      {"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}}],
+      "links": {"self": "/api/v1/ailake/database/instances/sales/dataSources"}, "meta": {"page": {"number": 0, "size": 50}},
+      "dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}]}""")
+  public record ListDatabaseDataSourcesResponse(
+      @Schema(required = true) List<JsonApi.Item<DataSource.Info>> data,
+      @Schema(required = true) JsonApi.Links links,
+      JsonApi.Meta meta,
+      List<DataSource.Info> dataSources,
+      @Schema(description = "All the database's data sources, with metaInclude=page") Long totalCount) {
+
+    static ListDatabaseDataSourcesResponse of(List<DataSource.Info> all, Paging paging, UriInfo uri) {
+      List<DataSource.Info> page = paging.slice(all);
+      Long total = paging.withTotal() ? (long) all.size() : null;
+      return new ListDatabaseDataSourcesResponse(JsonApi.items(DATA_SOURCE_TYPE, page, DataSource.Info::id),
+          JsonApi.self(uri), JsonApi.meta(paging, total), page, total);
+    }
+  }
+
+  /**
+   * One database: GoodData's {@code JsonApiDocumentDatabaseInstance} ({@code data}, {@code links}) with the
+   * older client's flat {@code DatabaseInstance} fields beside them.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(name = "DatabaseInstanceDocument", example = """
+      {"data": {"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "type": "databaseInstance", "attributes":
+      {"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales", "storageIds": ["0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50"],
+      "dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}],
+      "state": "ready"}}, "links": {"self": "/api/v1/ailake/database/instances/sales"},
+      "id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales", "storageIds": ["0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50"],
+      "dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}],
+      "state": "ready"}""")
+  public record DatabaseInstanceDocument(
+      @Schema(required = true) JsonApi.Item<DatabaseInstance> data,
+      @Schema(required = true) JsonApi.Links links,
+      @JsonUnwrapped DatabaseInstance flat) {
+
+    static DatabaseInstanceDocument of(DatabaseInstance database, UriInfo uri) {
+      return new DatabaseInstanceDocument(new JsonApi.Item<>(database.id(), TYPE, database), JsonApi.self(uri), database);
+    }
+  }
 
   @Schema(name = "AddDatabaseDataSourceResponse", example = """
       {"dataSource": {"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales-bi", "dataSourceName": "Sales BI"}}""")
@@ -62,14 +133,11 @@ public class DatabaseInstancesResource {
   public record RemoveDatabaseDataSourceResponse(String dataSourceId) {}
 
   @GET
-  @Operation(summary = "List database instances, by name; metaInclude=page adds totalCount")
-  public ListDatabaseInstancesResponse list(
-      @QueryParam("size") String size,
-      @QueryParam("offset") String offset,
-      @QueryParam("metaInclude") List<String> metaInclude) {
-    Paging paging = Paging.of(size, offset, metaInclude);
+  @Operation(summary = "List database instances, by name; metaInclude=page adds the totals")
+  public ListDatabaseInstancesResponse list(@BeanParam PageParameters parameters, @Context UriInfo uri) {
+    Paging paging = parameters.paging();
     DatabaseInstances.Page page = databases.list(paging.size(), paging.offset());
-    return new ListDatabaseInstancesResponse(page.databases(), paging.withTotal() ? page.totalCount() : null);
+    return ListDatabaseInstancesResponse.of(page.databases(), paging, paging.withTotal() ? page.totalCount() : null, uri);
   }
 
   @POST
@@ -92,8 +160,8 @@ public class DatabaseInstancesResource {
   @GET
   @Path("/{instanceId}")
   @Operation(summary = "A database instance, by name or id")
-  public DatabaseInstance get(@PathParam("instanceId") String instanceId) {
-    return databases.get(instanceId);
+  public DatabaseInstanceDocument get(@PathParam("instanceId") String instanceId, @Context UriInfo uri) {
+    return DatabaseInstanceDocument.of(databases.get(instanceId), uri);
   }
 
   @DELETE
@@ -122,8 +190,10 @@ public class DatabaseInstancesResource {
   @GET
   @Path("/{instanceId}/dataSources")
   @Operation(summary = "List the database's data sources")
-  public ListDatabaseDataSourcesResponse listDataSources(@PathParam("instanceId") String instanceId) {
-    return new ListDatabaseDataSourcesResponse(dataSources.list(instanceId));
+  public ListDatabaseDataSourcesResponse listDataSources(
+      @PathParam("instanceId") String instanceId, @BeanParam PageParameters parameters, @Context UriInfo uri) {
+    Paging paging = parameters.paging();
+    return ListDatabaseDataSourcesResponse.of(dataSources.list(instanceId), paging, uri);
   }
 
   @POST

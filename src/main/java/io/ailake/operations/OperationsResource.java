@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailake.api.ApiErrors;
 import io.ailake.api.ApiException;
+import io.ailake.api.PageParameters;
 import io.ailake.api.Paging;
 import io.ailake.auth.Caller;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -44,9 +46,6 @@ public class OperationsResource {
     this.operations = operations;
     this.caller = caller;
   }
-
-  /** The largest page of the list: an operation carries its whole result. */
-  static final int MAX_PAGE = 500;
 
   /**
    * GoodData's Operation: pending, succeeded (with result) or failed (with error); and, beyond it, how
@@ -122,7 +121,7 @@ public class OperationsResource {
   @APIResponse(responseCode = "200", description = "Operations of the caller's organization",
       content = @Content(mediaType = MediaType.APPLICATION_JSON,
           schema = @Schema(implementation = ListOperationsResponse.class)))
-  @APIResponse(responseCode = "400", description = "An invalid status, kind, size or offset",
+  @APIResponse(responseCode = "400", description = "An invalid status, kind, page, size, offset or metaInclude, or page with offset",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   @APIResponse(responseCode = "401", description = "No valid token",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
@@ -135,16 +134,8 @@ public class OperationsResource {
       @Parameter(description = "Only operations of this kind, e.g. provision-database",
           schema = @Schema(type = SchemaType.STRING, pattern = "^[a-z][a-z0-9-]{0,63}$"))
       @QueryParam("kind") String kind,
-      @Parameter(description = "Operations per page",
-          schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "500",
-              defaultValue = "50"))
-      @QueryParam("size") String size,
-      @Parameter(description = "Operations to skip",
-          schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0", defaultValue = "0"))
-      @QueryParam("offset") String offset,
-      @Parameter(description = "page: add totalCount")
-      @QueryParam("metaInclude") List<String> metaInclude) {
-    Paging paging = Paging.of(size, offset, metaInclude, MAX_PAGE);
+      @BeanParam PageParameters parameters) {
+    Paging paging = parameters.paging();
     OperationService.Page page = operations.list(caller.organizationId(), state(status), kind(kind),
         paging.size(), paging.offset(), paging.withTotal());
     return new ListOperationsResponse(page.operations().stream().map(OperationView::of).toList(),

@@ -1,11 +1,14 @@
 package io.ailake.operations;
 
 import io.ailake.api.ApiException;
+import io.ailake.api.JsonApi;
+import io.ailake.api.PageParameters;
 import io.ailake.api.Paging;
 import io.ailake.auth.Caller;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -13,13 +16,15 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The service's own background services: listed, their status, and their commands run as operations. */
@@ -44,10 +49,33 @@ public class ServicesResource {
   @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ServiceInfo", example = "{\"serviceId\": \"5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b\", \"name\": \"pipe-loader\"}")
   public record ServiceInfo(String serviceId, String name) {}
 
+  static final String TYPE = "service";
+
+  /**
+   * GoodData's {@code ListServicesResponse} ({@code services}, {@code totalCount}) and {@code
+   * JsonApiListDocumentServiceInfo} ({@code data}, {@code links}, {@code meta}) in one answer.
+   */
   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ListServicesResponse", example = """
-      {"services": [{"serviceId": "5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b", "name": "pipe-loader"}], "totalCount": 1}""")
-  public record ListServicesResponse(List<ServiceInfo> services, Integer totalCount) {}
+  @Schema(name = "ListServicesResponse", example = """
+      {"data": [{"id": "5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b", "type": "service", "attributes":
+      {"serviceId": "5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b", "name": "pipe-loader"}}],
+      "links": {"self": "/api/v1/ailake/services?metaInclude=page"},
+      "meta": {"page": {"number": 0, "size": 50, "totalElements": 1, "totalPages": 1}},
+      "services": [{"serviceId": "5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b", "name": "pipe-loader"}], "totalCount": 1}""")
+  public record ListServicesResponse(
+      @Schema(required = true) List<JsonApi.Item<ServiceInfo>> data,
+      @Schema(required = true) JsonApi.Links links,
+      JsonApi.Meta meta,
+      List<ServiceInfo> services,
+      Long totalCount) {
+
+    static ListServicesResponse of(List<ServiceInfo> all, Paging paging, UriInfo uri) {
+      List<ServiceInfo> page = paging.slice(all);
+      Long total = paging.withTotal() ? (long) all.size() : null;
+      return new ListServicesResponse(JsonApi.items(TYPE, page, ServiceInfo::serviceId),
+          JsonApi.self(uri), JsonApi.meta(paging, total), page, total);
+    }
+  }
 
   @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "GetServiceStatusResponse", example = """
       {"status": {"state": "running", "commands": ["pause", "resume", "run-now"], "activePipeTables": 2}}""")
@@ -57,16 +85,11 @@ public class ServicesResource {
   public record RunServiceCommandRequest(Map<String, Object> context, Object payload) {}
 
   @GET
-  @Operation(summary = "List the background services (serviceId, name); metaInclude=page adds totalCount")
-  public ListServicesResponse list(
-      @QueryParam("size") String size,
-      @QueryParam("offset") String offset,
-      @QueryParam("metaInclude") List<String> metaInclude) {
-    Paging paging = Paging.of(size, offset, metaInclude);
-    return new ListServicesResponse(
-        services.stream().skip(paging.offset()).limit(paging.size())
-            .map(s -> new ServiceInfo(s.serviceId().toString(), s.name())).toList(),
-        paging.withTotal() ? services.size() : null);
+  @Operation(summary = "List the background services (serviceId, name); metaInclude=page adds the totals")
+  public ListServicesResponse list(@BeanParam PageParameters parameters, @Context UriInfo uri) {
+    Paging paging = parameters.paging();
+    return ListServicesResponse.of(
+        services.stream().map(s -> new ServiceInfo(s.serviceId().toString(), s.name())).toList(), paging, uri);
   }
 
   @GET

@@ -1,5 +1,6 @@
 package io.ailake.pipe;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -40,12 +41,16 @@ public final class PipeTableRequests {
       @Schema(description = "StarRocks HLL/bitmap functions; not available on Iceberg pipe tables")
           Map<String, Object> columnExpressions) {}
 
+  /** Absent members stay absent in answers: GoodData's clients refuse a null where they expect a value. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "KeyConfig", description = "primary and unique make the columns the table's identifier fields",
       example = "{\"type\": \"primary\", \"columns\": [\"id\"]}")
   public record KeyConfig(
       @Schema(required = true, enumeration = {"aggregate", "duplicate", "primary", "unique"}) String type,
       @Schema(description = "default: the first column") List<String> columns) {}
 
+  /** Only the members of its type: GoodData's current client refuses {@code "column": null} on a column partitioning. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "PartitionConfig",
       description = "column: identity partitions; dateTrunc: year/month/day/hour transforms",
       example = "{\"type\": \"dateTrunc\", \"column\": \"created_at\", \"unit\": \"day\"}")

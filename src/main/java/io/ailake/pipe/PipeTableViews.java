@@ -1,6 +1,10 @@
 package io.ailake.pipe;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.ailake.api.JsonApi;
+import io.ailake.api.Paging;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +26,62 @@ public final class PipeTableViews {
       String pipeTableId, String tableName, String pathPrefix, List<ColumnInfo> columns,
       @Schema(enumeration = {"creating", "active", "deleting", "failed"}) String state, String stateDetail) {}
 
+  static final String TYPE = "pipeTable";
+
+  /**
+   * GoodData's {@code ListPipeTablesResponse} ({@code pipeTables}) and {@code
+   * JsonApiListDocumentPipeTableSummary} ({@code data}, {@code links}, {@code meta}) in one answer.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "ListPipeTablesResponse", example = """
-      {"pipeTables": [{"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders",
+      {"data": [{"id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "type": "pipeTable", "attributes":
+      {"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders", "pathPrefix": "orders/",
+      "columns": [{"name": "id", "type": "BIGINT"}], "state": "active"}}],
+      "links": {"self": "/api/v1/ailake/database/instances/sales/pipeTables"}, "meta": {"page": {"number": 0, "size": 50}},
+      "pipeTables": [{"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders",
       "pathPrefix": "orders/", "columns": [{"name": "id", "type": "BIGINT"}], "state": "active"}]}""")
-  public record ListPipeTablesResponse(List<PipeTableSummary> pipeTables) {}
+  public record ListPipeTablesResponse(
+      @Schema(required = true) List<JsonApi.Item<PipeTableSummary>> data,
+      @Schema(required = true) JsonApi.Links links,
+      JsonApi.Meta meta,
+      List<PipeTableSummary> pipeTables,
+      @Schema(description = "All the database's pipe tables, with metaInclude=page") Long totalCount) {
+
+    static ListPipeTablesResponse of(List<PipeTableSummary> all, Paging paging, UriInfo uri) {
+      List<PipeTableSummary> page = paging.slice(all);
+      Long total = paging.withTotal() ? (long) all.size() : null;
+      return new ListPipeTablesResponse(JsonApi.items(TYPE, page, PipeTableSummary::pipeTableId),
+          JsonApi.self(uri), JsonApi.meta(paging, total), page, total);
+    }
+  }
+
+  /**
+   * One pipe table: GoodData's {@code JsonApiDocumentPipeTable} ({@code data}, {@code links}) with the
+   * older client's flat {@code PipeTable} fields beside them.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(name = "PipeTableDocument", example = """
+      {"data": {"id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "type": "pipeTable", "attributes":
+      {"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders", "databaseName": "sales",
+      "sourceStorageName": "s3-data-lake", "pathPrefix": "orders/", "columns": [{"name": "id", "type": "BIGINT"}],
+      "partitionColumns": [], "pollingIntervalSeconds": 60, "tableProperties": {},
+      "keyConfig": {"type": "primary", "columns": ["id"]}, "distributionConfig": {"type": "random", "buckets": 1},
+      "namespace": "default", "state": "active", "filesLoaded": 12, "filesFailed": 0, "recordsLoaded": 48210}},
+      "links": {"self": "/api/v1/ailake/database/instances/sales/pipeTables/orders"},
+      "pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders", "databaseName": "sales",
+      "sourceStorageName": "s3-data-lake", "pathPrefix": "orders/", "columns": [{"name": "id", "type": "BIGINT"}],
+      "partitionColumns": [], "pollingIntervalSeconds": 60, "tableProperties": {},
+      "keyConfig": {"type": "primary", "columns": ["id"]}, "distributionConfig": {"type": "random", "buckets": 1},
+      "namespace": "default", "state": "active", "filesLoaded": 12, "filesFailed": 0, "recordsLoaded": 48210}""")
+  public record PipeTableDocument(
+      @Schema(required = true) JsonApi.Item<PipeTableView> data,
+      @Schema(required = true) JsonApi.Links links,
+      @JsonUnwrapped PipeTableView flat) {
+
+    static PipeTableDocument of(PipeTableView table, UriInfo uri) {
+      return new PipeTableDocument(new JsonApi.Item<>(table.pipeTableId(), TYPE, table), JsonApi.self(uri), table);
+    }
+  }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "PipeTable", example = """

@@ -1,6 +1,9 @@
 package io.ailake.pipe;
 
+import io.ailake.api.PageParameters;
+import io.ailake.api.Paging;
 import io.ailake.operations.OperationsResource;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -9,12 +12,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Pipe tables of a database instance (the V2 "flat" shape, plus refresh). */
+/** Pipe tables of a database instance (both client shapes, see {@link io.ailake.api.JsonApi}), plus refresh. */
 @Path("/api/v1/ailake/database/instances/{instanceId}/pipeTables")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "AI Lake - Pipe Tables")
@@ -31,8 +36,10 @@ public class PipeTablesResource {
 
   @GET
   @Operation(summary = "List the database's pipe tables, by name")
-  public PipeTableViews.ListPipeTablesResponse list(@PathParam("instanceId") String instanceId) {
-    return new PipeTableViews.ListPipeTablesResponse(pipeTables.list(instanceId));
+  public PipeTableViews.ListPipeTablesResponse list(
+      @PathParam("instanceId") String instanceId, @BeanParam PageParameters parameters, @Context UriInfo uri) {
+    Paging paging = parameters.paging();
+    return PipeTableViews.ListPipeTablesResponse.of(pipeTables.list(instanceId), paging, uri);
   }
 
   @POST
@@ -50,8 +57,9 @@ public class PipeTablesResource {
   @GET
   @Path("/{tableName}")
   @Operation(summary = "A pipe table, with its columns, configuration and loading progress")
-  public PipeTableViews.PipeTableView get(@PathParam("instanceId") String instanceId, @PathParam("tableName") String tableName) {
-    return pipeTables.get(instanceId, tableName);
+  public PipeTableViews.PipeTableDocument get(
+      @PathParam("instanceId") String instanceId, @PathParam("tableName") String tableName, @Context UriInfo uri) {
+    return PipeTableViews.PipeTableDocument.of(pipeTables.get(instanceId, tableName), uri);
   }
 
   @DELETE

@@ -168,7 +168,7 @@ class DatabaseInstancesTest {
         .then().statusCode(409).body("detail", containsString("different request"));
 
     awaitSucceeded(id);
-    given().get(BASE + "?size=1000").then().statusCode(200)
+    given().get(BASE + "?size=" + io.ailake.api.Paging.MAX_SIZE).then().statusCode(200)
         .body("databases.findAll { it.name == '" + name + "' }.size()", equalTo(1));
   }
 
@@ -259,7 +259,7 @@ class DatabaseInstancesTest {
         io.ailake.operations.Job.<io.ailake.operations.Job>find("operationId", operationId).firstResult());
     assertThat(job.attempts).as("claimed once more, by a live worker").isEqualTo(2);
     given().get(BASE + "/" + name).then().body("state", equalTo("ready"));
-    given().get(BASE + "?size=1000").then().body("databases.name", hasItem(name))
+    given().get(BASE + "?size=" + io.ailake.api.Paging.MAX_SIZE).then().body("databases.name", hasItem(name))
         .body("databases.findAll { it.name == '" + name + "' }.size()", equalTo(1));
   }
 
