@@ -23,20 +23,21 @@ public final class JsonApi {
       @Schema(required = true, description = "Resource type") String type,
       @Schema(required = true) T attributes) {}
 
-  @Schema(name = "JsonApiListLinks")
+  @Schema(name = "JsonApiListLinks", example = "{\"self\": \"/api/v1/ailake/database/instances?page=1&size=20\"}")
   public record Links(
       @Schema(required = true, description = "The request's path and query, as an absolute path") String self) {}
 
   /** Totals are present only with {@code metaInclude=page}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @Schema(name = "JsonApiPageInfo")
+  @Schema(name = "JsonApiPageInfo", example = "{\"number\": 1, \"size\": 20, \"totalElements\": 45, \"totalPages\": 3}")
   public record PageInfo(
       @Schema(required = true, description = "Zero-based page number") int number,
       @Schema(required = true, description = "Items per page") int size,
       @Schema(type = SchemaType.INTEGER, format = "int64") Long totalElements,
       @Schema(type = SchemaType.INTEGER, format = "int64") Long totalPages) {}
 
-  @Schema(name = "JsonApiListMeta")
+  @Schema(name = "JsonApiListMeta",
+      example = "{\"page\": {\"number\": 1, \"size\": 20, \"totalElements\": 45, \"totalPages\": 3}}")
   public record Meta(@Schema(required = true) PageInfo page) {}
 
   public static <T> List<Item<T>> items(String type, List<T> values, Function<T, String> id) {

@@ -113,14 +113,24 @@ public class DatabaseInstancesResource {
       "dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}],
       "state": "ready"}""")
   public record DatabaseInstanceDocument(
-      @Schema(required = true) JsonApi.Item<DatabaseInstance> data,
+      @Schema(required = true) DatabaseInstanceItem data,
       @Schema(required = true) JsonApi.Links links,
       @JsonUnwrapped DatabaseInstance flat) {
 
     static DatabaseInstanceDocument of(DatabaseInstance database, UriInfo uri) {
-      return new DatabaseInstanceDocument(new JsonApi.Item<>(database.id(), TYPE, database), JsonApi.self(uri), database);
+      return new DatabaseInstanceDocument(new DatabaseInstanceItem(database.id(), TYPE, database), JsonApi.self(uri), database);
     }
   }
+
+  /** {@link JsonApi.Item} of one database, named as GoodData names it. */
+  @Schema(name = "JsonApiItemDatabaseInstance", example = """
+      {"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "type": "databaseInstance", "attributes":
+      {"id": "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name": "sales", "storageIds": ["0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50"],
+      "dataSources": [{"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}],
+      "state": "ready"}}""")
+  public record DatabaseInstanceItem(
+      @Schema(required = true) String id, @Schema(required = true) String type,
+      @Schema(required = true) DatabaseInstance attributes) {}
 
   @Schema(name = "AddDatabaseDataSourceResponse", example = """
       {"dataSource": {"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales-bi", "dataSourceName": "Sales BI"}}""")

@@ -74,14 +74,26 @@ public final class PipeTableViews {
       "keyConfig": {"type": "primary", "columns": ["id"]}, "distributionConfig": {"type": "random", "buckets": 1},
       "namespace": "default", "state": "active", "filesLoaded": 12, "filesFailed": 0, "recordsLoaded": 48210}""")
   public record PipeTableDocument(
-      @Schema(required = true) JsonApi.Item<PipeTableView> data,
+      @Schema(required = true) PipeTableItem data,
       @Schema(required = true) JsonApi.Links links,
       @JsonUnwrapped PipeTableView flat) {
 
     static PipeTableDocument of(PipeTableView table, UriInfo uri) {
-      return new PipeTableDocument(new JsonApi.Item<>(table.pipeTableId(), TYPE, table), JsonApi.self(uri), table);
+      return new PipeTableDocument(new PipeTableItem(table.pipeTableId(), TYPE, table), JsonApi.self(uri), table);
     }
   }
+
+  /** {@link JsonApi.Item} of one pipe table, named as GoodData names it. */
+  @Schema(name = "JsonApiItemPipeTable", example = """
+      {"id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "type": "pipeTable", "attributes":
+      {"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders", "databaseName": "sales",
+      "sourceStorageName": "s3-data-lake", "pathPrefix": "orders/", "columns": [{"name": "id", "type": "BIGINT"}],
+      "partitionColumns": [], "pollingIntervalSeconds": 60, "tableProperties": {},
+      "keyConfig": {"type": "primary", "columns": ["id"]}, "distributionConfig": {"type": "random", "buckets": 1},
+      "namespace": "default", "state": "active", "filesLoaded": 12, "filesFailed": 0, "recordsLoaded": 48210}}""")
+  public record PipeTableItem(
+      @Schema(required = true) String id, @Schema(required = true) String type,
+      @Schema(required = true) PipeTableView attributes) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "PipeTable", example = """
