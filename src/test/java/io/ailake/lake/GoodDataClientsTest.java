@@ -123,7 +123,12 @@ class GoodDataClientsTest {
               .then().statusCode(400).contentType("application/problem+json")
               .body("detail", containsString(detail)));
     }
-    given().get("/api/v1/ailake/operations?page=0&offset=0").then().statusCode(400)
+    String operations = "/api/v1/ailake/operations";
+    String secondOperation = given().header("Authorization", TestTokens.bearer(organization.token()))
+        .get(operations + "?offset=1&size=1").then().statusCode(200).extract().path("operations[0].id");
+    given().header("Authorization", TestTokens.bearer(organization.token())).get(operations + "?page=1&size=1")
+        .then().statusCode(200).body("operations.id", equalTo(List.of(secondOperation)));
+    given().get(operations + "?page=0&offset=0").then().statusCode(400)
         .contentType("application/problem+json").body("detail", containsString("page and offset"));
   }
 
