@@ -2,15 +2,18 @@ package io.ailake.api;
 
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 
 /**
  * Tells a failure of a dependency (PostgreSQL gone, restarting or out of connections; object storage not
  * answering) from a bug, wherever in the causes it hides: both error mappers answer it with 503 and
  * {@code Retry-After}, each in its own format. The driver, the pool, Hibernate, the transaction manager
- * and ArC each wrap it differently, so only the chain of causes is reliable.
+ * and ArC each wrap it differently, so only the causes (and the errors suppressed beside them) are reliable.
  */
 public final class DependencyOutage {
 
@@ -21,7 +24,13 @@ public final class DependencyOutage {
 
   public static boolean isOutage(Throwable error) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+    Deque<Throwable> pending = new ArrayDeque<>();
+    pending.add(error);
+    while (!pending.isEmpty()) {
+      Throwable t = pending.poll();
+      if (!seen.add(t)) {
+        continue;
+      }
       if (t instanceof SQLException sql && isUnavailable(sql)) {
         return true;
       }
@@ -32,6 +41,12 @@ public final class DependencyOutage {
           || t instanceof software.amazon.awssdk.core.exception.SdkException) {
         return true;
       }
+      if (t.getCause() != null) {
+        pending.add(t.getCause());
+      }
+      // a commit that failed on a lost connection: the transaction manager attaches the driver's error
+      // to its RollbackException as a suppressed one, not as the cause
+      pending.addAll(List.of(t.getSuppressed()));
     }
     return false;
   }
