@@ -16,8 +16,8 @@ public record Paging(int size, int offset, int number, boolean withTotal) {
   public static final int MAX_SIZE = 500;
   /** The largest page of the admin API's lists, which never had GoodData's bound. */
   public static final int MAX_ADMIN_SIZE = 1000;
-  /** The only value {@code metaInclude} takes; any other is refused rather than ignored. */
-  public static final String META_PAGE = "page";
+  /** What {@code metaInclude} takes: {@code page}, or GoodData's {@code all}/{@code ALL}; any other is refused. */
+  public static final java.util.Set<String> META_PAGE = java.util.Set.of("page", "all", "ALL");
 
   /** An AI Lake list: {@code page} or {@code offset} (not both), {@code size} 1..500, {@code metaInclude=page}. */
   public static Paging of(String page, String size, String offset, List<String> metaInclude) {
@@ -51,7 +51,7 @@ public record Paging(int size, int offset, int number, boolean withTotal) {
     return (total + size - 1) / size;
   }
 
-  /** {@code metaInclude} may repeat or hold a comma-separated list; {@code page} is its only value (blanks are none). */
+  /** {@code metaInclude} may repeat or hold a comma-separated list of {@link #META_PAGE} values (blanks are none). */
   private static boolean withTotal(List<String> metaInclude) {
     if (metaInclude == null) {
       return false;
@@ -62,8 +62,8 @@ public record Paging(int size, int offset, int number, boolean withTotal) {
         if (value.isBlank()) {
           continue;
         }
-        if (!META_PAGE.equals(value.trim())) {
-          throw ApiException.badRequest("metaInclude takes only 'page' (to add the totals), got '%s'", value);
+        if (!META_PAGE.contains(value.trim())) {
+          throw ApiException.badRequest("metaInclude takes only 'page' or 'all' (to add the totals), got '%s'", value);
         }
         page = true;
       }

@@ -120,9 +120,11 @@ class GoodDataClientsTest {
       given().header("Authorization", TestTokens.bearer(organization.token())).get(list + "?page=99&metaInclude=page")
           .then().statusCode(200).body("data.size()", equalTo(0)).body("meta.page.number", equalTo(99))
           .body("meta.page.totalPages", equalTo(1));
+      given().header("Authorization", TestTokens.bearer(organization.token())).get(list + "?metaInclude=ALL")
+          .then().statusCode(200).body("meta.page.totalPages", equalTo(1));
       Map<String, String> refused = Map.of(
           "page=1&offset=1", "page and offset", "size=501", "size must be between 1 and 500",
-          "page=-1", "page must be", "page=x", "page must be an integer", "metaInclude=all", "metaInclude");
+          "page=-1", "page must be", "page=x", "page must be an integer", "metaInclude=totals", "metaInclude");
       refused.forEach((query, detail) ->
           given().header("Authorization", TestTokens.bearer(organization.token())).get(list + "?" + query)
               .then().statusCode(400).contentType("application/problem+json")
