@@ -1,78 +1,261 @@
 package io.ailake.api;
 
+import static io.ailake.api.DocumentSchemas.integer;
+import static io.ailake.api.DocumentSchemas.object;
+import static io.ailake.api.DocumentSchemas.props;
+import static io.ailake.api.DocumentSchemas.ref;
+import static io.ailake.api.DocumentSchemas.string;
+
 import io.ailake.auth.AuthFilter;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 /**
  * Completes the OpenAPI document where annotations cannot say it once: every route but the OAuth2
- * token endpoint takes a bearer token, every asynchronous AI Lake call (marked with the {@value #ASYNC}
- * extension) answers 202 with the operation's headers, and every error of an {@code /api} route is a
- * problem+json document. It runs when the build writes the document (smallrye-open-api-maven-plugin,
- * see pom.xml).
+ * token endpoint takes a bearer token; the errors every route of a family may answer (401, 403, 429,
+ * 503, 404 where the path names a resource, 415 where it takes a body, 422 for a reused idempotency key)
+ * in the family's error format (problem+json for {@code /api}, Iceberg's error model for
+ * {@code /iceberg}); the tags; the operation schema as GoodData's oneOf; and, for every asynchronous AI
+ * Lake call (marked with the {@value #ASYNC} extension), the 202 with the operation's headers. It runs
+ * when the build writes the document (smallrye-open-api-maven-plugin, see pom.xml).
  */
 public class ApiDocumentation implements OASFilter {
 
   public static final String ASYNC = "x-ailake-async";
   private static final String PROBLEM = "Problem";
   private static final String BEARER = "bearer";
+  private static final String AI_LAKE = "AI Lake";
+  private static final String CATALOG = "Catalog API";
+  private static final String CONFIGURATION = "Configuration API";
+  private static final String OAUTH = "OAuth2 API";
+  private static final List<String> MUTATING = List.of("POST", "PUT", "PATCH", "DELETE");
+  private static final List<String> OPERATION_KINDS = List.of("provision-database", "deprovision-database",
+      "create-pipe-table", "delete-pipe-table", "refresh-partition", "analyze-statistics", "run-service-command",
+      "purge-table");
 
   @Override
   public void filterOpenAPI(OpenAPI openAPI) {
-    openAPI.getComponents().addSchema(PROBLEM, OASFactory.createSchema()
-        .addType(Schema.SchemaType.OBJECT)
-        .description("An error of the AI Lake and admin APIs (RFC 9457); traceId equals the X-Request-ID header")
-        .addProperty("title", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
-        .addProperty("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER))
-        .addProperty("detail", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
-        .addProperty("traceId", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
-        .example(Map.of("title", "Conflict", "status", 409,
-            "detail", "A database named sales already exists", "traceId", "0c6f4a2e9b1d4f7a")));
-    openAPI.getComponents().addSecurityScheme(BEARER, OASFactory.createSecurityScheme()
+    var components = openAPI.getComponents();
+    components.addSchema(PROBLEM, object(
+        "An error of the AI Lake and admin APIs (RFC 9457); traceId equals the X-Request-ID header",
+        props("title", string(), "status", integer(), "detail", string(), "traceId", string()),
+        List.of("title", "status", "detail", "traceId"),
+        Map.of("title", "Conflict", "status", 409, "detail", "A database named sales already exists",
+            "traceId", "0c6f4a2e9b1d4f7a")));
+    IcebergSchemas.addTo(components);
+    addOperationSchemas(openAPI);
+    components.addSecurityScheme(BEARER, OASFactory.createSecurityScheme()
         .type(SecurityScheme.Type.HTTP)
         .scheme("bearer")
         .description("An ailake token (its secret), an access token from /iceberg/v1/oauth/tokens, or a JWT"
             + " of the configured OIDC issuer"));
+    openAPI.setTags(new ArrayList<>(List.of(
+        tag(AI_LAKE, "GoodData's AI Lake API: databases, pipe tables, services and operations"),
+        tag("AI Lake - Databases", "Database instances, their data sources and the object storages they use"),
+        tag("AI Lake - Pipe Tables", "Tables loaded from parquet files, and their statistics"),
+        tag("AI Lake - Services & Operations", "Background services and long-running operations"),
+        tag(CONFIGURATION, "Iceberg REST catalog: the catalog's configuration"),
+        tag(OAUTH, "Iceberg REST catalog: the OAuth2 token endpoint"),
+        tag(CATALOG, "Iceberg REST catalog: namespaces, tables, views and transactions"),
+        tag("Admin - Object Storages", "Register S3, MinIO and local-disk storages"),
+        tag("Admin - Organizations", "Organizations, their tokens and object storages (server admin token)"),
+        tag("Admin - Audit", "The audit log of mutating calls"))));
     openAPI.getPaths().getPathItems().forEach((path, item) -> {
-      if (!path.equals(AuthFilter.OAUTH_TOKENS)) {
-        item.getOperations().values().forEach(operation ->
-            operation.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(BEARER)));
+      if (item.getParameters() != null) {
+        item.getParameters().forEach(ApiDocumentation::bound);
       }
-      if (!path.startsWith("/api/")) {
-        return;
-      }
-      item.getOperations().values().forEach(operation -> {
-        var responses = operation.getResponses();
-        if (responses == null) {
-          return;
-        }
-        if (path.contains("{")) {
-          addError(responses, "404", "No such resource (or not visible to the caller)");
-        }
-        if (operation.getRequestBody() != null) {
-          addError(responses, "400", "The request is invalid; the detail says why");
-        }
-        responses.getAPIResponses().forEach((code, response) -> {
-          if (code.startsWith("4") || code.startsWith("5")) {
-            response.setContent(OASFactory.createContent().addMediaType(ApiErrors.PROBLEM_JSON,
-                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM))));
-          }
-        });
-      });
+      item.getOperations().forEach((method, operation) -> complete(path, method, operation));
     });
   }
 
-  private static void addError(org.eclipse.microprofile.openapi.models.responses.APIResponses responses,
-      String code, String description) {
+  private static org.eclipse.microprofile.openapi.models.tags.Tag tag(String name, String description) {
+    return OASFactory.createTag().name(name).description(description);
+  }
+
+  /** Security, tags, typed parameters and the errors of one route. */
+  private static void complete(String path, PathItem.HttpMethod httpMethod, Operation operation) {
+    String method = httpMethod.name();
+    boolean iceberg = path.startsWith("/iceberg/");
+    boolean oauth = path.equals(AuthFilter.OAUTH_TOKENS);
+    if (!oauth) {
+      operation.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(BEARER));
+    }
+    tag(path, operation, iceberg, oauth);
+    if (operation.getParameters() != null) {
+      operation.getParameters().forEach(ApiDocumentation::bound);
+    }
+    if (iceberg && (path.endsWith("/namespaces") || path.endsWith("/tables") || path.endsWith("/views"))
+        && method.equals("GET")) {
+      addPaging(operation);
+    }
+    if (MUTATING.contains(method) && !oauth) {
+      operation.addParameter(OASFactory.createParameter().name("Idempotency-Key").in(Parameter.In.HEADER)
+          .description("Replays the first answer when repeated with the same request; the same key with another"
+              + " request is a 422. Iceberg clients send a UUIDv7.")
+          .schema(string().minLength(1).maxLength(128)));
+    }
+    APIResponses responses = operation.getResponses();
+    if (responses == null) {
+      return;
+    }
+    add(responses, "400", "The request is invalid; the detail says why");
+    if (!oauth) {
+      add(responses, "401", "No token, or one that is unknown, revoked or expired");
+      add(responses, "403", "The token's role or organization may not do this");
+      add(responses, "429", "Past the caller's request rate; Retry-After says when to come back");
+    }
+    if (path.contains("{") || path.endsWith("/config")) {
+      add(responses, "404", "No such resource (or not visible to the caller)");
+    }
+    if (operation.getRequestBody() != null) {
+      add(responses, "415", "The body is not of the media type the route takes");
+    }
+    if (MUTATING.contains(method) && !oauth) {
+      add(responses, "422", "The Idempotency-Key was used before with another request");
+      if (path.startsWith("/api/v1/ailake/")) {
+        add(responses, "409", "Conflicts with the current state: a name or id taken, a database that is not ready,"
+            + " an operation-id used for another request; the detail says which");
+      }
+    }
+    add(responses, "503", "A dependency (PostgreSQL, object storage) did not answer; retry later");
+    responses.getAPIResponses().forEach((code, response) -> {
+      if (code.startsWith("4") || code.startsWith("5")) {
+        errorContent(method, iceberg, oauth, code, response);
+      }
+    });
+  }
+
+  private static void tag(String path, Operation operation, boolean iceberg, boolean oauth) {
+    List<String> tags = operation.getTags() == null ? new ArrayList<>() : new ArrayList<>(operation.getTags());
+    if (oauth) {
+      tags = new ArrayList<>(List.of(OAUTH));
+    } else if (iceberg) {
+      tags = new ArrayList<>(List.of(path.endsWith("/config") ? CONFIGURATION : CATALOG));
+    } else if (path.startsWith("/api/v1/ailake/") && !tags.contains(AI_LAKE)) {
+      tags.add(0, AI_LAKE);
+    }
+    operation.setTags(tags);
+  }
+
+  private static void errorContent(String method, boolean iceberg, boolean oauth, String code, APIResponse response) {
+    if (method.equals("HEAD")) {
+      response.setContent(null); // a HEAD answer has no body
+      return;
+    }
+    String schema = oauth && (code.equals("400") || code.equals("401")) ? IcebergSchemas.OAUTH_ERROR
+        : iceberg || oauth ? IcebergSchemas.ERROR : PROBLEM;
+    String type = iceberg || oauth ? "application/json" : ApiErrors.PROBLEM_JSON;
+    response.setContent(OASFactory.createContent().addMediaType(type, OASFactory.createMediaType().schema(ref(schema))));
+  }
+
+  /** Integer paging parameters as integers, and path parameters as the names the service creates. */
+  private static void bound(Parameter parameter) {
+    Schema schema = parameter.getSchema();
+    if (parameter.getIn() == Parameter.In.PATH) {
+      parameter.setRequired(true);
+      Schema named = string().minLength(1);
+      switch (parameter.getName()) {
+        case "prefix", "instanceId", "storageIdOrName" -> named.pattern("^" + Names.NAME.pattern() + "$");
+        case "orgId", "tokenId" -> named.format("uuid");
+        case "tableName" -> named.pattern("^[a-z][a-z0-9_-]{0,62}$");
+        case "operationId" -> named.pattern("^[A-Za-z0-9._:-]{1,128}$");
+        case "table", "view" -> named.maxLength(255);
+        case "dataSourceId" -> named.maxLength(Names.LABEL_MAX_BYTES);
+        default -> { }
+      }
+      parameter.setSchema(named);
+      return;
+    }
+    boolean untyped = schema == null || schema.getType() == null || schema.getType().contains(Schema.SchemaType.STRING);
+    if (parameter.getIn() == Parameter.In.QUERY && untyped) {
+      switch (parameter.getName()) {
+        case "size" -> parameter.setSchema(integer().minimum(BigDecimal.ONE).defaultValue(Paging.DEFAULT_SIZE));
+        case "offset", "page" -> parameter.setSchema(integer().minimum(BigDecimal.ZERO).defaultValue(0));
+        case "snapshots" -> parameter.setSchema(string().enumeration(List.of("all", "refs")).defaultValue("all"));
+        case "purgeRequested" -> parameter.setSchema(DocumentSchemas.bool().defaultValue(false));
+        default -> { }
+      }
+    }
+  }
+
+  /** Iceberg's keyset paging: no pageToken lists everything, an empty one asks for the first page. */
+  private static void addPaging(Operation operation) {
+    operation.addParameter(OASFactory.createParameter().name("pageToken").in(Parameter.In.QUERY)
+        .description("Empty for the first page, then the previous answer's next-page-token; absent: everything")
+        .schema(string()));
+    operation.addParameter(OASFactory.createParameter().name("pageSize").in(Parameter.In.QUERY)
+        .description("Items per page (with pageToken); larger values are capped by the server")
+        .schema(integer().minimum(BigDecimal.ONE)));
+  }
+
+  private static void add(APIResponses responses, String code, String description) {
     if (!responses.hasAPIResponse(code)) {
       responses.addAPIResponse(code, OASFactory.createAPIResponse().description(description));
     }
+  }
+
+  /**
+   * GoodData's operation: oneOf pending, succeeded and failed, told apart by {@code status}; ours also
+   * counts attempts and shows a retrying job's last error.
+   */
+  private static void addOperationSchemas(OpenAPI openAPI) {
+    var components = openAPI.getComponents();
+    String id = "e9fd5d74-8a1b-46bd-ac60-bd91e9206897";
+    components.addSchema("OperationKind", string().enumeration(new ArrayList<>(OPERATION_KINDS))
+        .description("What the operation does"));
+    components.addSchema("OperationError", object("Why an operation failed: the status and words of the cause",
+        props("title", string(), "status", integer(), "detail", string()), List.of("title", "status", "detail"),
+        Map.of("title", "Operation failed", "status", 409, "detail", "A table named orders already exists")));
+    components.addSchema("OperationLastError", object("Why a retrying operation's last attempt failed",
+        props("status", integer(), "detail", string()), List.of("status", "detail"),
+        Map.of("status", 503, "detail", "Object storage did not answer: Connection refused")));
+    components.addSchema("PendingOperation", variant("An operation that has not finished (it may be retrying)",
+        "pending", props("lastError", ref("OperationLastError")), List.of(),
+        Map.of("id", id, "kind", "provision-database", "status", "pending", "attempts", 2,
+            "lastError", Map.of("status", 503, "detail", "Object storage did not answer: Connection refused"))));
+    components.addSchema("SucceededOperation", variant("An operation that succeeded",
+        "succeeded", props("result", DocumentSchemas.anyObject("What the operation did; its shape depends on kind")),
+        List.of(), Map.of("id", id, "kind", "provision-database", "status", "succeeded", "attempts", 1,
+            "result", Map.of("databaseId", "3f0c6a52-8d3e-4c1e-9a57-2f4b1c9e7d10", "name", "sales"))));
+    components.addSchema("FailedOperation", variant("An operation that failed for good",
+        "failed", props("error", ref("OperationError")), List.of("error"),
+        Map.of("id", id, "kind", "create-pipe-table", "status", "failed", "attempts", 1,
+            "error", Map.of("title", "Operation failed", "status", 409,
+                "detail", "A table named orders already exists"))));
+    Map<String, String> mapping = new LinkedHashMap<>();
+    for (String status : List.of("pending", "succeeded", "failed")) {
+      mapping.put(status, "#/components/schemas/" + Character.toUpperCase(status.charAt(0)) + status.substring(1)
+          + "Operation");
+    }
+    components.addSchema("Operation", OASFactory.createSchema()
+        .description("A long-running operation, told apart by status")
+        .oneOf(List.of(ref("PendingOperation"), ref("SucceededOperation"), ref("FailedOperation")))
+        .discriminator(OASFactory.createDiscriminator().propertyName("status").mapping(mapping)));
+  }
+
+  private static Schema variant(String description, String status, Map<String, Schema> extra, List<String> required,
+      Object example) {
+    Map<String, Schema> properties = props("id", string(), "kind", ref("OperationKind"),
+        "status", string().enumeration(List.of(status)),
+        "attempts", integer().description("Attempts started so far"),
+        "createdAt", string().format("date-time"), "updatedAt", string().format("date-time"));
+    properties.putAll(extra);
+    List<String> all = new ArrayList<>(List.of("id", "kind", "status", "attempts"));
+    all.addAll(required);
+    return object(description, properties, all, example);
   }
 
   @Override
@@ -89,11 +272,13 @@ public class ApiDocumentation implements OASFilter {
         .description("Accepted: the work runs as an operation; poll GET /api/v1/ailake/operations/{operation-id}")
         .addHeader("operation-id", OASFactory.createHeader()
             .description("The operation's id (the client's own when it sent the operation-id header)")
-            .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING))
+            .required(true)
+            .schema(string())
             .example("e9fd5d74-8a1b-46bd-ac60-bd91e9206897"))
         .addHeader("operation-location", OASFactory.createHeader()
             .description("Where to poll the operation")
-            .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING))
+            .required(true)
+            .schema(string())
             .example("/api/v1/ailake/operations/e9fd5d74-8a1b-46bd-ac60-bd91e9206897"))
         .content(OASFactory.createContent().addMediaType("application/json", OASFactory.createMediaType()
             .schema(OASFactory.createSchema().addType(Schema.SchemaType.OBJECT))

@@ -15,7 +15,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The audit log: an organization's admin reads its own; the server admin reads every organization's. */
@@ -50,15 +52,19 @@ public class AuditResource {
 
   @GET
   @Transactional
-  @Operation(summary = "Mutating calls, newest first; filter by time (from, to: ISO-8601) and actor (token id)")
+  @Operation(operationId = "listAuditEvents", summary = "Mutating calls, newest first; filter by time (from, to: ISO-8601) and actor (token id)")
   @SuppressWarnings("unchecked")
   public ListAuditEvents list(
+      @Parameter(description = "Items per page", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "1000", defaultValue = "50"))
       @QueryParam("size") String size,
+      @Parameter(description = "Items to skip", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0", defaultValue = "0"))
       @QueryParam("offset") String offset,
-      @QueryParam("metaInclude") List<String> metaInclude,
+      @Parameter(description = "page: add totalCount") @QueryParam("metaInclude") List<String> metaInclude,
+      @Parameter(description = "Only calls at or after this instant", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
       @QueryParam("from") String from,
+      @Parameter(description = "Only calls before this instant", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
       @QueryParam("to") String to,
-      @QueryParam("actor") String actor) {
+      @Parameter(description = "Only calls made with this token (its id)") @QueryParam("actor") String actor) {
     Paging paging = Paging.of(size, offset, metaInclude);
     StringBuilder where = new StringBuilder(" WHERE true");
     List<Object> parameters = new ArrayList<>();

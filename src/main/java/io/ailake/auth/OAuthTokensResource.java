@@ -37,7 +37,7 @@ public class OAuthTokensResource {
 
   @POST
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-  @Operation(summary = "OAuth2 token endpoint: client_credentials (client_id = token id, client_secret = token"
+  @Operation(operationId = "getToken", summary = "OAuth2 token endpoint: client_credentials (client_id = token id, client_secret = token"
       + " secret) or token-exchange; answers a short-lived bearer access token")
   @APIResponse(responseCode = "200", description = "access_token, token_type, expires_in, issued_token_type")
   @APIResponse(responseCode = "400", description = "invalid_request (a missing field; a subject_token that is not"

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -58,9 +60,10 @@ public class OrganizationsResource {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Create an organization (server admin token)")
+  @Operation(operationId = "createOrganization", summary = "Create an organization (server admin token)")
   @APIResponse(responseCode = "201", description = "Created",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OrganizationService.Organization.class)))
+  @APIResponse(responseCode = "409", description = "An organization of that name exists")
   public Response create(CreateOrganization request) {
     if (request == null) {
       throw ApiException.badRequest("The request body must be a JSON object with 'name'");
@@ -69,23 +72,28 @@ public class OrganizationsResource {
   }
 
   @GET
-  @Operation(summary = "List organizations by name (server admin token)")
-  public ListOrganizations list(@QueryParam("size") String size, @QueryParam("offset") String offset) {
+  @Operation(operationId = "listOrganizations", summary = "List organizations by name (server admin token)")
+  public ListOrganizations list(
+      @Parameter(description = "Items per page", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "1000", defaultValue = "50"))
+      @QueryParam("size") String size,
+      @Parameter(description = "Items to skip", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0", defaultValue = "0"))
+      @QueryParam("offset") String offset) {
     Paging paging = Paging.of(size, offset, List.of());
     return new ListOrganizations(organizations.list(paging.size(), paging.offset()), organizations.count());
   }
 
   @GET
   @Path("/{orgId}")
-  @Operation(summary = "One organization (server admin token)")
+  @Operation(operationId = "getOrganization", summary = "One organization (server admin token)")
   public OrganizationService.Organization get(@PathParam("orgId") String orgId) {
     return organizations.get(orgId);
   }
 
   @DELETE
   @Path("/{orgId}")
-  @Operation(summary = "Delete an organization that owns no database or storage (server admin token)")
+  @Operation(operationId = "deleteOrganization", summary = "Delete an organization that owns no database or storage (server admin token)")
   @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(responseCode = "409", description = "The default organization, or one that still owns a database or storage")
   public void delete(@PathParam("orgId") String orgId) {
     organizations.delete(orgId);
   }
@@ -93,7 +101,7 @@ public class OrganizationsResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{orgId}/tokens")
-  @Operation(summary = "Create a token; the answer holds its secret, which is never shown again")
+  @Operation(operationId = "createOrganizationToken", summary = "Create a token; the answer holds its secret, which is never shown again")
   @APIResponse(responseCode = "201", description = "Created",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Tokens.Issued.class)))
   public Response createToken(@PathParam("orgId") String orgId, CreateToken request) {
@@ -108,14 +116,14 @@ public class OrganizationsResource {
 
   @GET
   @Path("/{orgId}/tokens")
-  @Operation(summary = "List the organization's tokens (never their secrets)")
+  @Operation(operationId = "listOrganizationTokens", summary = "List the organization's tokens (never their secrets)")
   public ListTokens listTokens(@PathParam("orgId") String orgId) {
     return new ListTokens(tokens.list(OrganizationService.uuid(organizations.get(orgId).id())));
   }
 
   @DELETE
   @Path("/{orgId}/tokens/{tokenId}")
-  @Operation(summary = "Revoke a token: from the next request on, on every replica")
+  @Operation(operationId = "revokeOrganizationToken", summary = "Revoke a token: from the next request on, on every replica")
   @APIResponse(responseCode = "204", description = "Revoked")
   public void revoke(@PathParam("orgId") String orgId, @PathParam("tokenId") String tokenId) {
     UUID organizationId = OrganizationService.uuid(organizations.get(orgId).id());

@@ -44,6 +44,10 @@ import org.apache.iceberg.rest.requests.UpdateNamespacePropertiesRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.rest.responses.ConfigResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -134,8 +138,11 @@ public class IcebergCatalogResource {
 
   @GET
   @Path("/config")
-  @Operation(summary = "Catalog configuration for a warehouse: prefix, separator, served endpoints and, as defaults,"
+  @Operation(operationId = "getConfig", summary = "Catalog configuration for a warehouse: prefix, separator, served endpoints and, as defaults,"
       + " how to reach its storage (endpoint, region, addressing style; never keys)")
+  @APIResponse(responseCode = "200", description = "The catalog configuration",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CatalogConfig")))
+  @APIResponse(responseCode = "404", description = "No such warehouse (or not the caller's)")
   public Response config(@QueryParam("warehouse") String warehouse) {
     Warehouse resolved = warehouses.resolve(warehouse);
     // Iceberg's builder probes the maps for null keys, which immutable maps refuse: use a HashMap
@@ -158,7 +165,9 @@ public class IcebergCatalogResource {
 
   @GET
   @Path("/{prefix}/namespaces")
-  @Operation(summary = "List namespaces, optionally the children of a parent namespace")
+  @Operation(operationId = "listNamespaces", summary = "List namespaces, optionally the children of a parent namespace")
+  @APIResponse(responseCode = "200", description = "The namespaces, a page of them when pageToken is sent",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ListNamespacesResponse")))
   public Response listNamespaces(
       @PathParam("prefix") String prefix,
       @QueryParam("parent") String parent,
@@ -169,22 +178,29 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Create a namespace")
+  @Operation(operationId = "createNamespace", summary = "Create a namespace")
   @io.ailake.auth.OneStatement
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateNamespaceRequest")))
+  @APIResponse(responseCode = "200", description = "Created",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateNamespaceResponse")))
+  @APIResponse(responseCode = "409", description = "The namespace exists")
   public Response createNamespace(@PathParam("prefix") String prefix, String body) {
     return json(namespaces.create(caller.organizationId(), prefix, body));
   }
 
   @GET
   @Path("/{prefix}/namespaces/{namespace}")
-  @Operation(summary = "Load a namespace and its properties")
+  @Operation(operationId = "loadNamespaceMetadata", summary = "Load a namespace and its properties")
+  @APIResponse(responseCode = "200", description = "The namespace and its properties",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "GetNamespaceResponse")))
   public Response loadNamespace(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
     return json(namespaces.load(warehouse(prefix), namespace(ns)));
   }
 
   @HEAD
   @Path("/{prefix}/namespaces/{namespace}")
-  @Operation(summary = "Check that a namespace exists")
+  @Operation(operationId = "namespaceExists", summary = "Check that a namespace exists")
+  @APIResponse(responseCode = "204", description = "The namespace exists")
   public Response namespaceExists(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
     Namespace namespace = namespace(ns);
     if (!namespaces.exists(warehouse(prefix), namespace)) {
@@ -195,8 +211,10 @@ public class IcebergCatalogResource {
 
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}")
-  @Operation(summary = "Drop an empty namespace")
+  @Operation(operationId = "dropNamespace", summary = "Drop an empty namespace")
   @io.ailake.auth.OneStatement
+  @APIResponse(responseCode = "204", description = "Dropped")
+  @APIResponse(responseCode = "409", description = "The namespace is not empty")
   public Response dropNamespace(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
     namespaces.drop(caller.organizationId(), prefix, namespace(ns));
     return Response.noContent().build();
@@ -205,7 +223,10 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/properties")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Set and remove namespace properties")
+  @Operation(operationId = "updateProperties", summary = "Set and remove namespace properties")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "UpdateNamespacePropertiesRequest")))
+  @APIResponse(responseCode = "200", description = "What was updated, removed and missing",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "UpdateNamespacePropertiesResponse")))
   public Response updateNamespaceProperties(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     return json(
@@ -217,7 +238,9 @@ public class IcebergCatalogResource {
 
   @GET
   @Path("/{prefix}/namespaces/{namespace}/tables")
-  @Operation(summary = "List the tables of a namespace")
+  @Operation(operationId = "listTables", summary = "List the tables of a namespace")
+  @APIResponse(responseCode = "200", description = "The tables, a page of them when pageToken is sent",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ListTablesResponse")))
   public Response listTables(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -228,8 +251,12 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Create a table, or stage its creation (stage-create)")
+  @Operation(operationId = "createTable", summary = "Create a table, or stage its creation (stage-create)")
   @io.ailake.auth.OneStatement
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateTableRequest")))
+  @APIResponse(responseCode = "200", description = "The new (or staged) table, with an ETag header",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadTableResult")))
+  @APIResponse(responseCode = "409", description = "A table or view of that name exists")
   public Response createTable(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     Warehouse warehouse = warehouse(prefix);
@@ -242,7 +269,11 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/register")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Register an existing metadata file as a table")
+  @Operation(operationId = "registerTable", summary = "Register an existing metadata file as a table")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RegisterTableRequest")))
+  @APIResponse(responseCode = "200", description = "The registered table",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadTableResult")))
+  @APIResponse(responseCode = "409", description = "A table or view of that name exists")
   public Response registerTable(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     Warehouse warehouse = warehouse(prefix);
@@ -254,7 +285,10 @@ public class IcebergCatalogResource {
 
   @GET
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
-  @Operation(summary = "Load a table; 304 when If-None-Match holds the current ETag")
+  @Operation(operationId = "loadTable", summary = "Load a table; 304 when If-None-Match holds the current ETag")
+  @APIResponse(responseCode = "200", description = "The table, with an ETag header",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadTableResult")))
+  @APIResponse(responseCode = "304", description = "Not modified: If-None-Match holds the current ETag")
   public Response loadTable(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -281,7 +315,8 @@ public class IcebergCatalogResource {
 
   @HEAD
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
-  @Operation(summary = "Check that a table exists")
+  @Operation(operationId = "tableExists", summary = "Check that a table exists")
+  @APIResponse(responseCode = "204", description = "The table exists")
   public Response tableExists(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("table") String table) {
     tables.checkExists(warehouse(prefix), TableIdentifier.of(namespace(ns), table));
@@ -291,8 +326,12 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Commit updates to a table (compare-and-swap of its metadata pointer)")
+  @Operation(operationId = "updateTable", summary = "Commit updates to a table (compare-and-swap of its metadata pointer)")
   @io.ailake.auth.OneStatement
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommitTableRequest")))
+  @APIResponse(responseCode = "200", description = "The new metadata, with an ETag header",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommitTableResponse")))
+  @APIResponse(responseCode = "409", description = "A requirement does not hold (CommitFailedException): reload and retry")
   public Response commitTable(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -309,8 +348,9 @@ public class IcebergCatalogResource {
 
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
-  @Operation(summary = "Drop a table; purgeRequested=true deletes its files in the background")
+  @Operation(operationId = "dropTable", summary = "Drop a table; purgeRequested=true deletes its files in the background")
   @io.ailake.auth.OneStatement
+  @APIResponse(responseCode = "204", description = "Dropped")
   public Response dropTable(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -322,7 +362,9 @@ public class IcebergCatalogResource {
 
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}/unregister")
-  @Operation(summary = "Remove a table from the catalog and keep its files")
+  @Operation(operationId = "unregisterTable", summary = "Remove a table from the catalog and keep its files")
+  @APIResponse(responseCode = "200", description = "The table's last metadata; its files stay",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadTableResult")))
   public Response unregisterTable(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("table") String table) {
     return json(tables.unregister(warehouse(prefix), TableIdentifier.of(namespace(ns), table)));
@@ -331,7 +373,9 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}/metrics")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Accept a scan or commit report")
+  @Operation(operationId = "reportMetrics", summary = "Accept a scan or commit report")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ReportMetricsRequest")))
+  @APIResponse(responseCode = "204", description = "Accepted")
   public Response reportMetrics(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -345,7 +389,10 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/tables/rename")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Rename a table, also across namespaces")
+  @Operation(operationId = "renameTable", summary = "Rename a table, also across namespaces")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RenameTableRequest")))
+  @APIResponse(responseCode = "204", description = "Renamed")
+  @APIResponse(responseCode = "409", description = "The destination exists as a table or view")
   public Response renameTable(@PathParam("prefix") String prefix, String body) {
     Warehouse warehouse = warehouse(prefix); // first: an unseen warehouse is not found, whatever the body says
     RenameTableRequest request = IcebergJson.read(body, RenameTableRequest.class);
@@ -357,7 +404,10 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/transactions/commit")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Commit changes to several tables atomically")
+  @Operation(operationId = "commitTransaction", summary = "Commit changes to several tables atomically")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommitTransactionRequest")))
+  @APIResponse(responseCode = "204", description = "Committed, all tables or none")
+  @APIResponse(responseCode = "409", description = "A requirement does not hold (CommitFailedException)")
   public Response commitTransaction(@PathParam("prefix") String prefix, String body) {
     Warehouse warehouse = warehouse(prefix);
     CommitTransactionRequest request = IcebergJson.read(body, CommitTransactionRequest.class);
@@ -374,7 +424,9 @@ public class IcebergCatalogResource {
 
   @GET
   @Path("/{prefix}/namespaces/{namespace}/views")
-  @Operation(summary = "List the views of a namespace")
+  @Operation(operationId = "listViews", summary = "List the views of a namespace")
+  @APIResponse(responseCode = "200", description = "The views, a page of them when pageToken is sent",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ListTablesResponse")))
   public Response listViews(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -385,8 +437,12 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/views")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Create a view")
+  @Operation(operationId = "createView", summary = "Create a view")
   @io.ailake.auth.OneStatement
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateViewRequest")))
+  @APIResponse(responseCode = "200", description = "The new view",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadViewResult")))
+  @APIResponse(responseCode = "409", description = "A table or view of that name exists")
   public Response createView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     Warehouse warehouse = warehouse(prefix);
@@ -398,7 +454,11 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/register-view")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Register an existing view metadata file as a view")
+  @Operation(operationId = "registerView", summary = "Register an existing view metadata file as a view")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RegisterViewRequest")))
+  @APIResponse(responseCode = "200", description = "The registered view",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadViewResult")))
+  @APIResponse(responseCode = "409", description = "A table or view of that name exists")
   public Response registerView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, String body) {
     Warehouse warehouse = warehouse(prefix);
@@ -409,7 +469,9 @@ public class IcebergCatalogResource {
 
   @GET
   @Path("/{prefix}/namespaces/{namespace}/views/{view}")
-  @Operation(summary = "Load a view")
+  @Operation(operationId = "loadView", summary = "Load a view")
+  @APIResponse(responseCode = "200", description = "The view",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadViewResult")))
   public Response loadView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {
     return json(views.load(warehouse(prefix), TableIdentifier.of(namespace(ns), view)));
@@ -417,7 +479,8 @@ public class IcebergCatalogResource {
 
   @HEAD
   @Path("/{prefix}/namespaces/{namespace}/views/{view}")
-  @Operation(summary = "Check that a view exists")
+  @Operation(operationId = "viewExists", summary = "Check that a view exists")
+  @APIResponse(responseCode = "204", description = "The view exists")
   public Response viewExists(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {
     views.checkExists(warehouse(prefix), TableIdentifier.of(namespace(ns), view));
@@ -427,7 +490,11 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/namespaces/{namespace}/views/{view}")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Commit updates to a view")
+  @Operation(operationId = "replaceView", summary = "Commit updates to a view")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommitViewRequest")))
+  @APIResponse(responseCode = "200", description = "The new view metadata",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadViewResult")))
+  @APIResponse(responseCode = "409", description = "A requirement does not hold (CommitFailedException)")
   public Response commitView(
       @PathParam("prefix") String prefix,
       @PathParam("namespace") String ns,
@@ -440,8 +507,9 @@ public class IcebergCatalogResource {
 
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}/views/{view}")
-  @Operation(summary = "Drop a view")
+  @Operation(operationId = "dropView", summary = "Drop a view")
   @io.ailake.auth.OneStatement
+  @APIResponse(responseCode = "204", description = "Dropped")
   public Response dropView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {
     views.drop(caller.organizationId(), prefix, TableIdentifier.of(namespace(ns), view));
@@ -451,7 +519,10 @@ public class IcebergCatalogResource {
   @POST
   @Path("/{prefix}/views/rename")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Rename a view, also across namespaces")
+  @Operation(operationId = "renameView", summary = "Rename a view, also across namespaces")
+  @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "RenameTableRequest")))
+  @APIResponse(responseCode = "204", description = "Renamed")
+  @APIResponse(responseCode = "409", description = "The destination exists as a view or table")
   public Response renameView(@PathParam("prefix") String prefix, String body) {
     Warehouse warehouse = warehouse(prefix);
     RenameTableRequest request = IcebergJson.read(body, RenameTableRequest.class);

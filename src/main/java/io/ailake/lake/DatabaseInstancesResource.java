@@ -143,7 +143,7 @@ public class DatabaseInstancesResource {
   public record RemoveDatabaseDataSourceResponse(String dataSourceId) {}
 
   @GET
-  @Operation(summary = "List database instances, by name; metaInclude=page adds the totals")
+  @Operation(operationId = "listAiLakeDatabaseInstances", summary = "List database instances, by name; metaInclude=page adds the totals")
   public ListDatabaseInstancesResponse list(@BeanParam PageParameters parameters, @Context UriInfo uri) {
     Paging paging = parameters.paging();
     DatabaseInstances.Page page = databases.list(paging.size(), paging.offset());
@@ -153,7 +153,7 @@ public class DatabaseInstancesResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(summary = "Provision a database instance (an Iceberg warehouse); 202 with operation-id",
+  @Operation(operationId = "provisionAiLakeDatabaseInstance", summary = "Provision a database instance (an Iceberg warehouse); 202 with operation-id",
       description = "The database's root is <first storage's root>/<name>. When it already holds files, the request"
           + " is refused with 409 unless adoptExistingFiles is true; adopted files are never deleted by the"
           + " database's deprovisioning.")
@@ -169,7 +169,7 @@ public class DatabaseInstancesResource {
 
   @GET
   @Path("/{instanceId}")
-  @Operation(summary = "A database instance, by name or id")
+  @Operation(operationId = "getAiLakeDatabaseInstance", summary = "A database instance, by name or id")
   public DatabaseInstanceDocument get(@PathParam("instanceId") String instanceId, @Context UriInfo uri) {
     return DatabaseInstanceDocument.of(databases.get(instanceId), uri);
   }
@@ -177,7 +177,7 @@ public class DatabaseInstancesResource {
   @DELETE
   @Path("/{instanceId}")
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(summary = "Deprovision a database: drops its tables with their files; 202 with operation-id",
+  @Operation(operationId = "deprovisionAiLakeDatabaseInstance", summary = "Deprovision a database: drops its tables with their files; 202 with operation-id",
       description = "Deletes only what the catalog wrote: the files its tables' metadata reaches, its views' metadata"
           + " files, its marker, and the directories that are empty after that. Anything else under its root stays;"
           + " the operation's result has deletedFiles, retainedCount and retained (up to 100 locations, each with"
@@ -190,7 +190,7 @@ public class DatabaseInstancesResource {
   @PATCH
   @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{instanceId}/dataSource")
-  @Operation(summary = "Replace the id (and name) recorded for one of the database's data sources")
+  @Operation(operationId = "updateAiLakeDatabaseDataSource", summary = "Replace the id (and name) recorded for one of the database's data sources")
   public UpdateDatabaseDataSourceResponse updateDataSource(
       @PathParam("instanceId") String instanceId, LakeRequests.UpdateDatabaseDataSource request) {
     DataSource.Info updated = dataSources.update(instanceId, request);
@@ -199,7 +199,7 @@ public class DatabaseInstancesResource {
 
   @GET
   @Path("/{instanceId}/dataSources")
-  @Operation(summary = "List the database's data sources")
+  @Operation(operationId = "listAiLakeDatabaseDataSources", summary = "List the database's data sources")
   public ListDatabaseDataSourcesResponse listDataSources(
       @PathParam("instanceId") String instanceId, @BeanParam PageParameters parameters, @Context UriInfo uri) {
     Paging paging = parameters.paging();
@@ -209,7 +209,7 @@ public class DatabaseInstancesResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{instanceId}/dataSources")
-  @Operation(summary = "Add a data source to the database")
+  @Operation(operationId = "addAiLakeDatabaseDataSource", summary = "Add a data source to the database")
   public AddDatabaseDataSourceResponse addDataSource(
       @PathParam("instanceId") String instanceId, LakeRequests.AddDatabaseDataSource request) {
     return new AddDatabaseDataSourceResponse(dataSources.add(instanceId, request));
@@ -217,7 +217,7 @@ public class DatabaseInstancesResource {
 
   @DELETE
   @Path("/{instanceId}/dataSources/{dataSourceId}")
-  @Operation(summary = "Remove a data source; the last one cannot be removed")
+  @Operation(operationId = "removeAiLakeDatabaseDataSource", summary = "Remove a data source; the last one cannot be removed")
   public RemoveDatabaseDataSourceResponse removeDataSource(
       @PathParam("instanceId") String instanceId, @PathParam("dataSourceId") String dataSourceId) {
     return new RemoveDatabaseDataSourceResponse(dataSources.remove(instanceId, dataSourceId));

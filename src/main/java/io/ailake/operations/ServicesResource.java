@@ -85,7 +85,7 @@ public class ServicesResource {
   public record RunServiceCommandRequest(Map<String, Object> context, Object payload) {}
 
   @GET
-  @Operation(summary = "List the background services (serviceId, name); metaInclude=page adds the totals")
+  @Operation(operationId = "listAiLakeServices", summary = "List the background services (serviceId, name); metaInclude=page adds the totals")
   public ListServicesResponse list(@BeanParam PageParameters parameters, @Context UriInfo uri) {
     Paging paging = parameters.paging();
     return ListServicesResponse.of(
@@ -94,7 +94,7 @@ public class ServicesResource {
 
   @GET
   @Path("/{serviceId}/status")
-  @Operation(summary = "A service's status, with the commands it accepts")
+  @Operation(operationId = "getAiLakeServiceStatus", summary = "A service's status, with the commands it accepts")
   public GetServiceStatusResponse status(@PathParam("serviceId") String serviceId) {
     return new GetServiceStatusResponse(require(serviceId).status(caller.organizationId()));
   }
@@ -104,7 +104,7 @@ public class ServicesResource {
   @Path("/{serviceId}/commands/{commandName}/run")
   @Transactional
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(summary = "Run a service command (e.g. pause, resume, run-now); 202 with operation-id")
+  @Operation(operationId = "runAiLakeServiceCommand", summary = "Run a service command (e.g. pause, resume, run-now); 202 with operation-id")
   public Response run(
       @PathParam("serviceId") String serviceId,
       @PathParam("commandName") String commandName,

@@ -35,7 +35,7 @@ public class PipeTablesResource {
   }
 
   @GET
-  @Operation(summary = "List the database's pipe tables, by name")
+  @Operation(operationId = "listAiLakePipeTables", summary = "List the database's pipe tables, by name")
   public PipeTableViews.ListPipeTablesResponse list(
       @PathParam("instanceId") String instanceId, @BeanParam PageParameters parameters, @Context UriInfo uri) {
     Paging paging = parameters.paging();
@@ -45,7 +45,7 @@ public class PipeTablesResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(summary = "Create a pipe table: infer its columns from the parquet files under pathPrefix, load them,"
+  @Operation(operationId = "createAiLakePipeTable", summary = "Create a pipe table: infer its columns from the parquet files under pathPrefix, load them,"
       + " then keep loading new ones; 202 with operation-id")
   public Response create(
       @PathParam("instanceId") String instanceId,
@@ -56,7 +56,7 @@ public class PipeTablesResource {
 
   @GET
   @Path("/{tableName}")
-  @Operation(summary = "A pipe table, with its columns, configuration and loading progress")
+  @Operation(operationId = "getAiLakePipeTable", summary = "A pipe table, with its columns, configuration and loading progress")
   public PipeTableViews.PipeTableDocument get(
       @PathParam("instanceId") String instanceId, @PathParam("tableName") String tableName, @Context UriInfo uri) {
     return PipeTableViews.PipeTableDocument.of(pipeTables.get(instanceId, tableName), uri);
@@ -65,7 +65,7 @@ public class PipeTablesResource {
   @DELETE
   @Path("/{tableName}")
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(summary = "Delete a pipe table and its Iceberg table (the source files stay); 202 with operation-id")
+  @Operation(operationId = "deleteAiLakePipeTable", summary = "Delete a pipe table and its Iceberg table (the source files stay); 202 with operation-id")
   public Response delete(
       @PathParam("instanceId") String instanceId,
       @PathParam("tableName") String tableName,
@@ -77,7 +77,7 @@ public class PipeTablesResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Path("/{tableName}/refresh")
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(summary = "Replace one Hive partition's rows with what its files hold now; 202 with operation-id")
+  @Operation(operationId = "refreshAiLakePipeTablePartition", summary = "Replace one Hive partition's rows with what its files hold now; 202 with operation-id")
   public Response refresh(
       @PathParam("instanceId") String instanceId,
       @PathParam("tableName") String tableName,

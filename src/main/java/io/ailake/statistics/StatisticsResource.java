@@ -38,7 +38,7 @@ public class StatisticsResource {
    */
   @POST
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")
-  @Operation(
+  @Operation(operationId = "analyzeStatistics",
       summary = "Compute row, null and distinct-value statistics of the named tables (all when none are"
           + " named) into Iceberg Puffin statistics files; 202 with operation-id")
   public Response analyze(

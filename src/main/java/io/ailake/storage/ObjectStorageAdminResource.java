@@ -38,7 +38,7 @@ public class ObjectStorageAdminResource {
   }
 
   @POST
-  @Operation(summary = "Register an object storage",
+  @Operation(operationId = "createObjectStorage", summary = "Register an object storage",
       description = "Writes, reads back and deletes a probe object under the root with the given keys first.")
   @APIResponse(responseCode = "201", description = "Registered", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "400", description = "Invalid request, or the probe failed (the detail names the step)",
@@ -55,14 +55,14 @@ public class ObjectStorageAdminResource {
   }
 
   @GET
-  @Operation(summary = "List object storages, ordered by name")
+  @Operation(operationId = "listObjectStorages", summary = "List object storages, ordered by name")
   public ObjectStorageView.Listing list() {
     return new ObjectStorageView.Listing(storages.list(caller.organizationId()).stream().map(ObjectStorageView::of).toList());
   }
 
   @GET
   @Path("{storageIdOrName}")
-  @Operation(summary = "Get an object storage by id or name")
+  @Operation(operationId = "getObjectStorage", summary = "Get an object storage by id or name")
   @APIResponse(responseCode = "200", description = "The storage", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   public ObjectStorageView get(@PathParam("storageIdOrName") String storageIdOrName) {
@@ -71,7 +71,7 @@ public class ObjectStorageAdminResource {
 
   @PATCH
   @Path("{storageIdOrName}")
-  @Operation(summary = "Change an object storage",
+  @Operation(operationId = "updateObjectStorage", summary = "Change an object storage",
       description = "Changes only the fields sent, then probes the result before storing it.")
   @APIResponse(responseCode = "200", description = "Changed", content = @Content(mediaType = "application/json", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "400", description = "Invalid change, or the probe failed",
@@ -88,7 +88,7 @@ public class ObjectStorageAdminResource {
 
   @DELETE
   @Path("{storageIdOrName}")
-  @Operation(summary = "Delete an object storage that no warehouse uses")
+  @Operation(operationId = "deleteObjectStorage", summary = "Delete an object storage that no warehouse uses")
   @APIResponse(responseCode = "204", description = "Deleted")
   @APIResponse(responseCode = "404", description = "No such storage", content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
   @APIResponse(responseCode = "409", description = "A warehouse uses it, or it is declared in configuration",

@@ -41,7 +41,7 @@ public class OrganizationStoragesResource {
   }
 
   @POST
-  @Operation(summary = "Register an object storage of an organization, LOCAL ones included (server admin token)")
+  @Operation(operationId = "createOrganizationObjectStorage", summary = "Register an object storage of an organization, LOCAL ones included (server admin token)")
   @APIResponse(responseCode = "201", description = "Registered",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "400", description = "Invalid request, or the probe failed",
@@ -60,7 +60,7 @@ public class OrganizationStoragesResource {
   }
 
   @GET
-  @Operation(summary = "List an organization's object storages, ordered by name (server admin token)")
+  @Operation(operationId = "listOrganizationObjectStorages", summary = "List an organization's object storages, ordered by name (server admin token)")
   public ObjectStorageView.Listing list(@PathParam("orgId") String orgId) {
     return new ObjectStorageView.Listing(
         storages.list(organization(orgId)).stream().map(ObjectStorageView::of).toList());
@@ -68,14 +68,14 @@ public class OrganizationStoragesResource {
 
   @GET
   @Path("{storageIdOrName}")
-  @Operation(summary = "One object storage of an organization (server admin token)")
+  @Operation(operationId = "getOrganizationObjectStorage", summary = "One object storage of an organization (server admin token)")
   public ObjectStorageView get(@PathParam("orgId") String orgId, @PathParam("storageIdOrName") String storageIdOrName) {
     return ObjectStorageView.of(storages.get(organization(orgId), storageIdOrName));
   }
 
   @PATCH
   @Path("{storageIdOrName}")
-  @Operation(summary = "Change an object storage of an organization, LOCAL ones included (server admin token)")
+  @Operation(operationId = "updateOrganizationObjectStorage", summary = "Change an object storage of an organization, LOCAL ones included (server admin token)")
   @APIResponse(responseCode = "200", description = "Changed",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ObjectStorageView.class)))
   @APIResponse(responseCode = "400", description = "Invalid change, or the probe failed",
@@ -95,7 +95,7 @@ public class OrganizationStoragesResource {
 
   @DELETE
   @Path("{storageIdOrName}")
-  @Operation(summary = "Delete an object storage of an organization that no warehouse uses (server admin token)")
+  @Operation(operationId = "deleteOrganizationObjectStorage", summary = "Delete an object storage of an organization that no warehouse uses (server admin token)")
   @APIResponse(responseCode = "204", description = "Deleted")
   @APIResponse(responseCode = "404", description = "No such organization or storage",
       content = @Content(mediaType = ApiErrors.PROBLEM_JSON))
