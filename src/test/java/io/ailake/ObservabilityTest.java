@@ -229,9 +229,74 @@ class ObservabilityTest {
         problems.add("schema " + schema.getKey() + ": the example is not a JSON object: " + example);
       }
     }
+    problems.addAll(everyRouteHasAnOperationIdTagsAndItsFamilysErrors(paths));
+    Map<String, Object> operation = schemas.get("Operation");
+    assertThat(String.valueOf(operation.get("oneOf"))).contains("PendingOperation", "SucceededOperation", "FailedOperation");
+    assertThat(String.valueOf(operation.get("discriminator"))).contains("propertyName=status");
     assertThat(operations).isGreaterThanOrEqualTo(24);
     assertThat(problems).isEmpty();
     assertThat(String.valueOf(paths.get("/api/v1/ailake/database/instances/{instanceId}/pipeTables").get("post")))
         .contains("202").contains("operation-id").contains("operation-location");
+  }
+
+  /**
+   * Every route of both APIs: a unique operationId, tags, and the errors of its family declared in the
+   * family's format (problem+json for /api, Iceberg's error model for /iceberg).
+   */
+  @SuppressWarnings("unchecked")
+  private static List<String> everyRouteHasAnOperationIdTagsAndItsFamilysErrors(
+      Map<String, Map<String, Map<String, Object>>> paths) {
+    List<String> problems = new ArrayList<>();
+    java.util.Set<String> operationIds = new java.util.HashSet<>();
+    for (var path : paths.entrySet()) {
+      boolean iceberg = path.getKey().startsWith("/iceberg/");
+      boolean oauth = path.getKey().equals("/iceberg/v1/oauth/tokens");
+      for (var method : path.getValue().entrySet()) {
+        String where = method.getKey().toUpperCase() + " " + path.getKey();
+        Map<String, Object> operation = method.getValue();
+        Object id = operation.get("operationId");
+        if (id == null || !operationIds.add(id.toString())) {
+          problems.add(where + ": no operationId, or one another route has: " + id);
+        }
+        List<String> tags = (List<String>) operation.get("tags");
+        if (tags == null || tags.isEmpty()
+            || path.getKey().startsWith("/api/v1/ailake/") && (!tags.get(0).equals("AI Lake") || tags.size() != 2)) {
+          problems.add(where + ": tags " + tags);
+        }
+        Map<String, Map<String, Object>> responses = (Map<String, Map<String, Object>>) operation.get("responses");
+        List<String> expected = new ArrayList<>(List.of("400", "503"));
+        if (!oauth) {
+          expected.addAll(List.of("401", "403", "429"));
+        }
+        if (path.getKey().contains("{")) {
+          expected.add("404");
+        }
+        if (operation.get("requestBody") != null) {
+          expected.add("415");
+        }
+        for (String code : expected) {
+          if (!responses.containsKey(code)) {
+            problems.add(where + ": does not declare " + code);
+          }
+        }
+        for (var response : responses.entrySet()) {
+          String content = String.valueOf(response.getValue().get("content"));
+          boolean error = response.getKey().startsWith("4") || response.getKey().startsWith("5");
+          if (error && iceberg && !oauth && !method.getKey().equals("head")
+              && !content.contains("#/components/schemas/IcebergErrorResponse")) {
+            problems.add(where + ": error " + response.getKey() + " is not Iceberg's error model");
+          }
+          if (response.getKey().startsWith("2") && !response.getKey().equals("204") && iceberg && !oauth
+              && !content.contains("#/components/schemas/")) {
+            problems.add(where + ": " + response.getKey() + " names no schema");
+          }
+        }
+        Object body = operation.get("requestBody");
+        if (body != null && iceberg && !oauth && !String.valueOf(body).contains("#/components/schemas/")) {
+          problems.add(where + ": the request body names no schema");
+        }
+      }
+    }
+    return problems;
   }
 }

@@ -35,7 +35,7 @@ public class AuditResource {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @Schema(name = "AuditEvent", example = """
+  @Schema(name = "AuditEvent", requiredProperties = {"id", "at", "actor", "method", "path", "status"}, example = """
       {"id": 1042, "at": "2026-05-07T10:15:30Z", "organizationId": "00000000-0000-0000-0000-000000000001",
       "actor": "5b0c1f7e-9d2a-4c3b-8e1f-2a3b4c5d6e7f", "actorName": "spark-etl", "method": "POST",
       "path": "/iceberg/v1/lake/namespaces/sales/tables/orders", "status": 200, "requestId": "0c6f4a2e9b1d4f7a"}""")

@@ -21,7 +21,7 @@ public class OrganizationService {
     this.entityManager = entityManager;
   }
 
-  @Schema(name = "Organization", example = """
+  @Schema(name = "Organization", requiredProperties = {"id", "name", "createdAt"}, example = """
       {"id": "2c4f1e8a-6b3d-4a7e-9f10-3b5c7d9e1f2a", "name": "finance", "createdAt": "2026-05-07T10:15:30Z"}""")
   public record Organization(String id, String name, Instant createdAt) {}
 

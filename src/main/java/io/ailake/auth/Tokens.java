@@ -75,12 +75,12 @@ public class Tokens {
     }
   }
 
-  @Schema(name = "CreatedToken", example = """
+  @Schema(name = "CreatedToken", requiredProperties = {"id", "name", "role", "token"}, example = """
       {"id": "5b0c1f7e-9d2a-4c3b-8e1f-2a3b4c5d6e7f", "name": "spark-etl", "role": "manage",
       "token": "ail_Zq3v7mK2pX9rT4wY8bN1cD6fH0jL5sA2eG7iU3oQ9xE"}""")
   public record Issued(String id, String name, String role, @Schema(description = "the secret: shown only here") String token) {}
 
-  @Schema(name = "Token", example = """
+  @Schema(name = "Token", requiredProperties = {"id", "name", "role", "createdAt"}, example = """
       {"id": "5b0c1f7e-9d2a-4c3b-8e1f-2a3b4c5d6e7f", "name": "spark-etl", "role": "manage",
       "createdAt": "2026-05-07T10:15:30Z"}""")
   public record TokenInfo(String id, String name, String role, Instant createdAt) {}

@@ -42,7 +42,7 @@ public class DataSource extends PanacheEntityBase {
   }
 
   /** The wire form, {@code DataSourceInfo}. */
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "DataSourceInfo", example = """
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "DataSourceInfo", requiredProperties = {"id", "dataSourceId", "dataSourceName"}, example = """
       {"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales", "dataSourceName": "sales"}""")
   public record Info(String id, String dataSourceId, String dataSourceName) {
     static Info of(DataSource source) {

@@ -132,14 +132,14 @@ public class DatabaseInstancesResource {
       @Schema(required = true) String id, @Schema(required = true) String type,
       @Schema(required = true) DatabaseInstance attributes) {}
 
-  @Schema(name = "AddDatabaseDataSourceResponse", example = """
+  @Schema(name = "AddDatabaseDataSourceResponse", requiredProperties = {"dataSource"}, example = """
       {"dataSource": {"id": "8e3f7c1a-2b4d-4e6f-9a1b-3c5d7e9f1a2b", "dataSourceId": "sales-bi", "dataSourceName": "Sales BI"}}""")
   public record AddDatabaseDataSourceResponse(DataSource.Info dataSource) {}
 
-  @Schema(name = "UpdateDatabaseDataSourceResponse", example = "{\"dataSourceId\": \"sales-bi\", \"dataSourceName\": \"Sales BI\"}")
+  @Schema(name = "UpdateDatabaseDataSourceResponse", requiredProperties = {"dataSourceId", "dataSourceName"}, example = "{\"dataSourceId\": \"sales-bi\", \"dataSourceName\": \"Sales BI\"}")
   public record UpdateDatabaseDataSourceResponse(String dataSourceId, String dataSourceName) {}
 
-  @Schema(name = "RemoveDatabaseDataSourceResponse", example = "{\"dataSourceId\": \"sales-bi\"}")
+  @Schema(name = "RemoveDatabaseDataSourceResponse", requiredProperties = {"dataSourceId"}, example = "{\"dataSourceId\": \"sales-bi\"}")
   public record RemoveDatabaseDataSourceResponse(String dataSourceId) {}
 
   @GET

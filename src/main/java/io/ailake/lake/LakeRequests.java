@@ -12,7 +12,7 @@ final class LakeRequests {
    * {@code <first storage's root>/<name>}; when something is there already, provisioning is refused
    * (409) unless the caller adopts it. Adopted files stay the caller's: a deprovision never deletes them.
    */
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ProvisionDatabaseInstanceRequest", example = """
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ProvisionDatabaseInstanceRequest", requiredProperties = {"name", "storageIds"}, example = """
       {"name": "sales", "storageIds": ["0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50"], "dataSourceId": "sales", "dataSourceName": "Sales"}""")
   record ProvisionDatabaseInstance(
       String name,
@@ -35,11 +35,11 @@ final class LakeRequests {
     }
   }
 
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "UpdateDatabaseDataSourceRequest", example = """
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "UpdateDatabaseDataSourceRequest", requiredProperties = {"oldDataSourceId", "dataSourceId"}, example = """
       {"oldDataSourceId": "sales", "dataSourceId": "sales-bi", "dataSourceName": "Sales BI"}""")
   record UpdateDatabaseDataSource(String oldDataSourceId, String dataSourceId, String dataSourceName) {}
 
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AddDatabaseDataSourceRequest", example = """
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AddDatabaseDataSourceRequest", requiredProperties = {"dataSourceId"}, example = """
       {"dataSourceId": "sales-bi", "dataSourceName": "Sales BI"}""")
   record AddDatabaseDataSource(String dataSourceId, String dataSourceName) {}
 }

@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ObjectStoragesResource {
 
   /** GoodData's {@code ObjectStorageInfo}: only safe descriptors, never credentials. */
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ObjectStorageInfo", example = """
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ObjectStorageInfo", requiredProperties = {"storageId", "name", "storageType", "storageConfig"}, example = """
       {"storageId": "0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50", "name": "s3-data-lake", "storageType": "S3",
       "storageConfig": {"bucket": "lake", "region": "us-east-1", "endpoint": "http://minio:9000",
       "pathStyleAccess": "true", "root": "s3://lake/raw"}}""")

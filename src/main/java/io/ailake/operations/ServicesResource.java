@@ -46,7 +46,7 @@ public class ServicesResource {
     this.caller = caller;
   }
 
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ServiceInfo", example = "{\"serviceId\": \"5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b\", \"name\": \"pipe-loader\"}")
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ServiceInfo", requiredProperties = {"serviceId", "name"}, example = "{\"serviceId\": \"5d1f0b8e-3c2a-3e4f-9b6d-7a8c9e0f1a2b\", \"name\": \"pipe-loader\"}")
   public record ServiceInfo(String serviceId, String name) {}
 
   static final String TYPE = "service";
@@ -77,7 +77,7 @@ public class ServicesResource {
     }
   }
 
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "GetServiceStatusResponse", example = """
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "GetServiceStatusResponse", requiredProperties = {"status"}, example = """
       {"status": {"state": "running", "commands": ["pause", "resume", "run-now"], "activePipeTables": 2}}""")
   public record GetServiceStatusResponse(Map<String, Object> status) {}
 

@@ -15,11 +15,11 @@ public final class PipeTableViews {
 
   private PipeTableViews() {}
 
-  @Schema(name = "ColumnInfo", example = "{\"name\": \"amount\", \"type\": \"DECIMAL(12,2)\"}")
+  @Schema(name = "ColumnInfo", requiredProperties = {"name", "type"}, example = "{\"name\": \"amount\", \"type\": \"DECIMAL(12,2)\"}")
   public record ColumnInfo(String name, @Schema(description = "SQL type") String type) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @Schema(name = "PipeTableSummary", example = """
+  @Schema(name = "PipeTableSummary", requiredProperties = {"pipeTableId", "tableName", "pathPrefix", "columns", "state"}, example = """
       {"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders", "pathPrefix": "orders/",
       "columns": [{"name": "id", "type": "BIGINT"}, {"name": "year", "type": "INT"}], "state": "active"}""")
   public record PipeTableSummary(
@@ -96,7 +96,7 @@ public final class PipeTableViews {
       @Schema(required = true) PipeTableView attributes) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @Schema(name = "PipeTable", example = """
+  @Schema(name = "PipeTable", requiredProperties = {"pipeTableId", "tableName", "databaseName", "sourceStorageName", "pathPrefix", "columns", "partitionColumns", "pollingIntervalSeconds", "tableProperties", "keyConfig", "distributionConfig", "namespace", "state", "filesLoaded", "filesFailed", "recordsLoaded"}, example = """
       {"pipeTableId": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "tableName": "orders", "databaseName": "sales",
       "sourceStorageName": "s3-data-lake", "pathPrefix": "orders/",
       "columns": [{"name": "id", "type": "BIGINT"}, {"name": "amount", "type": "DECIMAL(12,2)"},

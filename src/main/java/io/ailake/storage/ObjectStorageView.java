@@ -9,7 +9,7 @@ import java.util.Map;
  * whether keys are sealed for it. Built from the row field by field, so a credential can only
  * appear here by someone adding it on purpose.
  */
-@org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ObjectStorage", example = """
+@org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ObjectStorage", requiredProperties = {"storageId", "name", "storageType", "storageConfig", "origin", "hasCredentials", "createdAt", "updatedAt"}, example = """
     {"storageId": "0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50", "name": "s3-data-lake", "storageType": "S3",
     "storageConfig": {"bucket": "lake", "region": "us-east-1", "endpoint": "http://minio:9000",
     "pathStyleAccess": "true", "root": "s3://lake/raw"}, "origin": "api", "hasCredentials": true,
