@@ -41,6 +41,8 @@ public class ApiDocumentation implements OASFilter {
   private static final String CATALOG = "Catalog API";
   private static final String CONFIGURATION = "Configuration API";
   private static final String OAUTH = "OAuth2 API";
+  /** What OperationService accepts as a client-chosen operation id. */
+  private static final String OPERATION_ID = "^[A-Za-z0-9._:-]{1,128}$";
   private static final List<String> MUTATING = List.of("POST", "PUT", "PATCH", "DELETE");
   private static final List<String> OPERATION_KINDS = List.of("provision-database", "deprovision-database",
       "create-pipe-table", "delete-pipe-table", "refresh-partition", "analyze-statistics", "run-service-command",
@@ -62,6 +64,8 @@ public class ApiDocumentation implements OASFilter {
         .scheme("bearer")
         .description("An ailake token (its secret), an access token from /iceberg/v1/oauth/tokens, or a JWT"
             + " of the configured OIDC issuer"));
+    List<org.eclipse.microprofile.openapi.models.tags.Tag> annotated =
+        openAPI.getTags() == null ? List.of() : new ArrayList<>(openAPI.getTags());
     openAPI.setTags(new ArrayList<>(List.of(
         tag(AI_LAKE, "GoodData's AI Lake API: databases, pipe tables, services and operations"),
         tag("AI Lake - Databases", "Database instances, their data sources and the object storages they use"),
@@ -73,6 +77,10 @@ public class ApiDocumentation implements OASFilter {
         tag("Admin - Object Storages", "Register S3, MinIO and local-disk storages"),
         tag("Admin - Organizations", "Organizations, their tokens and object storages (server admin token)"),
         tag("Admin - Audit", "The audit log of mutating calls"))));
+    // a tag an annotation adds later keeps its place in the list
+    annotated.stream()
+        .filter(t -> openAPI.getTags().stream().noneMatch(known -> known.getName().equals(t.getName())))
+        .forEach(openAPI::addTag);
     openAPI.getPaths().getPathItems().forEach((path, item) -> {
       if (item.getParameters() != null) {
         item.getParameters().forEach(ApiDocumentation::bound);
@@ -94,6 +102,13 @@ public class ApiDocumentation implements OASFilter {
       operation.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(BEARER));
     }
     tag(path, operation, iceberg, oauth);
+    if (oauth && operation.getRequestBody() != null) {
+      operation.getRequestBody().getContent().getMediaTypes().values().forEach(form -> {
+        form.getSchema().required(List.of("grant_type"));
+        form.getSchema().getProperties().get("grant_type").enumeration(List.of("client_credentials",
+            "urn:ietf:params:oauth:grant-type:token-exchange"));
+      });
+    }
     if (operation.getParameters() != null) {
       operation.getParameters().forEach(ApiDocumentation::bound);
     }
@@ -105,7 +120,7 @@ public class ApiDocumentation implements OASFilter {
       operation.addParameter(OASFactory.createParameter().name("Idempotency-Key").in(Parameter.In.HEADER)
           .description("Replays the first answer when repeated with the same request; the same key with another"
               + " request is a 422. Iceberg clients send a UUIDv7.")
-          .schema(string().minLength(1).maxLength(128)));
+          .schema(string().minLength(1).maxLength(255)));
     }
     APIResponses responses = operation.getResponses();
     if (responses == null) {
@@ -171,12 +186,16 @@ public class ApiDocumentation implements OASFilter {
         case "prefix", "instanceId", "storageIdOrName" -> named.pattern("^" + Names.NAME.pattern() + "$");
         case "orgId", "tokenId" -> named.format("uuid");
         case "tableName" -> named.pattern("^[a-z][a-z0-9_-]{0,62}$");
-        case "operationId" -> named.pattern("^[A-Za-z0-9._:-]{1,128}$");
+        case "operationId" -> named.pattern(OPERATION_ID);
         case "table", "view" -> named.maxLength(255);
         case "dataSourceId" -> named.maxLength(Names.LABEL_MAX_BYTES);
         default -> { }
       }
       parameter.setSchema(named);
+      return;
+    }
+    if (parameter.getIn() == Parameter.In.HEADER && parameter.getName().equals("operation-id")) {
+      parameter.setSchema(string().pattern(OPERATION_ID));
       return;
     }
     boolean untyped = schema == null || schema.getType() == null || schema.getType().contains(Schema.SchemaType.STRING);

@@ -10,6 +10,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -22,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path(AuthFilter.OAUTH_TOKENS)
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Iceberg REST catalog")
+@Tag(name = "OAuth2 API")
 public class OAuthTokensResource {
 
   static final String CLIENT_CREDENTIALS = "client_credentials";
@@ -39,7 +41,8 @@ public class OAuthTokensResource {
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Operation(operationId = "getToken", summary = "OAuth2 token endpoint: client_credentials (client_id = token id, client_secret = token"
       + " secret) or token-exchange; answers a short-lived bearer access token")
-  @APIResponse(responseCode = "200", description = "access_token, token_type, expires_in, issued_token_type")
+  @APIResponse(responseCode = "200", description = "access_token, token_type, expires_in, issued_token_type",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "OAuthTokenResponse")))
   @APIResponse(responseCode = "400", description = "invalid_request (a missing field; a subject_token that is not"
       + " valid or is not exchanged here: the server admin token, a token of the external OpenID Connect issuer)"
       + " or unsupported_grant_type (OAuth2 error JSON)")

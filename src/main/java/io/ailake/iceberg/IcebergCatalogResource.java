@@ -57,7 +57,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 @Path("/iceberg/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Iceberg REST catalog", description = "Apache Iceberg REST catalog API (see Iceberg's rest-catalog-open-api.yaml)")
+@Tag(name = "Catalog API", description = "Iceberg REST catalog: namespaces, tables, views and transactions (getConfig is tagged Configuration API)")
 @io.ailake.auth.Idempotent
 public class IcebergCatalogResource {
 

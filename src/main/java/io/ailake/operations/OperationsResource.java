@@ -147,6 +147,8 @@ public class OperationsResource {
   @Transactional
   @Operation(operationId = "getAiLakeOperation",
       summary = "An operation's state: pending, then succeeded (with its result) or failed (with its error)")
+  @APIResponse(responseCode = "200", description = "AI Lake Long Running Operation details successfully retrieved",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Operation")))
   public OperationView get(@PathParam("operationId") String operationId) {
     Job job =
         operations.find(caller.organizationId(), operationId)

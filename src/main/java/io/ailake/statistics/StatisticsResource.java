@@ -45,7 +45,7 @@ public class StatisticsResource {
       @PathParam("instanceId") String instanceId,
       @Parameter(description = "Client-chosen operation id; repeating it repeats nothing")
           @HeaderParam("operation-id") String operationId,
-      @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+      @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
           schema = @Schema(implementation = AnalyzeStatisticsRequest.class)))
           String body)
       throws JsonProcessingException {
