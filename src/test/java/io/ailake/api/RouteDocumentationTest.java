@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The OpenAPI document lists every route the service serves, and every status a route answered here
  * is one its operation declares: each route's valid request (the DELETEs' 204 among them), the same
  * without a token (401), with a body of the wrong media type (415) and naming a resource that does not
- * exist (404). The routes are the JAX-RS resource methods of io.ailake, found by reflection.
+ * exist (404); and every answer's body holds the properties its documented schema marks required. The
+ * routes are the JAX-RS resource methods of io.ailake, found by reflection.
  */
 @QuarkusTest
 class RouteDocumentationTest {
@@ -51,7 +52,7 @@ class RouteDocumentationTest {
   }
 
   @Test
-  void everyStatusARouteAnswersIsDeclaredForIt() throws Exception {
+  void everyStatusARouteAnswersIsDeclaredForItWithTheFieldsItsSchemaRequires() throws Exception {
     JsonNode document = JSON.readTree(served());
     InputFuzzTest.Fixture fixture = InputFuzzTest.Fixture.create();
     List<String> undeclared = new ArrayList<>();
@@ -79,7 +80,8 @@ class RouteDocumentationTest {
       probes.add(new Probe(route.baseline(fixture), 0, "a valid request"));
       for (Probe probe : probes) {
         InputFuzzTest.Call call = probe.call();
-        int status = send(call);
+        RawHttp.Answer answer = send(call);
+        int status = answer.status();
         answered.merge(String.valueOf(status), 1, Integer::sum);
         String what = call.method + " " + route.path() + " (" + call.uri() + ")";
         if (!responses.has(String.valueOf(status))) {
@@ -87,6 +89,10 @@ class RouteDocumentationTest {
         }
         if (probe.expected() != 0 && probe.expected() != status) {
           undeclared.add(what + " with " + probe.why() + " answered " + status + ", not " + probe.expected());
+        }
+        JsonNode schema = first(responses.path(String.valueOf(status)).path("content")).path("schema");
+        if (!schema.isMissingNode() && !call.method.equals("HEAD") && !answer.body().isBlank()) {
+          requiredFields(document, schema, JSON.readTree(answer.body()), what + " " + status + " body", undeclared, 0);
         }
         if (status >= 200 && status < 300 && route.destructive()) {
           fixture.restore();
@@ -152,12 +158,71 @@ class RouteDocumentationTest {
   /** A request, and the status it must get (0: any the operation declares). */
   private record Probe(InputFuzzTest.Call call, int expected, String why) {}
 
-  private static int send(InputFuzzTest.Call call) {
+  private static RawHttp.Answer send(InputFuzzTest.Call call) {
     Map<String, String> headers = new LinkedHashMap<>(call.headers);
     if (call.contentType != null) {
       headers.put("Content-Type", call.contentType);
     }
-    return RawHttp.send(call.method, call.uri(), headers, call.body).status();
+    return RawHttp.send(call.method, call.uri(), headers, call.body);
+  }
+
+  // ---- the answer against its schema -----------------------------------------------------------
+
+  /**
+   * Every property the schema marks required is in the answer (not null), at every depth the answer
+   * has; a oneOf with a discriminator is checked as the variant the answer names.
+   */
+  private static void requiredFields(JsonNode document, JsonNode schema, JsonNode value, String at, List<String> problems,
+      int depth) {
+    if (value == null || value.isNull() || depth > 10) {
+      return;
+    }
+    if (schema.has("$ref")) {
+      schema = component(document, schema.path("$ref").asText());
+    }
+    if (schema.has("oneOf") && schema.has("discriminator")) {
+      String property = schema.path("discriminator").path("propertyName").asText();
+      String variant = schema.path("discriminator").path("mapping").path(value.path(property).asText()).asText();
+      if (variant.isEmpty()) {
+        problems.add(at + ": " + property + " = " + value.path(property) + " names no variant");
+      } else {
+        requiredFields(document, component(document, variant), value, at, problems, depth + 1);
+      }
+      return;
+    }
+    for (JsonNode part : schema.path("allOf")) {
+      requiredFields(document, part, value, at, problems, depth + 1);
+    }
+    if (value.isObject()) {
+      for (JsonNode name : schema.path("required")) {
+        if (!value.hasNonNull(name.asText())) {
+          problems.add(at + ": required " + name.asText() + " is missing in " + abbreviate(value.toString()));
+        }
+      }
+      JsonNode finalSchema = schema;
+      value.fields().forEachRemaining(field -> {
+        JsonNode property = finalSchema.path("properties").path(field.getKey());
+        if (!property.isMissingNode()) {
+          requiredFields(document, property, field.getValue(), at + "." + field.getKey(), problems, depth + 1);
+        }
+      });
+    } else if (value.isArray() && schema.has("items")) {
+      for (int i = 0; i < Math.min(value.size(), 5); i++) {
+        requiredFields(document, schema.path("items"), value.get(i), at + "[" + i + "]", problems, depth + 1);
+      }
+    }
+  }
+
+  private static JsonNode component(JsonNode document, String ref) {
+    return document.at("/components/schemas/" + ref.substring(ref.lastIndexOf('/') + 1));
+  }
+
+  private static JsonNode first(JsonNode content) {
+    return content.elements().hasNext() ? content.elements().next() : content.path("none");
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 300 ? text : text.substring(0, 300) + "...";
   }
 
   private static String served() {
