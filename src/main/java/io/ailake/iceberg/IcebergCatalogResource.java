@@ -44,6 +44,7 @@ import org.apache.iceberg.rest.requests.UpdateNamespacePropertiesRequest;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
 import org.apache.iceberg.rest.responses.ConfigResponse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -255,6 +256,8 @@ public class IcebergCatalogResource {
   @io.ailake.auth.OneStatement
   @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateTableRequest")))
   @APIResponse(responseCode = "200", description = "The new (or staged) table, with an ETag header",
+      headers = @Header(name = HttpHeaders.ETAG, description = "The table's version; send it as If-None-Match",
+          schema = @Schema(implementation = String.class)),
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadTableResult")))
   @APIResponse(responseCode = "409", description = "A table or view of that name exists")
   public Response createTable(
@@ -287,6 +290,8 @@ public class IcebergCatalogResource {
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
   @Operation(operationId = "loadTable", summary = "Load a table; 304 when If-None-Match holds the current ETag")
   @APIResponse(responseCode = "200", description = "The table, with an ETag header",
+      headers = @Header(name = HttpHeaders.ETAG, description = "The table's version; send it as If-None-Match",
+          schema = @Schema(implementation = String.class)),
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadTableResult")))
   @APIResponse(responseCode = "304", description = "Not modified: If-None-Match holds the current ETag")
   public Response loadTable(
@@ -330,6 +335,8 @@ public class IcebergCatalogResource {
   @io.ailake.auth.OneStatement
   @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommitTableRequest")))
   @APIResponse(responseCode = "200", description = "The new metadata, with an ETag header",
+      headers = @Header(name = HttpHeaders.ETAG, description = "The table's version; send it as If-None-Match",
+          schema = @Schema(implementation = String.class)),
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommitTableResponse")))
   @APIResponse(responseCode = "409", description = "A requirement does not hold (CommitFailedException): reload and retry")
   public Response commitTable(
