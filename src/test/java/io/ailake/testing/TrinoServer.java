@@ -174,12 +174,18 @@ public final class TrinoServer implements AutoCloseable {
         HttpResponse<String> answer = http.send(info, HttpResponse.BodyHandlers.ofString());
         // a started server answers "starting":false; then its one node must be active for queries to run
         if (answer.statusCode() == 200 && answer.body().replace(" ", "").contains("\"starting\":false")) {
-          try (Connection connection = connect("system"); Statement statement = connection.createStatement()) {
-            statement.execute("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'");
-            return;
+          // until the node announces itself, queries that schedule work fail with "nodes is empty"
+          try (Connection connection = connect("system"); Statement statement = connection.createStatement();
+              var nodes = statement.executeQuery(
+                  "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active' AND coordinator")) {
+            if (nodes.next() && nodes.getLong(1) > 0) {
+              return;
+            }
+            last = "no active node yet";
           }
+        } else {
+          last = "HTTP " + answer.statusCode() + " " + answer.body();
         }
-        last = "HTTP " + answer.statusCode() + " " + answer.body();
       } catch (IOException | SQLException e) {
         last = e.toString();
       } catch (InterruptedException e) {
