@@ -70,6 +70,8 @@ public class ApiDocumentation implements OASFilter {
         tag(AI_LAKE, "GoodData's AI Lake API: databases, pipe tables, services and operations"),
         tag("AI Lake - Databases", "Database instances, their data sources and the object storages they use"),
         tag("AI Lake - Pipe Tables", "Tables loaded from parquet files, and their statistics"),
+        tag("AI Lake - Tables", "A database's Iceberg tables: create, describe, drop, snapshots and their tags,"
+            + " schema evolution"),
         tag("AI Lake - Services & Operations", "Background services and long-running operations"),
         tag(CONFIGURATION, "Iceberg REST catalog: the catalog's configuration"),
         tag(OAUTH, "Iceberg REST catalog: the OAuth2 token endpoint"),

@@ -86,9 +86,10 @@ public class ApiErrors {
     if (isIceberg(request)) {
       return io.ailake.iceberg.IcebergCatalogResource.icebergError(e, request);
     }
-    // services shared with the Iceberg API refuse in Iceberg's exception types
-    if (e instanceof org.apache.iceberg.exceptions.AlreadyExistsException) {
-      return problem(409, "Conflict", e.getMessage(), request);
+    // services shared with the Iceberg API, and Iceberg's Table API, refuse in Iceberg's exception types
+    Response icebergRefusal = icebergRefusal(e, request);
+    if (icebergRefusal != null) {
+      return icebergRefusal;
     }
     java.util.Optional<SqlRefusal> refused = SqlRefusal.of(e);
     if (refused.isPresent()) {
@@ -103,6 +104,53 @@ public class ApiErrors {
     LOG.error("Unexpected failure", e);
     return problem(500, "Internal Server Error",
         "Server-side problem; quote the traceId when reporting it", request);
+  }
+
+  /**
+   * Iceberg's refusals met on an /api route, as its own error model maps them: what is missing is a 404,
+   * a name taken or a table changed underneath a 409, a commit whose outcome nobody knows a 503 (reload
+   * before retrying: it may have applied), a change Iceberg finds invalid a 400; else null.
+   */
+  private static Response icebergRefusal(Exception e, ContainerRequestContext request) {
+    if (e instanceof org.apache.iceberg.exceptions.NoSuchTableException
+        || e instanceof org.apache.iceberg.exceptions.NoSuchNamespaceException
+        || e instanceof org.apache.iceberg.exceptions.NoSuchViewException
+        || e instanceof org.apache.iceberg.exceptions.NoSuchWarehouseException) {
+      return problem(404, "Not Found", e.getMessage(), request);
+    }
+    if (e instanceof org.apache.iceberg.exceptions.AlreadyExistsException
+        || e instanceof org.apache.iceberg.exceptions.NamespaceNotEmptyException) {
+      return problem(409, "Conflict", e.getMessage(), request);
+    }
+    if (e instanceof org.apache.iceberg.exceptions.CommitFailedException) {
+      return problem(409, "Conflict",
+          "The table changed while this request changed it (" + e.getMessage() + "); reload it and retry", request);
+    }
+    if (e instanceof org.apache.iceberg.exceptions.CommitStateUnknownException) {
+      LOG.warnf("Commit outcome unknown: %s", e.getMessage());
+      return problem(503, "Service Unavailable",
+          "The change may or may not have been committed (" + rootMessage(e) + "); reload the table to see"
+              + " whether it applied before retrying", request);
+    }
+    if (e instanceof org.apache.iceberg.exceptions.ValidationException
+        || e instanceof IllegalArgumentException && thrownByIceberg(e)) {
+      return problem(400, "Bad Request", e.getMessage(), request);
+    }
+    return null;
+  }
+
+  /**
+   * An argument Iceberg's own checks refused (its Preconditions, relocated Guava, throw it from inside
+   * Iceberg): the client's input. One thrown by our code is a bug, and stays a 500.
+   */
+  private static boolean thrownByIceberg(Throwable e) {
+    for (StackTraceElement frame : e.getStackTrace()) {
+      String type = frame.getClassName();
+      if (!type.startsWith("org.apache.iceberg.relocated.")) {
+        return type.startsWith("org.apache.iceberg.");
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable error) {

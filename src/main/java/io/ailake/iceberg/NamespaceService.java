@@ -122,6 +122,31 @@ public class NamespaceService {
     return created;
   }
 
+  /**
+   * Creates {@code namespace}, and the levels above it, where missing: for a route of the AI Lake API
+   * that puts a table into the namespace it names. A plain change of the request's own unit of work
+   * (its idempotency key and audit record are the route's), not an Iceberg create call's answer.
+   */
+  @Transactional
+  public void createMissing(Warehouse warehouse, Namespace namespace) {
+    checkValid(namespace);
+    String[] levels = namespace.levels();
+    for (int depth = 1; depth <= levels.length; depth++) {
+      Namespace level = Namespace.of(java.util.Arrays.copyOf(levels, depth));
+      String key = NamespaceKeys.key(level);
+      if (!NamespaceRecord.exists(warehouse.id, key)) {
+        NamespaceRecord.getEntityManager().createNativeQuery(
+                "INSERT INTO namespace (warehouse_id, name, organization_id, parent, properties)"
+                    + " VALUES (?1, ?2, ?3, ?4, CAST('{}' AS jsonb)) ON CONFLICT DO NOTHING")
+            .setParameter(1, warehouse.id)
+            .setParameter(2, key)
+            .setParameter(3, warehouse.organizationId)
+            .setParameter(4, NamespaceKeys.parentKey(level))
+            .executeUpdate();
+      }
+    }
+  }
+
   private static void validate(CreateNamespaceRequest request) {
     request.validate();
     checkValid(request.namespace());

@@ -50,6 +50,30 @@ public class TableService {
   }
 
   /**
+   * A page of the warehouse's tables across its namespaces (or of one namespace), by namespace, then name:
+   * the AI Lake API's list, which pages by offset as its other lists do.
+   */
+  public List<TableIdentifier> listAll(Warehouse warehouse, Namespace namespace, int limit, int offset) {
+    String only = namespace == null ? null : NamespaceKeys.key(namespace);
+    return sql.all(
+        "SELECT namespace, name FROM catalog_object WHERE warehouse_id = ? AND kind = 'TABLE'"
+            + " AND (CAST(? AS text) IS NULL OR namespace = ?)"
+            + " ORDER BY namespace COLLATE \"C\", name COLLATE \"C\" LIMIT ? OFFSET ?",
+        row -> TableIdentifier.of(NamespaceKeys.fromKey(row.getString(1)), row.getString(2)),
+        warehouse.id, only, only, limit, offset);
+  }
+
+  /** How many tables {@link #listAll} pages through. */
+  public long countAll(Warehouse warehouse, Namespace namespace) {
+    String only = namespace == null ? null : NamespaceKeys.key(namespace);
+    return sql.first(
+            "SELECT count(*) FROM catalog_object WHERE warehouse_id = ? AND kind = 'TABLE'"
+                + " AND (CAST(? AS text) IS NULL OR namespace = ?)",
+            row -> row.getLong(1), warehouse.id, only, only)
+        .orElse(0L);
+  }
+
+  /**
    * A page of the namespace's tables or views in name order, in one statement that also tells a
    * missing namespace (no row) from an empty one (one row without a name).
    */
