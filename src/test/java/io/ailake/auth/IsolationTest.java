@@ -163,7 +163,7 @@ class IsolationTest {
       String concrete = template.replace("{instanceId}", template.contains("{tableName}") ? pipes : "lake")
           .replace("{tableName}", "orders")
           .replace("{dataSourceId}", "lake").replace("{operationId}", operationId)
-          .replace("{storageIdOrName}", "default");
+          .replace("{storageIdOrName}", "default").replace("{namespace}", "iso").replace("{table}", "t");
       for (String method : path.getValue().keySet()) {
         int status = given().header("Authorization", foreign).contentType(ContentType.JSON)
             .body("{\"partitionSpec\": {}, \"oldDataSourceId\": \"lake\", \"dataSourceId\": \"x\"}")

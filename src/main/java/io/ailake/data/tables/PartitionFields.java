@@ -69,7 +69,14 @@ final class PartitionFields {
     try {
       return spec.build();
     } catch (IllegalArgumentException | org.apache.iceberg.exceptions.ValidationException e) {
-      throw ApiException.badRequest("partitionBy: %s", e.getMessage());
+      // the spec checks a transform against its source's type only when built: tell which term it refused
+      if (terms.size() > 1) {
+        for (String term : terms) {
+          spec(schema, List.of(term));
+        }
+      }
+      throw ApiException.badRequest("partitionBy%s: %s",
+          terms.size() == 1 ? " term '" + Shown.of(terms.get(0)) + "'" : "", e.getMessage());
     }
   }
 
