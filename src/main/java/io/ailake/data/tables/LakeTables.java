@@ -66,7 +66,7 @@ public class LakeTables {
 
   public Page list(String instanceId, String namespace, Paging paging) {
     Warehouse database = databases.database(instanceId);
-    Namespace only = namespace == null ? null : DatabaseTables.namespace(namespace);
+    Namespace only = namespace == null || namespace.isEmpty() ? null : DatabaseTables.namespace(namespace);
     if (only != null && !namespaces.exists(database, only)) {
       throw ApiException.notFound("Namespace %s does not exist in database %s", Shown.of(namespace), database.name);
     }
