@@ -483,6 +483,32 @@ class TableRoutesRestTest {
         .then().statusCode(201);
   }
 
+  @Test
+  void everyCallIsAuditedOnceWithTheStatusItAnswered() throws Exception {
+    Response issued = given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin()))
+        .contentType(ContentType.JSON).body(Map.of("name", unique("audited"), "role", "manage"))
+        .post("/api/v1/admin/organizations/" + io.ailake.organization.Organizations.DEFAULT_ID + "/tokens");
+    String manager = TestTokens.bearer(issued.path("token"));
+    String namespace = unique("audit_ns");
+    String name = unique("audited");
+
+    given().header("Authorization", manager).contentType(ContentType.JSON)
+        .body(table(namespace, name, List.of(column("id", "int", true)), null)).post(tables()).then().statusCode(201);
+    given().header("Authorization", manager).header("Idempotency-Key", UUID.randomUUID().toString())
+        .contentType(ContentType.JSON).body(table(namespace + ".inner", name, List.of(column("id", "int", true)), null))
+        .post(tables()).then().statusCode(201);
+    given().header("Authorization", manager).contentType(ContentType.JSON)
+        .body(Map.of("changes", List.of(Map.of("action", "widen", "name", "id", "type", "long"))))
+        .post(tables() + "/" + namespace + "/" + name + "/schema").then().statusCode(200);
+    given().header("Authorization", manager).header("Idempotency-Key", UUID.randomUUID().toString())
+        .delete(tables() + "/" + namespace + "/" + name).then().statusCode(204);
+    given().header("Authorization", manager).delete(tables() + "/" + namespace + "/" + name).then().statusCode(404);
+
+    given().get("/api/v1/admin/audit?actor=" + issued.path("id")).then().statusCode(200)
+        .body("events.status", equalTo(List.of(404, 204, 200, 201, 201)))
+        .body("events.method", equalTo(List.of("DELETE", "DELETE", "POST", "POST", "POST")));
+  }
+
   /** A new organization, made by the server admin; its id. */
   private static String newOrganization() {
     return given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin())).contentType(ContentType.JSON)
