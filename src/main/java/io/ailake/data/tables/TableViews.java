@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionField;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotSummary;
@@ -19,6 +18,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Answers of the table routes. */
 final class TableViews {
@@ -28,12 +28,12 @@ final class TableViews {
   static final String TYPE = "table";
 
   /** A table's name, as a list shows it. */
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AiLakeTableName",
+  @Schema(name = "AiLakeTableName",
       example = "{\"namespace\": \"shop\", \"name\": \"orders\"}")
   record TableName(
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true,
           description = "Levels separated by dots") String namespace,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String name) {
+      @Schema(required = true) String name) {
 
     static TableName of(TableIdentifier identifier) {
       return new TableName(String.join(".", identifier.namespace().levels()), identifier.name());
@@ -46,17 +46,17 @@ final class TableViews {
 
   /** Both client shapes of the AI Lake lists: {@code data}, {@code links}, {@code meta}; {@code tables}, {@code totalCount}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ListAiLakeTablesResponse", example = """
+  @Schema(name = "ListAiLakeTablesResponse", example = """
       {"data": [{"id": "shop.orders", "type": "table", "attributes": {"namespace": "shop", "name": "orders"}}],
       "links": {"self": "/api/v1/ailake/database/instances/sales/tables?metaInclude=page"},
       "meta": {"page": {"number": 0, "size": 50, "totalElements": 1, "totalPages": 1}},
       "tables": [{"namespace": "shop", "name": "orders"}], "totalCount": 1}""")
   record ListTablesResponse(
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) List<JsonApi.Item<TableName>> data,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) JsonApi.Links links,
+      @Schema(required = true) List<JsonApi.Item<TableName>> data,
+      @Schema(required = true) JsonApi.Links links,
       JsonApi.Meta meta,
       List<TableName> tables,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(
+      @Schema(
           description = "All the tables the list pages through, with metaInclude=page") Long totalCount) {
 
     static ListTablesResponse of(List<TableIdentifier> page, Paging paging, Long total, UriInfo uri) {
@@ -68,19 +68,19 @@ final class TableViews {
 
   /** A column, or a nested field: its id, its type as a string, and its own fields when it has some. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AiLakeTableColumn", example = """
+  @Schema(name = "AiLakeTableColumn", example = """
       {"id": 5, "name": "shipping", "type": "struct<city: string, zip: string>", "nullable": true,
       "fields": [{"id": 8, "name": "city", "type": "string", "nullable": true},
       {"id": 9, "name": "zip", "type": "string", "nullable": true}]}""")
   record TableColumn(
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true,
           description = "Iceberg's field id: stays with the column through renames") int id,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true,
           description = "A list's element is named element, a map's entries key and value") String name,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String type,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) boolean nullable,
+      @Schema(required = true) String type,
+      @Schema(required = true) boolean nullable,
       String comment,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(
+      @Schema(
           description = "A struct's fields, a list's element, a map's key and value") List<TableColumn> fields) {
 
     static TableColumn of(Types.NestedField field) {
@@ -96,21 +96,21 @@ final class TableViews {
     }
   }
 
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AiLakePartitionField", example = """
+  @Schema(name = "AiLakePartitionField", example = """
       {"term": "day(ts)", "transform": "day", "sourceColumn": "ts", "sourceId": 4, "fieldId": 1001, "name": "ts_day"}""")
   record PartitionFieldView(
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true,
           description = "As partitionBy writes it") String term,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true,
           description = "Iceberg's transform: identity, year, month, day, hour, bucket[n], truncate[w], void")
           String transform,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "The source column's path; absent"
+      @Schema(description = "The source column's path; absent"
           + " when the column was dropped from the schema") String sourceColumn,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) int sourceId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) int fieldId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String name) {
+      @Schema(required = true) int sourceId,
+      @Schema(required = true) int fieldId,
+      @Schema(required = true) String name) {
 
-    static PartitionFieldView of(PartitionField field, Schema schema) {
+    static PartitionFieldView of(PartitionField field, org.apache.iceberg.Schema schema) {
       return new PartitionFieldView(PartitionFields.term(field, schema), field.transform().toString(),
           schema.findColumnName(field.sourceId()), field.sourceId(), field.fieldId(), field.name());
     }
@@ -121,7 +121,7 @@ final class TableViews {
    * answer of getSchema, createTable and evolveSchema.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AiLakeTable", example = """
+  @Schema(name = "AiLakeTable", example = """
       {"namespace": "shop", "name": "orders", "tableUuid": "5b2d7a8e-3c41-4f0e-9d6a-1e2f3a4b5c6d",
       "location": "s3://lake/sales/shop/orders-5b2d7a8e-3c41-4f0e-9d6a-1e2f3a4b5c6d", "formatVersion": 2,
       "schemaId": 0, "columns": [{"id": 1, "name": "id", "type": "long", "nullable": false, "comment": "Order number"},
@@ -134,33 +134,33 @@ final class TableViews {
       "properties": {"write.format.default": "parquet"}, "currentSnapshotId": 3051729675574597004,
       "rowCount": 1200, "lastUpdatedAt": "2026-12-07T14:00:00Z"}""")
   record TableDocument(
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String namespace,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String name,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String tableUuid,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String location,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) int formatVersion,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true) String namespace,
+      @Schema(required = true) String name,
+      @Schema(required = true) String tableUuid,
+      @Schema(required = true) String location,
+      @Schema(required = true) int formatVersion,
+      @Schema(required = true,
           description = "The current schema's id; send it as expectedSchemaId to evolve it") int schemaId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) List<TableColumn> columns,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "The columns that identify a row,"
+      @Schema(required = true) List<TableColumn> columns,
+      @Schema(description = "The columns that identify a row,"
           + " when the table declares them") List<String> identifierColumns,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true,
           description = "The default partitioning, as createTable's partitionBy") List<String> partitionBy,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) int partitionSpecId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true)
+      @Schema(required = true) int partitionSpecId,
+      @Schema(required = true)
           List<PartitionFieldView> partitionFields,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) Map<String, String> properties,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(type = SchemaType.INTEGER, format = "int64",
+      @Schema(required = true) Map<String, String> properties,
+      @Schema(type = SchemaType.INTEGER, format = "int64",
           description = "Absent while the table has no snapshot") Long currentSnapshotId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(type = SchemaType.INTEGER, format = "int64",
+      @Schema(type = SchemaType.INTEGER, format = "int64",
           description = "Rows in the current snapshot's data files (its summary's total-records): rows that"
               + " delete files remove are still counted; 0 without a snapshot, absent when the summary lacks it")
           Long rowCount,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true,
           description = "When the table's metadata last changed") String lastUpdatedAt) {
 
     static TableDocument of(TableIdentifier identifier, TableMetadata metadata) {
-      Schema schema = metadata.schema();
+      org.apache.iceberg.Schema schema = metadata.schema();
       Snapshot current = metadata.currentSnapshot();
       List<String> identifiers = schema.identifierFieldIds().isEmpty() ? null
           : schema.identifierFieldIds().stream().map(schema::findColumnName).sorted().toList();
@@ -187,31 +187,31 @@ final class TableViews {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AiLakeTableSnapshot", example = """
+  @Schema(name = "AiLakeTableSnapshot", example = """
       {"snapshotId": 3051729675574597004, "parentId": 1877342781342987501, "sequenceNumber": 2,
       "committedAt": "2026-12-07T14:00:00Z", "timestampMs": 1796652000000, "operation": "append", "schemaId": 0,
       "summary": {"added-records": "200", "total-records": "1200"}, "tags": ["end-of-q3"], "branches": ["main"]}""")
   record SnapshotView(
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true, type = SchemaType.INTEGER,
+      @Schema(required = true, type = SchemaType.INTEGER,
           format = "int64") long snapshotId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(type = SchemaType.INTEGER, format = "int64",
+      @Schema(type = SchemaType.INTEGER, format = "int64",
           description = "Absent for the table's first snapshot") Long parentId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true, type = SchemaType.INTEGER,
+      @Schema(required = true, type = SchemaType.INTEGER,
           format = "int64") long sequenceNumber,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String committedAt,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true, type = SchemaType.INTEGER,
+      @Schema(required = true) String committedAt,
+      @Schema(required = true, type = SchemaType.INTEGER,
           format = "int64") long timestampMs,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "append, overwrite, delete or"
+      @Schema(description = "append, overwrite, delete or"
           + " replace") String operation,
       Integer schemaId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) Map<String, String> summary,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true) Map<String, String> summary,
+      @Schema(required = true,
           description = "The tags that name this snapshot") List<String> tags,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true,
+      @Schema(required = true,
           description = "The branches whose head it is") List<String> branches) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ListAiLakeTableSnapshotsResponse",
+  @Schema(name = "ListAiLakeTableSnapshotsResponse",
       description = "Every snapshot the table's metadata holds, oldest first: the list is complete, not paged",
       example = """
       {"currentSnapshotId": 3051729675574597004, "snapshots": [{"snapshotId": 3051729675574597004,
@@ -219,9 +219,9 @@ final class TableViews {
       "operation": "append", "schemaId": 0, "summary": {"added-records": "1200", "total-records": "1200"},
       "tags": ["end-of-q3"], "branches": ["main"]}]}""")
   record ListSnapshotsResponse(
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(type = SchemaType.INTEGER, format = "int64")
+      @Schema(type = SchemaType.INTEGER, format = "int64")
           Long currentSnapshotId,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) List<SnapshotView> snapshots) {
+      @Schema(required = true) List<SnapshotView> snapshots) {
 
     static ListSnapshotsResponse of(TableMetadata metadata) {
       List<SnapshotView> snapshots = new ArrayList<>();
@@ -250,13 +250,13 @@ final class TableViews {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AiLakeTableSnapshotTag", example = """
+  @Schema(name = "AiLakeTableSnapshotTag", example = """
       {"name": "end-of-q3", "snapshotId": 3051729675574597004, "maxAgeDays": 365, "maxRefAgeMs": 31536000000}""")
   record SnapshotTag(
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true) String name,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(required = true, type = SchemaType.INTEGER,
+      @Schema(required = true) String name,
+      @Schema(required = true, type = SchemaType.INTEGER,
           format = "int64") long snapshotId,
       Integer maxAgeDays,
-      @org.eclipse.microprofile.openapi.annotations.media.Schema(type = SchemaType.INTEGER, format = "int64",
+      @Schema(type = SchemaType.INTEGER, format = "int64",
           description = "Iceberg's max-ref-age-ms of the tag") Long maxRefAgeMs) {}
 }
