@@ -25,6 +25,8 @@ public interface AilakeConfig {
 
   Pipe pipe();
 
+  Rows rows();
+
   /**
    * The server-wide administrator token ({@code AILAKE_ADMIN_TOKEN}): it manages organizations and their
    * tokens, and nothing else.
@@ -195,6 +197,16 @@ public interface AilakeConfig {
     /** The most files one load commits; the rest follow in the next load. */
     @WithDefault("500")
     int filesPerLoad();
+  }
+
+  /** The row routes of a table (docs/rows.md). */
+  interface Rows {
+    /**
+     * The largest body an insert takes (JSON, NDJSON or CSV), counted as it streams in; a larger one is a
+     * 413. Bodies also stay under quarkus.http.limits.max-body-size, which applies to every route.
+     */
+    @WithDefault("10M")
+    MemorySize maxBodyBytes();
   }
 
   interface Secrets {

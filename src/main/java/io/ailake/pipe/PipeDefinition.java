@@ -1,6 +1,7 @@
 package io.ailake.pipe;
 
 import io.ailake.api.ApiException;
+import io.ailake.data.ValueConversion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

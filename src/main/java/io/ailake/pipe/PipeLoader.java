@@ -1,6 +1,7 @@
 package io.ailake.pipe;
 
 import io.ailake.AilakeConfig;
+import io.ailake.data.ValueConversion;
 import io.ailake.iceberg.ServerTables;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.storage.FileIOs;
@@ -469,7 +470,7 @@ public class PipeLoader {
             value = null;
           }
           try {
-            value = ValueConversion.convert(value, column.type());
+            value = ValueConversion.FILES.convert(value, column.type());
           } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("row " + count + ", column " + column.name() + ": " + e.getMessage(), e);
           }
@@ -547,7 +548,7 @@ public class PipeLoader {
     Expression filter = Expressions.alwaysTrue();
     for (Map.Entry<String, String> entry : partition.entrySet()) {
       Type type = schema.findType(entry.getKey());
-      Object value = ValueConversion.convert(
+      Object value = ValueConversion.FILES.convert(
           PipeSource.HIVE_NULL.equals(entry.getValue()) ? null : entry.getValue(), type);
       filter = Expressions.and(filter, value == null
           ? Expressions.isNull(entry.getKey())
