@@ -238,6 +238,9 @@ final class SqlPredicate {
     if (first.kind != Kind.NAME && first.kind != Kind.QUOTED_NAME) {
       throw refuse(first, "expected a column name");
     }
+    if (first.kind == Kind.NAME && peek().symbol("(")) {
+      throw refuse(first, "functions such as " + first.text + "(...) are not supported");
+    }
     if (first.kind == Kind.NAME && isKeyword(first.text)) {
       throw refuse(first, "expected a column name, not " + first.text.toUpperCase(Locale.ROOT));
     }
