@@ -41,10 +41,10 @@ public final class ValueConversion {
   /** Text meant as binary is base64: JSON has no bytes of its own. */
   public static final ValueConversion JSON = new ValueConversion(true);
 
-  private final boolean base64Binary;
+  private final boolean fromJson;
 
-  private ValueConversion(boolean base64Binary) {
-    this.base64Binary = base64Binary;
+  private ValueConversion(boolean fromJson) {
+    this.fromJson = fromJson;
   }
 
   /** A value that cannot be read as its column's type; {@link #field()} names the nested field, if any. */
@@ -96,7 +96,13 @@ public final class ValueConversion {
         case STRUCT -> struct(value, (Types.StructType) to);
         case LIST -> list(value, (Types.ListType) to);
         case MAP -> map(value, (Types.MapType) to);
-        default -> value; // other types pass as read: only an identical type gets here
+        // a source file's value of another type passes as read (only an identical type gets here); JSON has none
+        default -> {
+          if (fromJson) {
+            throw new NotConvertible(null, "values of type " + to + " cannot be given as JSON", null);
+          }
+          yield value;
+        }
       };
     } catch (NotConvertible e) {
       throw e;
@@ -247,7 +253,7 @@ public final class ValueConversion {
     if (value instanceof byte[] bytes) {
       return ByteBuffer.wrap(bytes);
     }
-    if (!base64Binary) {
+    if (!fromJson) {
       return ByteBuffer.wrap(text(value).getBytes(StandardCharsets.UTF_8));
     }
     if (!(value instanceof CharSequence)) {

@@ -2,6 +2,7 @@ package io.ailake.data.rows;
 
 import io.ailake.AilakeConfig;
 import io.ailake.api.ApiException;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -35,9 +36,11 @@ import java.util.Locale;
 public class RowsBodyReader implements MessageBodyReader<RowsBody> {
 
   private final AilakeConfig config;
+  private final CurrentVertxRequest request;
 
-  RowsBodyReader(AilakeConfig config) {
+  RowsBodyReader(AilakeConfig config, CurrentVertxRequest request) {
     this.config = config;
+    this.request = request;
   }
 
   @Override
@@ -76,7 +79,12 @@ public class RowsBodyReader implements MessageBodyReader<RowsBody> {
       Files.deleteIfExists(file);
       throw e;
     }
-    return new RowsBody(file, format, charset, size, HexFormat.of().formatHex(sha256.digest()));
+    RowsBody spooled = new RowsBody(file, format, charset, size, HexFormat.of().formatHex(sha256.digest()));
+    // the route may never run (a replayed idempotency key, a refusal before it): the file goes when the request ends
+    if (request.getCurrent() != null) {
+      request.getCurrent().addEndHandler(ended -> spooled.close());
+    }
+    return spooled;
   }
 
   private static ApiException tooLarge(long cap) {
