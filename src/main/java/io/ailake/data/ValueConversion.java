@@ -81,9 +81,8 @@ public final class ValueConversion {
         case BOOLEAN -> value instanceof Boolean ? value : parseBoolean(text(value));
         case INTEGER -> Math.toIntExact(integral(value));
         case LONG -> integral(value);
-        case FLOAT -> value instanceof CharSequence ? (float) floating(text(value)) : (float) decimal(value).doubleValue();
-        case DOUBLE -> value instanceof Float f ? Double.valueOf(f.toString())
-            : value instanceof CharSequence ? floating(text(value)) : decimal(value).doubleValue();
+        case FLOAT -> toFloat(value);
+        case DOUBLE -> toDouble(value);
         case DECIMAL -> toDecimal(value, (Types.DecimalType) to);
         case DATE -> date(value);
         case TIME -> value instanceof LocalTime ? value : LocalTime.parse(text(value));
@@ -154,13 +153,42 @@ public final class ValueConversion {
     };
   }
 
-  private static double floating(String text) {
-    return switch (text) {
-      case "NaN" -> Double.NaN;
-      case "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
-      case "-Infinity" -> Double.NEGATIVE_INFINITY;
-      default -> new BigDecimal(text).doubleValue();
-    };
+  private static double toDouble(Object value) {
+    if (value instanceof Double d) {
+      return d;
+    }
+    if (value instanceof Float f) {
+      return Double.parseDouble(f.toString());
+    }
+    if (value instanceof CharSequence) {
+      String text = text(value);
+      switch (text) {
+        case "NaN" -> {
+          return Double.NaN;
+        }
+        case "Infinity", "+Infinity" -> {
+          return Double.POSITIVE_INFINITY;
+        }
+        case "-Infinity" -> {
+          return Double.NEGATIVE_INFINITY;
+        }
+        default -> { }
+      }
+    }
+    double converted = decimal(value).doubleValue();
+    if (Double.isInfinite(converted)) {
+      throw new ArithmeticException("out of the range of a double");
+    }
+    return converted;
+  }
+
+  private static float toFloat(Object value) {
+    double wide = toDouble(value);
+    float converted = (float) wide;
+    if (Float.isInfinite(converted) && !Double.isInfinite(wide)) {
+      throw new ArithmeticException("out of the range of a float");
+    }
+    return converted;
   }
 
   private static long integral(Object value) {
@@ -170,7 +198,12 @@ public final class ValueConversion {
     if (value instanceof Boolean b) {
       return b ? 1 : 0;
     }
-    return decimal(value).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
+    // bounds first: setScale of 1e999999999 would build a billion-digit number
+    BigDecimal number = decimal(value).stripTrailingZeros();
+    if (number.scale() > 0 || number.precision() - number.scale() > 19) {
+      throw new ArithmeticException("not an integer in range");
+    }
+    return number.setScale(0, RoundingMode.UNNECESSARY).longValueExact();
   }
 
   private static BigDecimal decimal(Object value) {
@@ -193,11 +226,19 @@ public final class ValueConversion {
   }
 
   private static BigDecimal toDecimal(Object value, Types.DecimalType type) {
-    BigDecimal scaled = decimal(value).setScale(type.scale(), RoundingMode.UNNECESSARY);
-    if (scaled.precision() > type.precision()) {
+    BigDecimal number = decimal(value);
+    if (number.signum() == 0) {
+      return BigDecimal.ZERO.setScale(type.scale());
+    }
+    // bounds first, so no scaling builds a number of more digits than the type holds
+    BigDecimal stripped = number.stripTrailingZeros();
+    if (stripped.scale() > type.scale()) {
+      throw new ArithmeticException("more than " + type.scale() + " decimal places");
+    }
+    if (stripped.precision() - stripped.scale() > type.precision() - type.scale()) {
       throw new ArithmeticException("more than " + type.precision() + " digits");
     }
-    return scaled;
+    return stripped.setScale(type.scale(), RoundingMode.UNNECESSARY);
   }
 
   private static LocalDate date(Object value) {

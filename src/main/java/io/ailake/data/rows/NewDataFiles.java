@@ -31,7 +31,6 @@ final class NewDataFiles {
   private final FanoutDataWriter<Record> writer;
   private final PartitionKey key;
   private final InternalRecordWrapper wrapper;
-  private long rows;
   private boolean closed;
 
   NewDataFiles(Table table) {
@@ -58,11 +57,6 @@ final class NewDataFiles {
       key.partition(wrapper.wrap(row));
       writer.write(row, table.spec(), key);
     }
-    rows++;
-  }
-
-  long rows() {
-    return rows;
   }
 
   /** The files written; the writer is closed. */

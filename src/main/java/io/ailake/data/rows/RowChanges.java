@@ -164,7 +164,7 @@ public class RowChanges {
     }
   }
 
-  final class Change {
+  static final class Change {
     private final Table table;
     private final Snapshot base;
     private final Expression predicate;
@@ -196,10 +196,6 @@ public class RowChanges {
       // format v1 has no delete files: its rows change by rewriting
       this.mode = TableUtil.formatVersion(table) < 2 ? RowLevelOperationMode.COPY_ON_WRITE : configured;
       this.readSchema = TypeUtil.join(table.schema(), new Schema(MetadataColumns.ROW_POSITION));
-    }
-
-    long rows() {
-      return rows;
     }
 
     private String operation() {

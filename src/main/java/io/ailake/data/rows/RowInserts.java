@@ -26,20 +26,22 @@ public class RowInserts {
   public InsertedRows insert(String instanceId, String namespace, String tableName, RowsBody body) {
     Warehouse database = tables.database(instanceId);
     Table table = tables.load(database, DatabaseTables.identifier(namespace, tableName));
-    NewDataFiles files = write(table, body);
-    List<DataFile> written = files.finish();
+    Written written = write(table, body);
     try {
       AppendFiles append = table.newAppend();
-      written.forEach(append::appendFile);
-      return new InsertedRows(files.rows(), RowCommits.commit(table, append, "insert"));
+      written.files().forEach(append::appendFile);
+      return new InsertedRows(written.rows(), RowCommits.commit(table, append, "insert"));
     } catch (RuntimeException e) {
-      NewDataFiles.delete(table, written);
+      NewDataFiles.delete(table, written.files());
       throw e;
     }
   }
 
-  /** The body's rows in new data files of the table, not yet committed. */
-  static NewDataFiles write(Table table, RowsBody body) {
+  /** Data files written for an insert, not yet committed, and how many rows they hold. */
+  record Written(List<DataFile> files, long rows) {}
+
+  /** The body's rows in new data files of the table; nothing is left of them when a row is refused. */
+  static Written write(Table table, RowsBody body) {
     RowRecords records = new RowRecords(table.schema(), body.format() == RowsBody.Format.CSV);
     NewDataFiles files = new NewDataFiles(table);
     try {
@@ -47,7 +49,7 @@ public class RowInserts {
       if (rows == 0) {
         throw ApiException.badRequest("The body holds no rows");
       }
-      return files;
+      return new Written(files.finish(), rows);
     } catch (BadRow bad) {
       files.abort();
       throw bad.toApi();
