@@ -90,7 +90,8 @@ class SqlPredicateTest {
     assertRefused("status = 'a' AND", "expected a column name");
     assertRefused("AND id = 1", "expected a column name, not AND");
     assertRefused("id ! 1", "'!' (use NOT or !=)");
-    assertRefused("count(*) > 1", "functions such as count(...) are not supported");
+    assertRefused("upper(status) = 'X'", "functions such as upper(...) are not supported");
+    assertRefused("count(*) > 1", "'*' is no part of the supported SQL");
     assertRefused("id = 1e999999999", "not a value of column id");
     assertRefused("amount = 1e-999999999", "not a value of column amount");
   }
