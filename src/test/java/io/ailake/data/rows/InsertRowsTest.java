@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.ailake.iceberg.Warehouse;
+import io.ailake.testing.Eventually;
 import io.ailake.testing.TestTokens;
 import io.ailake.testing.Warehouses;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -19,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -204,6 +206,7 @@ class InsertRowsTest {
   void aRetriedInsertWithTheSameIdempotencyKeyAddsItsRowsOnce() {
     Warehouse warehouse = Warehouses.local("rows");
     RowTables.create(catalog, warehouse, "shop", "t", EVERY_TYPE, PartitionSpec.unpartitioned(), Map.of());
+    Set<Path> spooledBefore = spooled();
     String key = UUID.randomUUID().toString();
     String body = "id,name\n1,a\n2,b\n";
     Response first = given().header("Idempotency-Key", key).contentType("text/csv").body(body)
@@ -216,6 +219,17 @@ class InsertRowsTest {
     given().header("Idempotency-Key", key).contentType("text/csv").body("id,name\n3,c\n")
         .post(RowTables.path(warehouse, "shop", "t")).then().statusCode(422);
     assertThat(RowTables.rows(catalog, warehouse, "shop", "t")).hasSize(2);
+    // the replayed and the refused requests never reached the route; their spooled bodies are gone too
+    Eventually.within(Duration.ofSeconds(10), () -> assertThat(spooled()).isSubsetOf(spooledBefore));
+  }
+
+  /** The bodies spooled to the temporary directory now. */
+  private static Set<Path> spooled() {
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(f -> f.getFileName().toString().startsWith("ailake-rows-")).collect(Collectors.toSet());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
