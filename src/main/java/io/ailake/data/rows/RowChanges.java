@@ -32,6 +32,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableUtil;
 import org.apache.iceberg.data.BaseDeleteLoader;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.data.GenericDeleteFilter;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
@@ -124,6 +125,8 @@ public class RowChanges {
     }
     try {
       return change.commit();
+    } catch (CommitStateUnknownException e) {
+      throw e; // the files may be committed: they stay
     } catch (RuntimeException e) {
       change.abort();
       throw e;

@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 
 /**
  * Inserts a body's rows into a table: each row is checked against the table's schema and written to new
@@ -31,6 +32,8 @@ public class RowInserts {
       AppendFiles append = table.newAppend();
       written.files().forEach(append::appendFile);
       return new InsertedRows(written.rows(), RowCommits.commit(table, append, "insert"));
+    } catch (CommitStateUnknownException e) {
+      throw e; // the files may be committed: they stay
     } catch (RuntimeException e) {
       NewDataFiles.delete(table, written.files());
       throw e;
