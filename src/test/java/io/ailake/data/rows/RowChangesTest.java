@@ -223,4 +223,47 @@ class RowChangesTest {
       assertThat(rows).noneMatch(r -> "x".equals(r.getField("status")));
     }
   }
+
+  /** Deletes and updates committed while four clients insert: every answer a success, every row accounted for. */
+  @Test
+  void changesBesideConcurrentInsertsAllCommitAndLoseNothing() throws Exception {
+    Warehouse warehouse = ordersTable(Warehouses.local("rows"), "orders", modes("merge-on-read", 2));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+    try {
+      List<java.util.concurrent.Future<List<Integer>>> inserters = new java.util.ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        inserters.add(pool.submit(() -> {
+          List<Integer> statuses = new java.util.ArrayList<>();
+          for (int batch = 0; batch < 5; batch++) {
+            int first = 1000 + writer * 100 + batch * 10;
+            String rows = IntStream.range(first, first + 10)
+                .mapToObj(id -> "{\"id\": " + id + ", \"day\": \"2024-01-0" + (id % 2 + 1) + "\"}")
+                .collect(Collectors.joining("\n"));
+            statuses.add(RowTables.insert(warehouse, "shop", "orders", "application/x-ndjson", rows).statusCode());
+          }
+          return statuses;
+        }));
+      }
+      java.util.concurrent.Future<List<Integer>> changer = pool.submit(() -> {
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (int id = 1; id <= 10; id++) {
+          statuses.add(RowTables.delete(warehouse, "shop", "orders", Map.of("where", "id = " + id)).statusCode());
+          statuses.add(RowTables.update(warehouse, "shop", "orders",
+              Map.of("where", "id = " + (id + 10), "set", Map.of("status", "seen"))).statusCode());
+        }
+        return statuses;
+      });
+      for (java.util.concurrent.Future<List<Integer>> inserter : inserters) {
+        assertThat(inserter.get()).containsOnly(201);
+      }
+      assertThat(changer.get()).containsOnly(200);
+    } finally {
+      pool.shutdownNow();
+    }
+    List<Record> rows = RowTables.rows(catalog, warehouse, "shop", "orders");
+    assertThat(rows).hasSize(10 + 4 * 5 * 10);
+    assertThat(rows).filteredOn(r -> "seen".equals(r.getField("status"))).hasSize(10);
+    assertThat(rows).noneMatch(r -> (Long) r.getField("id") <= 10);
+  }
 }
