@@ -24,7 +24,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -311,32 +310,15 @@ class TrinoSqlTest {
   private void step(String name, Body body) {
     long started = System.nanoTime();
     try {
-      runScheduled(body);
+      TrinoServer.scheduled(() -> {
+        body.run();
+        return null;
+      });
     } catch (AssertionError | Exception e) {
       throw new AssertionError("Trino step '" + name + "' failed: " + e.getMessage()
           + "\nTrino's log: " + trino.log().toAbsolutePath(), e);
     }
     LOG.infof("Trino step '%s' passed in %d ms", name, (System.nanoTime() - started) / 1_000_000);
-  }
-
-  /**
-   * Runs {@code body}; while a freshly started Trino has not yet learned which catalogs its node serves,
-   * a query that writes is refused before it starts with "nodes is empty", so that refusal is retried.
-   */
-  private static void runScheduled(Body body) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (true) {
-      try {
-        body.run();
-        return;
-      } catch (SQLException e) {
-        if (!String.valueOf(e.getMessage()).contains("nodes is empty") || Instant.now().isAfter(deadline)) {
-          throw e;
-        }
-        LOG.infof("Trino has no node for the catalog yet; retrying: %s", e.getMessage());
-        Thread.sleep(1_000);
-      }
-    }
   }
 
   private List<String> amounts() throws SQLException {

@@ -135,6 +135,32 @@ public final class TrinoServer implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl(catalog), "ailake-test", null);
   }
 
+  /** A statement run against the server. */
+  public interface Query<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * Runs {@code query}; until a freshly started Trino knows which catalogs its node serves, a query that
+   * schedules work is refused before it starts ("No nodes available", "nodes is empty"): that is retried,
+   * for a minute at most.
+   */
+  public static <T> T scheduled(Query<T> query) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return query.run();
+      } catch (SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (!message.contains("No nodes available") && !message.contains("nodes is empty")
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        sleep(Duration.ofSeconds(1));
+      }
+    }
+  }
+
   /** The server's own log (stdout and stderr). */
   public Path log() {
     return log;

@@ -82,39 +82,15 @@ class RowsTrinoTest {
         Statement sql = connection.createStatement()) {
       sql.setQueryTimeout(300);
       for (String table : tables) {
-        assertThat(scheduled(() -> trino(sql, table))).as(table).isEqualTo(iceberg(warehouse, table));
+        assertThat(TrinoServer.scheduled(() -> trino(sql, table))).as(table).isEqualTo(iceberg(warehouse, table));
       }
 
       // Trino's own insert, then a delete over REST, seen by both
-      scheduled(() -> sql.executeUpdate(
+      TrinoServer.scheduled(() -> sql.executeUpdate(
           "INSERT INTO lake.s.mor (id, status, amount, day) VALUES (1000, 'trino', 2.50, DATE '2024-02-01')"));
       RowTables.delete(warehouse, "s", "mor", Map.of("where", "status = 'trino' OR id < 10"))
           .then().statusCode(200).body("rowsDeleted", equalTo(8));
       assertThat(trino(sql, "mor")).isEqualTo(iceberg(warehouse, "mor"));
-    }
-  }
-
-  interface Query<T> {
-    T run() throws SQLException;
-  }
-
-  /**
-   * Runs {@code query}; until a freshly started Trino knows which catalogs its node serves, a query that
-   * schedules work is refused before it starts ("No nodes available", "nodes is empty"): that is retried.
-   */
-  private static <T> T scheduled(Query<T> query) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        return query.run();
-      } catch (SQLException e) {
-        String message = String.valueOf(e.getMessage());
-        if (!message.contains("No nodes available") && !message.contains("nodes is empty")
-            || System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(1_000);
-      }
     }
   }
 
