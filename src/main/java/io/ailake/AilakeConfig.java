@@ -50,6 +50,50 @@ public interface AilakeConfig {
 
   StorageBoundaries storage();
 
+  Query query();
+
+  /** The SQL query route (docs/query.md): its limits, and the engine that runs it. */
+  interface Query {
+    /** Where data files copied from object storage are kept for DuckDB to read. */
+    String cacheDirectory();
+
+    /** The bound of that cache: least recently used files are removed past it (a running query's files stay). */
+    @WithDefault("2G")
+    MemorySize cacheSize();
+
+    /** The rows an answer holds when the request gives no maxRows. */
+    @WithDefault("1000")
+    int defaultMaxRows();
+
+    /** The most rows an answer holds, whatever maxRows asks; the answer then says truncated. */
+    @WithDefault("100000")
+    int maxRows();
+
+    /** How long a query runs when the request gives no timeoutMs. */
+    @WithDefault("30s")
+    Duration defaultTimeout();
+
+    /** The longest timeoutMs a request may ask for. */
+    @WithDefault("5m")
+    Duration maxTimeout();
+
+    /** DuckDB's memory_limit for one query; past it the query fails with a 400 that says so. */
+    @WithDefault("512M")
+    MemorySize memoryLimit();
+
+    /** DuckDB's threads for one query. */
+    @WithDefault("2")
+    int threads();
+
+    /** How many queries run at once on this replica; more wait for a turn (up to their timeout). */
+    @WithDefault("4")
+    int concurrency();
+
+    /** The largest request body the route reads (its SQL and asOf); a larger one is a 413. */
+    @WithDefault("1M")
+    MemorySize maxRequestSize();
+  }
+
   /** Where storages may be, and how much of a file the service reads whole (docs/storage-boundaries.md). */
   interface StorageBoundaries {
     /**

@@ -22,6 +22,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class AuthFilter {
 
   public static final String OAUTH_TOKENS = "/iceberg/v1/oauth/tokens";
+  /** The SQL query route: a POST that only reads, so a read token may call it. */
+  private static final Pattern QUERY = Pattern.compile("/api/v1/ailake/database/instances/[^/]+/query");
   private static final Pattern ORGANIZATION_TOKENS =
       Pattern.compile("^/api/v1/admin/organizations/([^/]+)/tokens(/.*)?$");
 
@@ -108,7 +110,8 @@ public class AuthFilter {
       return principal.role() == Role.ADMIN ? Decision.ALLOW : Decision.FORBIDDEN;
     }
     boolean reads = method.equals("GET") || method.equals("HEAD")
-        || path.startsWith("/iceberg/") && method.equals("POST") && path.endsWith("/metrics");
+        || path.startsWith("/iceberg/") && method.equals("POST") && path.endsWith("/metrics")
+        || method.equals("POST") && QUERY.matcher(path).matches();
     return reads || principal.role().atLeast(Role.MANAGE) ? Decision.ALLOW : Decision.FORBIDDEN;
   }
 

@@ -1,0 +1,280 @@
+package io.ailake.data.query;
+
+import io.ailake.AilakeConfig;
+import io.ailake.api.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.sql.Blob;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBStruct;
+
+/**
+ * Runs a checked SELECT on embedded DuckDB, in a new in-memory database per query. Each table is a
+ * view over read_parquet of the files Iceberg's planning selected, columns mapped by Parquet field id,
+ * the rows of delete files removed; then the database is closed to everything else before the user's
+ * SQL runs: no file but the query's own, no extension, no setting may change.
+ */
+@ApplicationScoped
+public class QueryEngine {
+
+  /** Names of the engine's own objects; no SQL may name them. */
+  static final String RESERVED_PREFIX = "__ailake";
+  private static final String HELPERS = RESERVED_PREFIX;
+
+  private final AilakeConfig.Query config;
+  private final QueryFileCache cache;
+  private final Semaphore turns;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "query-timeout");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  QueryEngine(AilakeConfig config, QueryFileCache cache) {
+    this.config = config.query();
+    this.cache = cache;
+    this.turns = new Semaphore(Math.max(1, config.query().concurrency()), true);
+    try {
+      Class.forName("org.duckdb.DuckDBDriver");
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("DuckDB's JDBC driver is missing", e);
+    }
+  }
+
+  /** A column of an answer: its name and DuckDB's type. */
+  public record Column(String name, String type) {}
+
+  /** What DuckDB answered: at most {@code maxRows} rows, and whether there were more. */
+  record Rows(List<Column> columns, List<List<Object>> rows, boolean truncated) {}
+
+  /** Checks {@code sql} with the parser of an engine that holds nothing and may open nothing. */
+  SelectStatement check(String sql) {
+    try (Connection parser = open()) {
+      lockDown(parser, List.of());
+      return SelectStatement.check(sql, parser);
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB could not start: " + e.getMessage(), e);
+    }
+  }
+
+  Rows run(String sql, List<QueryTables.Planned> tables, int maxRows, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean turn;
+    try {
+      turn = turns.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.unavailable("The query was interrupted while waiting for a turn");
+    }
+    if (!turn) {
+      throw timedOut(timeout, "waiting for one of the " + config.concurrency() + " queries that run at once");
+    }
+    List<Path> held = new ArrayList<>();
+    try (Connection connection = open()) {
+      List<TableView> views = new ArrayList<>();
+      for (QueryTables.Planned table : tables) {
+        views.add(TableView.of(table, cache, held));
+      }
+      lockDown(connection, held);
+      for (int i = 0; i < views.size(); i++) {
+        views.get(i).create(connection, i);
+      }
+      execute(connection, "SET lock_configuration = true");
+      return query(connection, sql, maxRows, timeout, deadline);
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB could not prepare the query: " + e.getMessage(), e);
+    } finally {
+      cache.release(held);
+      turns.release();
+    }
+  }
+
+  private Rows query(Connection connection, String sql, int maxRows, Duration timeout, long deadline) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw timedOut(timeout, "reading the tables' files");
+    }
+    AtomicBoolean cancelled = new AtomicBoolean();
+    try (Statement statement = connection.createStatement()) {
+      ScheduledFuture<?> cancel = timer.schedule(() -> {
+        cancelled.set(true);
+        try {
+          statement.cancel();
+        } catch (SQLException ignored) {
+          // the statement finished meanwhile
+        }
+      }, left, TimeUnit.NANOSECONDS);
+      try (ResultSet result = statement.executeQuery(sql)) {
+        ResultSetMetaData meta = result.getMetaData();
+        List<Column> columns = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          columns.add(new Column(meta.getColumnName(i), meta.getColumnTypeName(i)));
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        boolean truncated = false;
+        while (result.next()) {
+          if (rows.size() == maxRows) {
+            truncated = true;
+            break;
+          }
+          List<Object> row = new ArrayList<>(columns.size());
+          for (int i = 1; i <= columns.size(); i++) {
+            row.add(value(result, i, columns.get(i - 1).type()));
+          }
+          rows.add(row);
+        }
+        return new Rows(columns, rows, truncated);
+      } finally {
+        cancel.cancel(false);
+      }
+    } catch (SQLException e) {
+      if (cancelled.get()) {
+        throw timedOut(timeout, "running");
+      }
+      String message = userMessage(e.getMessage());
+      if (message.startsWith("Out of Memory Error")) {
+        throw ApiException.badRequest("The query needs more memory than the %s a query may use: %s",
+            config.memoryLimit(), message);
+      }
+      throw ApiException.badRequest("%s", message);
+    }
+  }
+
+  private static ApiException timedOut(Duration timeout, String while_) {
+    return new ApiException(408, "Request Timeout", String.format(
+        "The query did not finish within its timeout of %d ms (it was %s) and was cancelled; narrow it, or give a"
+            + " larger timeoutMs", timeout.toMillis(), while_));
+  }
+
+  private Connection open() throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("jdbc_stream_results", "true");
+    properties.setProperty("memory_limit", config.memoryLimit().asLongValue() / 1024 + "KiB");
+    properties.setProperty("threads", Integer.toString(Math.max(1, config.threads())));
+    properties.setProperty("autoinstall_known_extensions", "false");
+    properties.setProperty("autoload_known_extensions", "false");
+    properties.setProperty("TimeZone", "UTC");
+    return DriverManager.getConnection("jdbc:duckdb:", properties);
+  }
+
+  /**
+   * The engine may read {@code files} and nothing else: no other file, no network, no extension, no
+   * spill file (a query past its memory fails instead).
+   */
+  private static void lockDown(Connection connection, List<Path> files) throws SQLException {
+    StringBuilder allowed = new StringBuilder("SET allowed_paths = [");
+    Set<Path> distinct = new HashSet<>(files);
+    int n = 0;
+    for (Path file : distinct) {
+      allowed.append(n++ == 0 ? "" : ", ").append(literal(file.toString()));
+    }
+    execute(connection, allowed.append(']').toString());
+    execute(connection, "SET temp_directory = ''");
+    execute(connection, "SET enable_external_access = false");
+    execute(connection, "SET allow_community_extensions = false");
+    if (files.isEmpty()) {
+      execute(connection, "SET lock_configuration = true");
+    }
+  }
+
+  static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /** A value as JSON writes it: numbers, strings, booleans, lists and objects. */
+  private static Object value(ResultSet result, int column, String type) throws SQLException {
+    if (type.equals("TIMESTAMP") || type.equals("TIMESTAMP_NS") || type.equals("TIMESTAMP_MS") || type.equals("TIMESTAMP_S")) {
+      LocalDateTime time = result.getObject(column, LocalDateTime.class);
+      return time == null ? null : time.toString();
+    }
+    return plain(result.getObject(column));
+  }
+
+  private static Object plain(Object value) throws SQLException {
+    if (value == null || value instanceof Number && !(value instanceof Double || value instanceof Float)
+        || value instanceof Boolean || value instanceof String) {
+      return value;
+    }
+    if (value instanceof Double || value instanceof Float) {
+      double number = ((Number) value).doubleValue();
+      return Double.isFinite(number) ? value : Double.toString(number); // JSON has no NaN or Infinity
+    }
+    if (value instanceof java.sql.Array array) {
+      List<Object> list = new ArrayList<>();
+      for (Object element : (Object[]) array.getArray()) {
+        list.add(plain(element));
+      }
+      return list;
+    }
+    if (value instanceof DuckDBStruct struct) {
+      Map<String, Object> object = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> field : struct.getMap().entrySet()) {
+        object.put(field.getKey(), plain(field.getValue()));
+      }
+      return object;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> object = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        object.put(String.valueOf(entry.getKey()), plain(entry.getValue()));
+      }
+      return object;
+    }
+    if (value instanceof Blob blob) {
+      return Base64.getEncoder().encodeToString(blob.getBytes(1, (int) blob.length()));
+    }
+    if (value instanceof byte[] bytes) {
+      return Base64.getEncoder().encodeToString(bytes);
+    }
+    if (value instanceof java.sql.Timestamp timestamp) {
+      return timestamp.toLocalDateTime().toString();
+    }
+    return value.toString(); // dates, times, offsets, UUIDs, intervals: their ISO text
+  }
+
+  /** DuckDB's words for the user, without what is none of the user's business (the server's paths). */
+  static String userMessage(String message) {
+    if (message == null) {
+      return "The query failed";
+    }
+    String text = message.replaceFirst("^(java\\.sql\\.)?SQLException: ", "");
+    return text.replaceAll("(/[^\\s\"'/]+)+/" + RESERVED_PREFIX + "[^\\s\"']*", "<file>")
+        .replaceAll("\"?(/[^\\s\"']+)+\\.parquet\"?", "<data file>").strip();
+  }
+
+  static String identifier(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  static DuckDBConnection duck(Connection connection) throws SQLException {
+    return connection.unwrap(DuckDBConnection.class);
+  }
+}

@@ -1,0 +1,57 @@
+package io.ailake.data.query;
+
+import io.ailake.AilakeConfig;
+import io.ailake.api.ApiException;
+import io.ailake.data.DatabaseTables;
+import io.ailake.iceberg.Warehouse;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** SQL over the tables of one of the caller's databases (docs/query.md). */
+@ApplicationScoped
+public class QueryService {
+
+  private final DatabaseTables tables;
+  private final QueryEngine engine;
+  private final AilakeConfig.Query config;
+
+  QueryService(DatabaseTables tables, QueryEngine engine, AilakeConfig config) {
+    this.tables = tables;
+    this.engine = engine;
+    this.config = config.query();
+  }
+
+  public QueryResult query(String instanceId, QueryRequest request) {
+    long started = System.nanoTime();
+    AsOf asOf = AsOf.of(request.asOf());
+    Warehouse database = tables.database(instanceId);
+    SelectStatement statement = engine.check(request.sql());
+    for (String named : asOf.perTable().keySet()) {
+      if (!statement.tables().containsKey(named)) {
+        throw ApiException.badRequest("'asOf' names %s, which the query does not read", named);
+      }
+    }
+    List<QueryTables.Planned> planned = new ArrayList<>();
+    for (Map.Entry<String, QueryTables.Name> table : statement.tables().entrySet()) {
+      QueryTables.Name name = table.getValue();
+      planned.add(QueryTables.plan(name, QueryTables.load(tables, database, name), asOf.forTable(table.getKey()),
+          statement.pushdown()));
+    }
+    int maxRows = Math.min(request.maxRows() == null ? config.defaultMaxRows() : request.maxRows(), config.maxRows());
+    Duration timeout = request.timeoutMs() == null ? config.defaultTimeout()
+        : Duration.ofMillis(Math.min(request.timeoutMs(), config.maxTimeout().toMillis()));
+    QueryEngine.Rows rows = engine.run(statement.sql(), planned, maxRows, timeout);
+    Map<String, Long> snapshots = new LinkedHashMap<>();
+    Map<String, Integer> files = new LinkedHashMap<>();
+    for (QueryTables.Planned table : planned) {
+      snapshots.put(table.display(), table.snapshotId());
+      files.put(table.display(), table.tasks().size());
+    }
+    return new QueryResult(rows.columns(), rows.rows(), rows.rows().size(), rows.truncated(), snapshots, files,
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+}
