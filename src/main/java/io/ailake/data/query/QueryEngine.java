@@ -73,6 +73,7 @@ public class QueryEngine {
   SelectStatement check(String sql) {
     try (Connection parser = open()) {
       lockDown(parser, List.of());
+      execute(parser, "SET lock_configuration = true");
       return SelectStatement.check(sql, parser);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB could not start: " + e.getMessage(), e);
@@ -175,8 +176,9 @@ public class QueryEngine {
     properties.setProperty("threads", Integer.toString(Math.max(1, config.threads())));
     properties.setProperty("autoinstall_known_extensions", "false");
     properties.setProperty("autoload_known_extensions", "false");
-    properties.setProperty("TimeZone", "UTC");
-    return DriverManager.getConnection("jdbc:duckdb:", properties);
+    Connection connection = DriverManager.getConnection("jdbc:duckdb:", properties);
+    execute(connection, "SET TimeZone = 'UTC'");
+    return connection;
   }
 
   /**
@@ -194,9 +196,6 @@ public class QueryEngine {
     execute(connection, "SET temp_directory = ''");
     execute(connection, "SET enable_external_access = false");
     execute(connection, "SET allow_community_extensions = false");
-    if (files.isEmpty()) {
-      execute(connection, "SET lock_configuration = true");
-    }
   }
 
   static void execute(Connection connection, String sql) throws SQLException {
