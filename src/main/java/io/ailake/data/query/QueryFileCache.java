@@ -14,11 +14,16 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +42,13 @@ public class QueryFileCache {
   /** In access order: the eldest entry is the least recently used. */
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
+  /** Which files lack field ids, by path; bounded, eldest first out. */
+  private final Map<String, List<String>> footers = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+      return size() > 100_000;
+    }
+  };
 
   private static final class Entry {
     final Path path;
@@ -140,6 +152,32 @@ public class QueryFileCache {
         }
       }
     }
+  }
+
+  /**
+   * The top-level column names of a Parquet file written without field ids (one a client added as it
+   * was, read by name through the table's name mapping); null for a file whose columns carry their ids.
+   * Data files are immutable, so the answer is kept per path.
+   */
+  List<String> namesWithoutFieldIds(Path file) {
+    String key = file.toString();
+    synchronized (footers) {
+      if (footers.containsKey(key)) {
+        return footers.get(key);
+      }
+    }
+    List<String> names;
+    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+      boolean ids = schema.getFields().stream().allMatch(field -> field.getId() != null);
+      names = ids ? null : schema.getFields().stream().map(Type::getName).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Parquet footer of a data file", e);
+    }
+    synchronized (footers) {
+      footers.put(key, names);
+    }
+    return names;
   }
 
   synchronized long bytes() {

@@ -18,6 +18,10 @@ import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.mapping.MappedField;
+import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.data.BaseDeleteLoader;
 import org.apache.iceberg.deletes.PositionDeleteIndex;
 import org.apache.iceberg.io.FileIO;
@@ -35,6 +39,9 @@ import org.duckdb.DuckDBAppender;
 final class TableView {
 
   private final QueryTables.Planned table;
+  private final QueryFileCache cache;
+  /** How files without field ids name the columns (the table's schema.name-mapping.default), or null. */
+  private final NameMapping nameMapping;
   /** The columns the view shows, then those only equality deletes compare; by field id. */
   private final List<Types.NestedField> shown;
   private final Map<Integer, Types.NestedField> read = new LinkedHashMap<>();
@@ -51,14 +58,17 @@ final class TableView {
     final List<Map.Entry<Path, Integer>> applies = new ArrayList<>();
   }
 
-  private TableView(QueryTables.Planned table) {
+  private TableView(QueryTables.Planned table, QueryFileCache cache) {
     this.table = table;
+    this.cache = cache;
+    String mapping = table.table().properties().get(TableProperties.DEFAULT_NAME_MAPPING);
+    this.nameMapping = mapping == null ? null : NameMappingParser.fromJson(mapping);
     this.shown = table.schema().columns();
     shown.forEach(field -> read.put(field.fieldId(), field));
   }
 
   static TableView of(QueryTables.Planned table, QueryFileCache cache, List<Path> held) {
-    TableView view = new TableView(table);
+    TableView view = new TableView(table, cache);
     FileIO io = table.table().io();
     BaseDeleteLoader loader = new BaseDeleteLoader(file -> io.newInputFile(file.location(), file.fileSizeInBytes()));
     for (FileScanTask task : table.tasks()) {
@@ -149,7 +159,7 @@ final class TableView {
     QueryEngine.execute(connection, "CREATE SCHEMA IF NOT EXISTS " + identifier(table.name().namespace()));
     List<String> parts = new ArrayList<>();
     if (!plainFiles.isEmpty()) {
-      parts.add("SELECT " + outerColumns("") + " FROM " + readParquet(plainFiles, false));
+      parts.add("SELECT " + outerColumns("") + " FROM " + source(plainFiles, false));
     }
     if (!deletedFiles.isEmpty()) {
       parts.add(deletedPart(connection, n));
@@ -163,7 +173,7 @@ final class TableView {
 
   private String deletedPart(Connection connection, int n) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT ").append(outerColumns("d."))
-        .append(" FROM ").append(readParquet(deletedFiles, true)).append(" AS d WHERE true");
+        .append(" FROM ").append(source(deletedFiles, true)).append(" AS d WHERE true");
     if (!positions.isEmpty()) {
       String name = helper("positions_" + n);
       QueryEngine.execute(connection, "CREATE TABLE " + name + " (file VARCHAR, pos BIGINT)");
@@ -256,12 +266,55 @@ final class TableView {
     return columns.length() == 0 ? "NULL AS " + identifier("empty") : columns.toString();
   }
 
+  /**
+   * The rows of {@code files} with the columns c<id> (then filename and file_row_number when
+   * {@code positions}): files with field ids in one read_parquet, each other one by its column names.
+   */
+  private String source(List<Path> files, boolean positions) {
+    List<Path> withIds = new ArrayList<>();
+    List<String> parts = new ArrayList<>();
+    for (Path file : new LinkedHashSet<>(files)) {
+      List<String> names = cache.namesWithoutFieldIds(file);
+      if (names == null) {
+        withIds.add(file);
+      } else {
+        parts.add(byName(file, names, positions));
+      }
+    }
+    if (!withIds.isEmpty()) {
+      parts.add(0, "SELECT * FROM " + readParquet(withIds, positions));
+    }
+    return "(" + String.join(" UNION ALL ", parts) + ")";
+  }
+
+  /** A file without field ids: each column by the names the table's name mapping (or its schema) gives it. */
+  private String byName(Path file, List<String> fileColumns, boolean positions) {
+    StringBuilder sql = new StringBuilder("SELECT ");
+    int i = 0;
+    for (Types.NestedField field : read.values()) {
+      List<String> names = new ArrayList<>();
+      MappedField mapped = nameMapping == null ? null : nameMapping.find(field.fieldId());
+      if (mapped != null) {
+        names.addAll(mapped.names());
+      } else if (nameMapping == null) {
+        names.add(field.name());
+      }
+      String column = names.stream().filter(fileColumns::contains).findFirst().orElse(null);
+      sql.append(i++ == 0 ? "" : ", ").append("CAST(").append(column == null ? "NULL" : identifier(column))
+          .append(" AS ").append(DuckTypes.of(field.type())).append(") AS c").append(field.fieldId());
+    }
+    if (positions) {
+      sql.append(", filename, file_row_number");
+    }
+    return sql.append(" FROM read_parquet([").append(literal(file.toString())).append(']')
+        .append(positions ? ", filename = true, file_row_number = true" : "").append(')').toString();
+  }
+
   /** read_parquet of {@code files}, each column by field id under the name c<id>. */
   private String readParquet(List<Path> files, boolean positions) {
     StringBuilder sql = new StringBuilder("read_parquet([");
-    Set<Path> distinct = new LinkedHashSet<>(files);
     int i = 0;
-    for (Path file : distinct) {
+    for (Path file : files) {
       sql.append(i++ == 0 ? "" : ", ").append(literal(file.toString()));
     }
     sql.append("], schema = MAP {");

@@ -95,6 +95,36 @@ class QueryTest {
   }
 
   @Test
+  void aFileWithoutFieldIdsIsReadThroughTheTablesNameMapping() throws Exception {
+    Warehouse database = Warehouses.local("query");
+    try (RESTCatalog client = IcebergClients.connect(catalog, database)) {
+      client.createNamespace(Namespace.of("shop"));
+      Table table = client.createTable(TableIdentifier.of("shop", "orders"), ORDERS);
+      TableWrites.append(table, orders(ORDERS, 0, 2));
+      // a file another tool wrote, without field ids, whose name column was still called old_name
+      String location = table.location() + "/data/legacy.parquet";
+      java.nio.file.Path file = io.ailake.storage.LocalFileIO.parse(location);
+      java.nio.file.Files.createDirectories(file.getParent());
+      try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:")) {
+        duck.createStatement().execute("COPY (SELECT 100::BIGINT AS id, 'legacy' AS old_name) TO '" + file + "'");
+      }
+      table.updateProperties().set("schema.name-mapping.default", org.apache.iceberg.mapping.NameMappingParser.toJson(
+          org.apache.iceberg.mapping.NameMapping.of(
+              org.apache.iceberg.mapping.MappedField.of(1, "id"),
+              org.apache.iceberg.mapping.MappedField.of(2, List.of("name", "old_name")),
+              org.apache.iceberg.mapping.MappedField.of(3, "amount")))).commit();
+      table.newAppend().appendFile(org.apache.iceberg.DataFiles.builder(PartitionSpec.unpartitioned())
+          .withPath(location).withFileSizeInBytes(java.nio.file.Files.size(file)).withRecordCount(1)
+          .withFormat(org.apache.iceberg.FileFormat.PARQUET).build()).commit();
+    }
+
+    Response rows = query(database, Map.of("sql", "SELECT id, name, amount FROM shop.orders ORDER BY id"));
+    rows.then().statusCode(200);
+    assertThat(rows.jsonPath().getList("rows")).containsExactly(List.of(0, "n0", 0.0f), List.of(1, "n1", 1.5f),
+        java.util.Arrays.asList(100, "legacy", null));
+  }
+
+  @Test
   void deletionVectorsOfAFormatV3TableApply() throws Exception {
     Warehouse database = Warehouses.local("query");
     try (RESTCatalog client = IcebergClients.connect(catalog, database)) {
