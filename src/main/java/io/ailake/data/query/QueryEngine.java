@@ -100,10 +100,16 @@ public class QueryEngine {
       }
       lockDown(connection, held);
       for (int i = 0; i < views.size(); i++) {
-        views.get(i).create(connection, i);
+        try {
+          views.get(i).create(connection, i);
+        } catch (SQLException e) {
+          // a data file that is no Parquet, or whose columns do not have the table's types
+          throw ApiException.conflict("The files of table %s cannot be read: %s", tables.get(i).display(),
+              userMessage(e.getMessage(), held));
+        }
       }
       execute(connection, "SET lock_configuration = true");
-      return query(connection, sql, maxRows, timeout, deadline);
+      return query(connection, sql, maxRows, timeout, deadline, held);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB could not prepare the query: " + e.getMessage(), e);
     } finally {
@@ -112,7 +118,8 @@ public class QueryEngine {
     }
   }
 
-  private Rows query(Connection connection, String sql, int maxRows, Duration timeout, long deadline) {
+  private Rows query(Connection connection, String sql, int maxRows, Duration timeout, long deadline,
+      List<Path> files) {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw timedOut(timeout, "reading the tables' files");
@@ -154,7 +161,7 @@ public class QueryEngine {
       if (cancelled.get()) {
         throw timedOut(timeout, "running");
       }
-      String message = userMessage(e.getMessage());
+      String message = userMessage(e.getMessage(), files);
       if (message.startsWith("Out of Memory Error")) {
         throw ApiException.badRequest("The query needs more memory than the %s a query may use: %s",
             config.memoryLimit(), message);
@@ -257,10 +264,18 @@ public class QueryEngine {
 
   /** DuckDB's words for the user, without what is none of the user's business (the server's paths). */
   static String userMessage(String message) {
+    return userMessage(message, List.of());
+  }
+
+  /** The same, with the paths of {@code files} (the query's data files) replaced too, whatever their names. */
+  static String userMessage(String message, List<Path> files) {
     if (message == null) {
       return "The query failed";
     }
     String text = message.replaceFirst("^(java\\.sql\\.)?SQLException: ", "");
+    for (Path file : files) {
+      text = text.replace(file.toString(), "<data file>");
+    }
     return text.replaceAll("(/[^\\s\"'/]+)+/" + RESERVED_PREFIX + "[^\\s\"']*", "<file>")
         .replaceAll("\"?(/[^\\s\"']+)+\\.parquet\"?", "<data file>").strip();
   }

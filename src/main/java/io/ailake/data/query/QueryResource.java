@@ -79,7 +79,8 @@ public class QueryResource {
       + " caller)")
   @APIResponse(responseCode = "408", description = "The query ran past its timeout (timeoutMs, capped by the"
       + " server) and was cancelled")
-  @APIResponse(responseCode = "409", description = "The database is not ready")
+  @APIResponse(responseCode = "409", description = "The database is not ready, or a table's data files cannot be"
+      + " read (not Parquet, or of other types than the table's)")
   @APIResponse(responseCode = "413", description = "The request body is larger than ailake.query.max-request-size")
   public Response query(
       @PathParam("instanceId") String instanceId,

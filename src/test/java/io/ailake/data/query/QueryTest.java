@@ -125,6 +125,16 @@ class QueryTest {
   }
 
   @Test
+  void aTableWhoseDataFileIsNoParquetIsAConflictThatNamesNoServerPath() {
+    Warehouse database = Warehouses.local("query");
+    IcebergClients.tableWithOneDataFile(catalog, database); // ns.orders: 64 zero bytes as its data file
+
+    query(database, Map.of("sql", "SELECT * FROM ns.orders")).then().statusCode(409)
+        .body("detail", containsString("ns.orders"))
+        .body("detail", org.hamcrest.Matchers.not(containsString("test-warehouses")));
+  }
+
+  @Test
   void deletionVectorsOfAFormatV3TableApply() throws Exception {
     Warehouse database = Warehouses.local("query");
     try (RESTCatalog client = IcebergClients.connect(catalog, database)) {
