@@ -93,11 +93,33 @@ public class QueryEngine {
       throw timedOut(timeout, "waiting for one of the " + config.concurrency() + " queries that run at once");
     }
     List<Path> held = new ArrayList<>();
-    try (Connection connection = open()) {
+    try {
       List<TableView> views = new ArrayList<>();
       for (QueryTables.Planned table : tables) {
         views.add(TableView.of(table, cache, held));
       }
+      try {
+        return runIn(true, views, tables, sql, maxRows, timeout, deadline, held);
+      } catch (StreamedFailure unexplained) {
+        // a streamed result loses DuckDB's message ("Invalid result set"); a materialized one keeps it
+        return runIn(false, views, tables, sql, maxRows, timeout, deadline, held);
+      }
+    } finally {
+      cache.release(held);
+      turns.release();
+    }
+  }
+
+  /** A failure of a streamed result, whose message DuckDB's JDBC driver does not pass on. */
+  private static final class StreamedFailure extends RuntimeException {
+    StreamedFailure() {
+      super(null, null, false, false);
+    }
+  }
+
+  private Rows runIn(boolean streaming, List<TableView> views, List<QueryTables.Planned> tables, String sql,
+      int maxRows, Duration timeout, long deadline, List<Path> held) {
+    try (Connection connection = open(streaming)) {
       lockDown(connection, held);
       for (int i = 0; i < views.size(); i++) {
         try {
@@ -109,17 +131,14 @@ public class QueryEngine {
         }
       }
       execute(connection, "SET lock_configuration = true");
-      return query(connection, sql, maxRows, timeout, deadline, held);
+      return query(connection, sql, maxRows, timeout, deadline, held, streaming);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB could not prepare the query: " + e.getMessage(), e);
-    } finally {
-      cache.release(held);
-      turns.release();
     }
   }
 
   private Rows query(Connection connection, String sql, int maxRows, Duration timeout, long deadline,
-      List<Path> files) {
+      List<Path> files, boolean streaming) {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw timedOut(timeout, "reading the tables' files");
@@ -161,7 +180,14 @@ public class QueryEngine {
       if (cancelled.get()) {
         throw timedOut(timeout, "running");
       }
+      if (streaming && String.valueOf(e.getMessage()).endsWith("Invalid result set")) {
+        throw new StreamedFailure();
+      }
       String message = userMessage(e.getMessage(), files);
+      if (e.getMessage() != null && files.stream().anyMatch(file -> e.getMessage().contains(file.toString()))) {
+        // DuckDB names one of the tables' files: the table's data is at fault, not the SQL
+        throw ApiException.conflict("A data file of the query's tables cannot be read: %s", message);
+      }
       if (message.startsWith("Out of Memory Error")) {
         throw ApiException.badRequest("The query needs more memory than the %s a query may use: %s",
             config.memoryLimit(), message);
@@ -177,8 +203,13 @@ public class QueryEngine {
   }
 
   private Connection open() throws SQLException {
+    return open(false);
+  }
+
+  /** A new in-memory database; {@code streaming}: its results are fetched as they are read, not first held whole. */
+  private Connection open(boolean streaming) throws SQLException {
     Properties properties = new Properties();
-    properties.setProperty("jdbc_stream_results", "true");
+    properties.setProperty("jdbc_stream_results", Boolean.toString(streaming));
     properties.setProperty("memory_limit", config.memoryLimit().asLongValue() / 1024 + "KiB");
     properties.setProperty("threads", Integer.toString(Math.max(1, config.threads())));
     properties.setProperty("autoinstall_known_extensions", "false");

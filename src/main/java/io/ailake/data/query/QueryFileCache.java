@@ -171,8 +171,8 @@ public class QueryFileCache {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       boolean ids = schema.getFields().stream().allMatch(field -> field.getId() != null);
       names = ids ? null : schema.getFields().stream().map(Type::getName).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Parquet footer of a data file", e);
+    } catch (IOException | RuntimeException notParquet) {
+      names = null; // DuckDB then says what is wrong with the file, in the words the user reads
     }
     synchronized (footers) {
       footers.put(key, names);
