@@ -92,6 +92,22 @@ public interface AilakeConfig {
     /** The largest request body the route reads (its SQL and asOf); a larger one is a 413. */
     @WithDefault("1M")
     MemorySize maxRequestSize();
+
+    Trino trino();
+
+    /** Trino for scale: with a url, queries of current data run on Trino instead of the embedded DuckDB. */
+    interface Trino {
+      /** Trino's coordinator, e.g. {@code http://trino:8080}; none: every query runs on DuckDB. */
+      Optional<String> url();
+
+      /** The catalog under which Trino sees a database of this service; {@code {database}} is the database's name. */
+      @WithDefault("{database}")
+      String catalog();
+
+      /** The user Trino's queries run as. */
+      @WithDefault("ailake")
+      String user();
+    }
   }
 
   /** Where storages may be, and how much of a file the service reads whole (docs/storage-boundaries.md). */

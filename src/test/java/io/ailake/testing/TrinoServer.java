@@ -63,6 +63,15 @@ public final class TrinoServer implements AutoCloseable {
    * answers once it runs queries.
    */
   public static TrinoServer start(Path workDir, Map<String, Map<String, String>> catalogs) {
+    try {
+      return start(workDir, catalogs, freePort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The same, on {@code port}: for a service whose configuration names the server before it starts. */
+  public static TrinoServer start(Path workDir, Map<String, Map<String, String>> catalogs, int port) {
     Path home = installed();
     Path java = javaHome().resolve("bin/java");
     try {
@@ -71,7 +80,6 @@ public final class TrinoServer implements AutoCloseable {
       Path pluginDir = Files.createDirectories(workDir.resolve("plugin"));
       // the Iceberg plugin alone: loading all 55 would take longer and more memory than the test itself
       Files.createSymbolicLink(pluginDir.resolve("iceberg"), home.resolve("plugin/iceberg"));
-      int port = freePort();
       Map<String, String> config = new TreeMap<>();
       config.put("coordinator", "true");
       config.put("node-scheduler.include-coordinator", "true");
@@ -322,7 +330,7 @@ public final class TrinoServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
