@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
@@ -282,7 +281,13 @@ final class TableView {
       }
     }
     if (!withIds.isEmpty()) {
-      parts.add(0, "SELECT * FROM " + readParquet(withIds, positions));
+      StringBuilder columns = new StringBuilder();
+      for (Types.NestedField field : read.values()) {
+        columns.append(columns.length() == 0 ? "" : ", ").append('c').append(field.fieldId());
+      }
+      // the columns named in order: every part of the union has them in the same places
+      parts.add(0, "SELECT " + columns + (positions ? ", filename, file_row_number" : "") + " FROM "
+          + readParquet(withIds, positions));
     }
     return "(" + String.join(" UNION ALL ", parts) + ")";
   }
