@@ -68,6 +68,14 @@ class TrinoQueryTest {
     try (TrinoServer trino = TrinoServer.start(Path.of("target", "trino-query"),
         Map.of("lake_" + database.name, lakeCatalog(database), "other", lakeCatalog(database)), PORT)) {
       String sql = "SELECT count(*), sum(id) FROM shop.orders";
+      // a fresh Trino refuses queries until it knows its node's catalogs; wait for that as its own client
+      TrinoServer.scheduled(() -> {
+        try (java.sql.Connection connection = trino.connect("lake_" + database.name);
+            java.sql.Statement statement = connection.createStatement();
+            java.sql.ResultSet count = statement.executeQuery("SELECT count(*) FROM shop.orders")) {
+          return count.next() ? count.getLong(1) : null;
+        }
+      });
 
       query(database, Map.of("sql", sql)).then().statusCode(200)
           .body("rows[0][0]", equalTo(9)).body("rows[0][1]", equalTo(45))
