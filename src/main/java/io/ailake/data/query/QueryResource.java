@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailake.AilakeConfig;
 import io.ailake.api.ApiException;
+import io.ailake.iceberg.Warehouse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -96,7 +97,8 @@ public class QueryResource {
       throw new ApiException(413, "Payload Too Large",
           String.format("The query request is larger than the %d bytes a query may have", maxRequestBytes));
     }
-    QueryResult result = queries.query(instanceId, QueryRequest.of(json.readTree(body)));
+    Warehouse database = queries.database(instanceId);
+    QueryResult result = queries.query(database, QueryRequest.of(json.readTree(body)));
     MediaType type = answerType(headers.getAcceptableMediaTypes());
     if (type == null) {
       return Response.ok(result, MediaType.APPLICATION_JSON_TYPE).build();

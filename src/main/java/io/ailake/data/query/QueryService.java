@@ -28,9 +28,17 @@ public class QueryService {
   }
 
   public QueryResult query(String instanceId, QueryRequest request) {
+    return query(database(instanceId), request);
+  }
+
+  /** The caller's database {@code instanceId} names: a 404 for another organization's, before its request is read. */
+  public Warehouse database(String instanceId) {
+    return tables.database(instanceId);
+  }
+
+  public QueryResult query(Warehouse database, QueryRequest request) {
     long started = System.nanoTime();
     AsOf asOf = AsOf.of(request.asOf());
-    Warehouse database = tables.database(instanceId);
     SelectStatement statement = engine.check(request.sql());
     for (String named : asOf.perTable().keySet()) {
       if (!statement.tables().containsKey(named)) {
