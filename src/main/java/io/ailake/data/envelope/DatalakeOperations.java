@@ -45,6 +45,10 @@ public class DatalakeOperations {
   private static final List<String> TABLE_ADDRESS =
       List.of("database", "instanceId", "databaseId", "namespace", "table", "name");
 
+  /** A snapshot's {@code name} is its tag's (as the REST route's body says); its table is {@code table}. */
+  private static final List<String> SNAPSHOT_ADDRESS =
+      List.of("database", "instanceId", "databaseId", "namespace", "table");
+
   private final Map<String, Operation> operations = new LinkedHashMap<>();
   private final ObjectMapper json;
   private final OperationService operationService;
@@ -79,7 +83,7 @@ public class DatalakeOperations {
     });
     add("getSchema", Role.READ, (p, uri) -> new Answer(200, tables.describe(p.database(), p.namespace(), p.table())));
     add("snapshot", Role.MANAGE, (p, uri) -> new Answer(201, tables.tag(p.database(), p.namespace(), p.table(),
-        p.as(TableRequests.CreateSnapshot.class, TABLE_ADDRESS, "tag", "name"))));
+        p.as(TableRequests.CreateSnapshot.class, SNAPSHOT_ADDRESS, "tag", "name"))));
     add("evolveSchema", Role.MANAGE, (p, uri) -> new Answer(200, schemas.evolve(p.database(), p.namespace(),
         p.table(), p.as(TableRequests.EvolveSchema.class, TABLE_ADDRESS))));
     add("insert", Role.MANAGE, (p, uri) -> {

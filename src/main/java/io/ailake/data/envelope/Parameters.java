@@ -67,18 +67,18 @@ final class Parameters {
   }
 
   /**
-   * The parameters as the REST route's body, {@code renamed} pairs first (the seed's name, then ours) and
-   * the addressing parameters left out.
+   * The parameters as the REST route's body: the addressing parameters {@code leftOut}, then each {@code
+   * renamed} pair (the seed's name, then ours) applied, the seed's name winning.
    */
   <T> T as(Class<T> type, List<String> leftOut, String... renamed) {
     ObjectNode body = node.deepCopy();
+    leftOut.forEach(body::remove);
     for (int i = 0; i + 1 < renamed.length; i += 2) {
       JsonNode value = body.remove(renamed[i]);
-      if (value != null && !body.has(renamed[i + 1])) {
+      if (value != null) {
         body.set(renamed[i + 1], value);
       }
     }
-    leftOut.forEach(body::remove);
     try {
       return json.treeToValue(body, type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
