@@ -2,6 +2,7 @@ package io.ailake.data.envelope;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ailake.AilakeConfig;
 import io.ailake.api.ApiException;
 import io.ailake.api.Paging;
 import io.ailake.auth.Role;
@@ -51,12 +52,14 @@ public class DatalakeOperations {
 
   private final Map<String, Operation> operations = new LinkedHashMap<>();
   private final ObjectMapper json;
+  private final io.quarkus.runtime.configuration.MemorySize maxRowsBytes;
   private final OperationService operationService;
   private final Caller caller;
 
   DatalakeOperations(DatabaseInstances databases, LakeTables tables, SchemaChanges schemas, RowInserts inserts,
-      RowChanges changes, OperationService operationService, Caller caller, ObjectMapper json) {
+      RowChanges changes, OperationService operationService, Caller caller, ObjectMapper json, AilakeConfig config) {
     this.json = json;
+    this.maxRowsBytes = config.rows().maxBodyBytes();
     this.operationService = operationService;
     this.caller = caller;
     add("create", Role.MANAGE, (p, uri) -> accepted(databases.provision(
@@ -129,11 +132,19 @@ public class DatalakeOperations {
     if (!rows.isArray()) {
       rows = json.createArrayNode().add(rows);
     }
+    byte[] body;
     try {
-      return json.writeValueAsBytes(rows);
+      body = json.writeValueAsBytes(rows);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw ApiException.badRequest("Invalid rows: %s", e.getOriginalMessage());
     }
+    long cap = maxRowsBytes.asLongValue();
+    if (body.length > cap) {
+      // the same cap as the insert route's body, whichever door the rows come through
+      throw new ApiException(413, "Content Too Large",
+          String.format("The rows take %d bytes; an insert takes at most %d (ailake.rows.max-body-bytes)", body.length, cap));
+    }
+    return body;
   }
 
   /** A provisioning or deprovisioning: 202 with the operation as GET /api/v1/ailake/operations/{id} answers it. */
