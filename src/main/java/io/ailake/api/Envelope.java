@@ -59,8 +59,6 @@ public final class Envelope {
       case 404 -> "NOT_FOUND";
       case 429 -> "RATE_LIMIT_EXCEEDED";
       case 408, 504 -> "TIMEOUT";
-      // 501: an operation this server does not serve yet; a retry would not help, as with a bad parameter
-      case 501 -> "VALIDATION_ERROR";
       default -> status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR";
     };
   }

@@ -6,6 +6,8 @@ import io.ailake.AilakeConfig;
 import io.ailake.api.ApiException;
 import io.ailake.api.Paging;
 import io.ailake.auth.Role;
+import io.ailake.data.query.QueryRequest;
+import io.ailake.data.query.QueryService;
 import io.ailake.data.rows.RowChanges;
 import io.ailake.data.rows.RowInserts;
 import io.ailake.data.rows.RowRequests;
@@ -52,13 +54,16 @@ public class DatalakeOperations {
 
   private final Map<String, Operation> operations = new LinkedHashMap<>();
   private final ObjectMapper json;
+  private final long maxQueryBytes;
   private final io.quarkus.runtime.configuration.MemorySize maxRowsBytes;
   private final OperationService operationService;
   private final Caller caller;
 
   DatalakeOperations(DatabaseInstances databases, LakeTables tables, SchemaChanges schemas, RowInserts inserts,
-      RowChanges changes, OperationService operationService, Caller caller, ObjectMapper json, AilakeConfig config) {
+      RowChanges changes, QueryService queries, OperationService operationService, Caller caller, ObjectMapper json,
+      AilakeConfig config) {
     this.json = json;
+    this.maxQueryBytes = config.query().maxRequestSize().asLongValue();
     this.maxRowsBytes = config.rows().maxBodyBytes();
     this.operationService = operationService;
     this.caller = caller;
@@ -98,9 +103,8 @@ public class DatalakeOperations {
         p.as(RowRequests.UpdateRows.class, TABLE_ADDRESS))));
     add("deleteRecords", Role.MANAGE, (p, uri) -> new Answer(200, changes.delete(p.database(), p.namespace(),
         p.table(), p.as(RowRequests.DeleteRows.class, TABLE_ADDRESS))));
-    // the SQL route (io.ailake.data.query) is not on this server yet: each becomes one entry when it is
-    add("query", Role.READ, DatalakeOperations::notYetServed);
-    add("timeTravel", Role.READ, DatalakeOperations::notYetServed);
+    add("query", Role.READ, (p, uri) -> new Answer(200, queries.query(p.database(), query(p, false))));
+    add("timeTravel", Role.READ, (p, uri) -> new Answer(200, queries.query(p.database(), query(p, true))));
   }
 
   private void add(String name, Role role, Call call) {
@@ -155,8 +159,38 @@ public class DatalakeOperations {
     return new Answer(202, view);
   }
 
-  private static Answer notYetServed(Parameters parameters, UriInfo uri) {
-    throw new ApiException(501, "Not Implemented",
-        "This server does not serve SQL queries through the envelope yet (query, timeTravel)");
+  /**
+   * The query route's request: {@code sql}, {@code asOf}, {@code maxRows}, {@code timeoutMs} (the smaller of it
+   * and {@code options.timeout}). A time travel needs {@code asOf}, or the seed's {@code timestamp}, {@code
+   * snapshotId} or {@code tag} beside {@code sql}, as one selector for every table.
+   */
+  private QueryRequest query(Parameters p, boolean timeTravel) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = p.as(com.fasterxml.jackson.databind.node.ObjectNode.class,
+        DATABASE);
+    if (timeTravel && p.get("asOf") == null) {
+      com.fasterxml.jackson.databind.node.ObjectNode asOf = json.createObjectNode();
+      for (String selector : List.of("timestamp", "snapshotId", "tag")) {
+        JsonNode value = body.remove(selector);
+        if (value != null && !value.isNull()) {
+          asOf.set(selector, value);
+        }
+      }
+      if (asOf.size() != 1) {
+        throw ApiException.badRequest("timeTravel takes one of 'timestamp', 'snapshotId', 'tag' (or 'asOf') with 'sql'");
+      }
+      body.set("asOf", asOf);
+    } else if (timeTravel && !p.get("asOf").isObject()) {
+      throw ApiException.badRequest("'asOf' must be an object");
+    }
+    Long timeout = p.timeout();
+    JsonNode given = body.get("timeoutMs");
+    if (timeout != null && (given == null || given.isNull() || given.isIntegralNumber() && given.asLong() > timeout)) {
+      body.put("timeoutMs", timeout); // a timeoutMs that is no number stays, for the query's own refusal
+    }
+    if (body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxQueryBytes) {
+      throw new ApiException(413, "Payload Too Large",
+          String.format("The query request is larger than the %d bytes a query may have", maxQueryBytes));
+    }
+    return QueryRequest.of(body);
   }
 }

@@ -49,11 +49,12 @@ public class DatalakeResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(operationId = "datalakeOperation", summary = "Run one operation of the seed's envelope: create, delete,"
-      + " createTable, dropTable, listTables, getSchema, snapshot, evolveSchema, insert, update, deleteRecords",
+      + " createTable, dropTable, listTables, getSchema, snapshot, evolveSchema, insert, update, deleteRecords,"
+      + " query, timeTravel",
       description = "Answers {success, data, meta} with the status the REST route answers (201 created, 202 a"
           + " database operation to poll at /api/v1/ailake/operations/{id}), or {success: false, error: {code,"
-          + " message, details}, meta} with the real HTTP status. listTables and getSchema need a read token, the"
-          + " others manage. query and timeTravel answer 501 (VALIDATION_ERROR) until this server serves SQL.")
+          + " message, details}, meta} with the real HTTP status. listTables, getSchema, query and timeTravel need a"
+          + " read token, the others manage.")
   @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
       schema = @Schema(implementation = DatalakeRequest.class),
       examples = {
@@ -66,6 +67,10 @@ public class DatalakeResource {
           @ExampleObject(name = "insert", value = """
               {"operation": "insert", "parameters": {"database": "sales", "table": "shop.orders",
               "rows": [{"id": 1, "amount": 9.5}]}, "options": {"timeout": 30000}}"""),
+          @ExampleObject(name = "timeTravel", value = """
+              {"operation": "timeTravel", "parameters": {"database": "sales",
+              "sql": "SELECT count(*) AS orders FROM shop.orders", "timestamp": "2025-06-30T00:00:00Z"},
+              "options": {"timeout": 10000}}"""),
           @ExampleObject(name = "deleteRecords", value = """
               {"operation": "deleteRecords", "parameters": {"database": "sales", "namespace": "shop", "table": "orders",
               "where": "id = 1"}}"""),
@@ -92,11 +97,11 @@ public class DatalakeResource {
               "6c1f2a9e-0b7d-4e51-9a3c-2d4e6f8a0b1c", "timestamp": "2025-01-01T12:00:00Z", "duration": 2}}""")))
   @APIResponse(responseCode = "404", description = "NOT_FOUND: no such database, namespace or table in the caller's"
       + " organization")
-  @APIResponse(responseCode = "408", description = "TIMEOUT: options.timeout passed before the operation started")
+  @APIResponse(responseCode = "408", description = "TIMEOUT: options.timeout passed before the operation started, or"
+      + " a query ran past it")
   @APIResponse(responseCode = "409", description = "VALIDATION_ERROR (details.status 409): a name taken, a database"
       + " not ready, a table changed underneath; reload and retry")
   @APIResponse(responseCode = "413", description = "VALIDATION_ERROR: the body is larger than the server takes")
-  @APIResponse(responseCode = "501", description = "VALIDATION_ERROR: query and timeTravel are not served yet")
   public Response run(DatalakeRequest request) {
     if (request == null) {
       throw ApiException.badRequest("A body {operation, parameters, options} is required");

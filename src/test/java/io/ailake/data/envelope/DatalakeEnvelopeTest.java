@@ -152,7 +152,9 @@ class DatalakeEnvelopeTest {
         .body("error.code", equalTo("NOT_FOUND"));
     call("getSchema", Map.of("database", "no_such_database", "table", "shop.t")).then().statusCode(404)
         .body("error.code", equalTo("NOT_FOUND"));
-    call("query", Map.of("database", database.name, "sql", "SELECT 1")).then().statusCode(501)
+    call("query", Map.of("database", database.name, "sql", "DROP TABLE shop.t")).then().statusCode(400)
+        .body("error.code", equalTo("VALIDATION_ERROR"));
+    call("timeTravel", Map.of("database", database.name, "sql", "SELECT * FROM shop.t")).then().statusCode(400)
         .body("error.code", equalTo("VALIDATION_ERROR"));
     given().contentType(ContentType.JSON).body("{\"operation\": ").post(ENVELOPE).then().statusCode(400)
         .body("success", equalTo(false)).body("error.code", equalTo("VALIDATION_ERROR"));
@@ -199,6 +201,38 @@ class DatalakeEnvelopeTest {
           .post(ENVELOPE).then().statusCode(404).body("error.code", equalTo("NOT_FOUND"));
     }
     given().get(tables(database) + "/shop/t").then().statusCode(200).body("rowCount", equalTo(0));
+  }
+
+  @Test
+  void aQueryThroughTheEnvelopeAnswersWhatTheQueryRouteAnswersAndTimeTravelReadsAnOlderSnapshot() {
+    Warehouse database = Warehouses.local("envelope");
+    createTable(database, "t");
+    long first = ((Number) call("insert", table(database, "t", Map.of("rows", List.of(Map.of("id", 1)))))
+        .then().statusCode(201).extract().path("data.snapshotId")).longValue();
+    call("insert", table(database, "t", Map.of("rows", List.of(Map.of("id", 2), Map.of("id", 3)))))
+        .then().statusCode(201);
+    String sql = "SELECT count(*) AS n, max(id) AS top FROM shop.t";
+    Map<String, Object> rest = given().contentType(ContentType.JSON).body(Map.of("sql", sql))
+        .post(DATABASES + "/" + database.name + "/query").then().statusCode(200).extract().as(Map.class);
+    Response query = call("query", Map.of("database", database.name, "sql", sql));
+    query.then().statusCode(200).body("success", equalTo(true));
+    assertThat((Object) query.path("data.rows")).isEqualTo(rest.get("rows"));
+    assertThat((Object) query.path("data.snapshots")).isEqualTo(rest.get("snapshots"));
+    assertThat(query.<List<List<Object>>>path("data.rows").get(0)).containsExactly(3, 3);
+
+    call("timeTravel", Map.of("database", database.name, "sql", sql, "snapshotId", first)).then().statusCode(200)
+        .body("data.rows[0]", equalTo(List.of(1, 1)));
+    call("timeTravel", Map.of("database", database.name, "sql", sql, "asOf", Map.of("snapshotId", first)))
+        .then().statusCode(200).body("data.rows[0]", equalTo(List.of(1, 1)));
+
+    String admin = TestTokens.bearer(TestTokens.serverAdmin());
+    String read = given().header("Authorization", admin).contentType(ContentType.JSON)
+        .body(Map.of("name", "reader", "role", "read"))
+        .post("/api/v1/admin/organizations/" + io.ailake.organization.Organizations.DEFAULT_ID + "/tokens")
+        .then().statusCode(201).extract().path("token");
+    given().header("Authorization", TestTokens.bearer(read)).contentType(ContentType.JSON)
+        .body(Map.of("operation", "query", "parameters", Map.of("database", database.name, "sql", sql)))
+        .post(ENVELOPE).then().statusCode(200).body("data.rowCount", equalTo(1));
   }
 
   @Test
