@@ -36,6 +36,7 @@ public class ApiDocumentation implements OASFilter {
 
   public static final String ASYNC = "x-ailake-async";
   private static final String PROBLEM = "Problem";
+  private static final String ENVELOPE = "DatalakeResponse";
   private static final String BEARER = "bearer";
   private static final String AI_LAKE = "AI Lake";
   private static final String CATALOG = "Catalog API";
@@ -150,7 +151,7 @@ public class ApiDocumentation implements OASFilter {
     add(responses, "503", "A dependency (PostgreSQL, object storage) did not answer; retry later");
     responses.getAPIResponses().forEach((code, response) -> {
       if (code.startsWith("4") || code.startsWith("5")) {
-        errorContent(method, iceberg, oauth, code, response);
+        errorContent(path, method, iceberg, oauth, code, response);
       }
     });
   }
@@ -167,9 +168,15 @@ public class ApiDocumentation implements OASFilter {
     operation.setTags(tags);
   }
 
-  private static void errorContent(String method, boolean iceberg, boolean oauth, String code, APIResponse response) {
+  private static void errorContent(String path, String method, boolean iceberg, boolean oauth, String code,
+      APIResponse response) {
     if (method.equals("HEAD")) {
       response.setContent(null); // a HEAD answer has no body
+      return;
+    }
+    if (Envelope.serves(path)) {
+      response.setContent(OASFactory.createContent().addMediaType("application/json",
+          OASFactory.createMediaType().schema(ref(ENVELOPE))));
       return;
     }
     String schema = oauth && (code.equals("400") || code.equals("401")) ? IcebergSchemas.OAUTH_ERROR

@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The error format of the {@code /api} family: {@code application/problem+json} with {@code title},
- * {@code status}, {@code detail} and {@code traceId} (the request id, also in {@code X-Request-ID}).
+ * {@code status}, {@code detail} and {@code traceId} (the request id, also in {@code X-Request-ID}); on the
+ * seed's envelope route, the same refusal in the envelope ({@link Envelope}).
  * The Iceberg routes map their own errors (IcebergCatalogResource), in Iceberg's model.
  */
 public class ApiErrors {
@@ -185,7 +186,15 @@ public class ApiErrors {
   }
 
   public static Response problem(int status, String title, String detail, ContainerRequestContext request) {
-    return problem(status, title, detail, RequestIds.of(request));
+    return problem(status, title, detail, RequestIds.of(request), request.getUriInfo().getPath());
+  }
+
+  /**
+   * The one place that picks the format of an {@code /api} error: problem+json, or the seed's envelope on
+   * its route (Envelope), so every refusal (the filters', Jackson's, a service's) reads as its client expects.
+   */
+  public static Response problem(int status, String title, String detail, String traceId, String path) {
+    return Envelope.serves(path) ? Envelope.error(status, title, detail, traceId) : problem(status, title, detail, traceId);
   }
 
   public static Response problem(int status, String title, String detail, String traceId) {

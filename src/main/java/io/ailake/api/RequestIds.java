@@ -23,7 +23,8 @@ public class RequestIds {
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   @ServerRequestFilter(preMatching = true)
-  public void assign(ContainerRequestContext request, HttpServerRequest http) {
+  public void assign(ContainerRequestContext request, HttpServerRequest http, io.vertx.ext.web.RoutingContext routing) {
+    Envelope.started(routing);
     // from Vert.x's request: the JAX-RS view would copy every header into a sorted map first
     String given = http.getHeader(HEADER);
     String id = given != null && SANE.matcher(given).matches() ? given : newId();

@@ -27,6 +27,11 @@ public final class Sha256 {
     return DIGEST.get().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The digest of the bytes. */
+  public static byte[] of(byte[] bytes) {
+    return DIGEST.get().digest(bytes);
+  }
+
   /** The digest as lower-case hex. */
   public static String hex(String text) {
     return HexFormat.of().formatHex(of(text));

@@ -134,10 +134,10 @@ public class IdempotencyInterceptor {
   }
 
   /** The answer to {@code failure} when it is a final refusal (a 4xx other than 408 and 429), else null. */
-  private static Response finalRefusal(Throwable failure, boolean iceberg) {
+  private Response finalRefusal(Throwable failure, boolean iceberg) {
     Response refusal = iceberg ? IcebergErrors.peek(failure, traceId())
         : failure instanceof ApiException api
-            ? ApiErrors.problem(api.status(), api.title(), api.getMessage(), traceId())
+            ? ApiErrors.problem(api.status(), api.title(), api.getMessage(), traceId(), request.path())
             : null;
     return refusal != null && refusal.getStatus() >= 400 && refusal.getStatus() < 500
         && refusal.getStatus() != 408 && refusal.getStatus() != 429 ? refusal : null;
@@ -266,7 +266,7 @@ public class IdempotencyInterceptor {
   }
 
   private Response error(boolean iceberg, int status, String icebergType, String title, String detail) {
-    return iceberg ? IcebergErrors.response(status, icebergType, detail, traceId()) : ApiErrors.problem(status, title, detail, traceId());
+    return iceberg ? IcebergErrors.response(status, icebergType, detail, traceId()) : ApiErrors.problem(status, title, detail, traceId(), request.path());
   }
 
   private static String traceId() {

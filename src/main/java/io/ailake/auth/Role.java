@@ -24,7 +24,7 @@ public enum Role {
     throw io.ailake.api.ApiException.badRequest("role must be admin, manage or read (was '%s')", role);
   }
 
-  boolean atLeast(Role other) {
+  public boolean atLeast(Role other) {
     return ordinal() <= other.ordinal();
   }
 }

@@ -3,7 +3,7 @@ package io.ailake.lake;
 import java.util.List;
 
 /** Request bodies of the database routes, as the AI Lake API names their fields. */
-final class LakeRequests {
+public final class LakeRequests {
 
   private LakeRequests() {}
 
@@ -14,7 +14,7 @@ final class LakeRequests {
    */
   @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ProvisionDatabaseInstanceRequest", requiredProperties = {"name", "storageIds"}, example = """
       {"name": "sales", "storageIds": ["0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50"], "dataSourceId": "sales", "dataSourceName": "Sales"}""")
-  record ProvisionDatabaseInstance(
+  public record ProvisionDatabaseInstance(
       String name,
       List<String> storageIds,
       String dataSourceId,

@@ -69,7 +69,7 @@ public class OperationsResource {
       Map<String, Object> error,
       Instant createdAt, Instant updatedAt) {
 
-    static OperationView of(Job job) {
+    public static OperationView of(Job job) {
       Map<String, Object> lastError = lastError(job);
       Map<String, Object> error = job.state != Job.State.FAILED ? null
           : job.error != null ? job.error

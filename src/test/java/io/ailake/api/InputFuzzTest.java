@@ -333,7 +333,7 @@ class InputFuzzTest {
     return status;
   }
 
-  /** A refusal must be in its family's error format: Iceberg's error model, or problem+json. */
+  /** A refusal must be in its family's error format: Iceberg's error model, the seed's envelope, or problem+json. */
   private static String formatProblem(Call call, RawHttp.Answer response) {
     int status = response.status();
     // 414 and 431 (the HTTP server's limits on the request line and headers) and a 400 for a URI that does
@@ -349,6 +349,13 @@ class InputFuzzTest {
         return type.startsWith("application/json") && error.path("code").asInt() == status
             && !error.path("message").asText().isBlank() && !error.path("type").asText().isBlank()
             ? null : "not Iceberg's error model";
+      }
+      if (Envelope.serves(call.route.path)) {
+        JsonNode envelope = JSON.readTree(response.body());
+        return type.startsWith("application/json") && envelope.path("success").isBoolean()
+            && !envelope.path("success").asBoolean() && envelope.path("error").path("code").asText().equals(Envelope.code(status))
+            && !envelope.path("error").path("message").asText().isBlank()
+            && !envelope.path("meta").path("requestId").asText().isBlank() ? null : "not the seed's error envelope";
       }
       JsonNode problem = JSON.readTree(response.body());
       return type.startsWith(ApiErrors.PROBLEM_JSON) && problem.path("status").asInt() == status

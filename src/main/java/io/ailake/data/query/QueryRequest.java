@@ -30,7 +30,7 @@ public record QueryRequest(
   private static final Set<String> FIELDS = Set.of("sql", "asOf", "maxRows", "timeoutMs");
 
   /** The request a JSON body holds; every field checked for its type, unknown fields refused. */
-  static QueryRequest of(JsonNode body) {
+  public static QueryRequest of(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw ApiException.badRequest("The request body must be a JSON object with a 'sql' field");
     }

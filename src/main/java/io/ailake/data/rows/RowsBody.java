@@ -41,6 +41,23 @@ public final class RowsBody implements AutoCloseable {
     this.sha256 = sha256;
   }
 
+  /** A JSON array of rows another route received whole (the envelope's {@code rows} parameter), spooled as an insert's body is. */
+  public static RowsBody json(byte[] rows) {
+    try {
+      Path file = Files.createTempFile("ailake-rows-", ".body");
+      try {
+        Files.write(file, rows);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(file);
+        throw e;
+      }
+      return new RowsBody(file, Format.JSON, java.nio.charset.StandardCharsets.UTF_8, rows.length,
+          java.util.HexFormat.of().formatHex(io.ailake.api.Sha256.of(rows)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public Format format() {
     return format;
   }

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request bodies of the table routes. */
-final class TableRequests {
+public final class TableRequests {
 
   private TableRequests() {}
 
@@ -20,7 +20,7 @@ final class TableRequests {
       {"name": "shipping", "type": "struct<city: string, zip: string>", "nullable": true},
       {"name": "tags", "type": "list<string>", "nullable": true}],
       "partitionBy": ["category", "day(ts)"], "properties": {"write.format.default": "parquet"}}""")
-  record CreateTable(
+  public record CreateTable(
       @Schema(description = "The namespace; levels separated by dots (a.b)") String namespace,
       @Schema(description = "The table's name in its namespace") String name,
       @Schema(description = "The columns, in order; at least one") List<Column> columns,
@@ -31,7 +31,7 @@ final class TableRequests {
 
   @Schema(name = "AiLakeTableColumnDefinition", requiredProperties = {"name", "type"},
       example = "{\"name\": \"amount\", \"type\": \"decimal(12, 2)\", \"nullable\": true, \"comment\": \"Gross\"}")
-  record Column(
+  public record Column(
       @Schema(description = "No dots: a dot separates the levels of a nested field's path") String name,
       @Schema(description = "An Iceberg type: boolean, int, long, float, double, decimal(p, s), date, time,"
           + " timestamp, timestamptz, string, uuid, binary, fixed[n], struct<name: type, ...> (a field may end"
@@ -42,7 +42,7 @@ final class TableRequests {
   @Schema(name = "CreateAiLakeTableSnapshotRequest", requiredProperties = {"name"},
       description = "Names a snapshot with an Iceberg tag", example = """
       {"name": "end-of-q3", "maxAgeDays": 365}""")
-  record CreateSnapshot(
+  public record CreateSnapshot(
       @Schema(description = "The tag's name; unique among the table's tags and branches") String name,
       @Schema(type = SchemaType.INTEGER, format = "int64",
           description = "The snapshot to name; the current one when absent") Long snapshotId,
@@ -53,14 +53,14 @@ final class TableRequests {
       description = "Schema changes applied together, atomically, without rewriting data", example = """
       {"changes": [{"action": "add", "name": "region", "type": "string", "nullable": true, "after": "id"},
       {"action": "widen", "name": "id", "type": "long"}]}""")
-  record EvolveSchema(
+  public record EvolveSchema(
       @Schema(description = "Applied in order, committed as one schema change") List<SchemaChange> changes,
       @Schema(description = "The schema id the changes were written against; 409 when the table's is another")
           Integer expectedSchemaId) {}
 
   @Schema(name = "AiLakeSchemaChange", requiredProperties = {"action", "name"},
       example = "{\"action\": \"rename\", \"name\": \"amount\", \"newName\": \"gross_amount\"}")
-  record SchemaChange(
+  public record SchemaChange(
       @Schema(enumeration = {"add", "rename", "drop", "widen", "makeOptional"},
           description = "add (name, type, nullable, after, comment), rename (name, newName), drop (name),"
               + " widen (name, type: int to long, float to double, a wider decimal), makeOptional (name)")

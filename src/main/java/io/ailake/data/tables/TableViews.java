@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Answers of the table routes. */
-final class TableViews {
+public final class TableViews {
 
   private TableViews() {}
 
@@ -30,7 +30,7 @@ final class TableViews {
   /** A table's name, as a list shows it. */
   @Schema(name = "AiLakeTableName",
       example = "{\"namespace\": \"shop\", \"name\": \"orders\"}")
-  record TableName(
+  public record TableName(
       @Schema(required = true,
           description = "Levels separated by dots") String namespace,
       @Schema(required = true) String name) {
@@ -51,7 +51,7 @@ final class TableViews {
       "links": {"self": "/api/v1/ailake/database/instances/sales/tables?metaInclude=page"},
       "meta": {"page": {"number": 0, "size": 50, "totalElements": 1, "totalPages": 1}},
       "tables": [{"namespace": "shop", "name": "orders"}], "totalCount": 1}""")
-  record ListTablesResponse(
+  public record ListTablesResponse(
       @Schema(required = true) List<JsonApi.Item<TableName>> data,
       @Schema(required = true) JsonApi.Links links,
       JsonApi.Meta meta,
@@ -59,7 +59,7 @@ final class TableViews {
       @Schema(
           description = "All the tables the list pages through, with metaInclude=page") Long totalCount) {
 
-    static ListTablesResponse of(List<TableIdentifier> page, Paging paging, Long total, UriInfo uri) {
+    public static ListTablesResponse of(List<TableIdentifier> page, Paging paging, Long total, UriInfo uri) {
       List<TableName> names = page.stream().map(TableName::of).toList();
       return new ListTablesResponse(JsonApi.items(TYPE, names, TableName::id), JsonApi.self(uri),
           JsonApi.meta(paging, total), names, total);
@@ -72,7 +72,7 @@ final class TableViews {
       {"id": 5, "name": "shipping", "type": "struct<city: string, zip: string>", "nullable": true,
       "fields": [{"id": 8, "name": "city", "type": "string", "nullable": true},
       {"id": 9, "name": "zip", "type": "string", "nullable": true}]}""")
-  record TableColumn(
+  public record TableColumn(
       @Schema(required = true,
           description = "Iceberg's field id: stays with the column through renames") int id,
       @Schema(required = true,
@@ -98,7 +98,7 @@ final class TableViews {
 
   @Schema(name = "AiLakePartitionField", example = """
       {"term": "day(ts)", "transform": "day", "sourceColumn": "ts", "sourceId": 4, "fieldId": 1001, "name": "ts_day"}""")
-  record PartitionFieldView(
+  public record PartitionFieldView(
       @Schema(required = true,
           description = "As partitionBy writes it") String term,
       @Schema(required = true,
@@ -133,7 +133,7 @@ final class TableViews {
       "sourceId": 3, "fieldId": 1001, "name": "ts_day"}],
       "properties": {"write.format.default": "parquet"}, "currentSnapshotId": 3051729675574597004,
       "rowCount": 1200, "lastUpdatedAt": "2026-12-07T14:00:00Z"}""")
-  record TableDocument(
+  public record TableDocument(
       @Schema(required = true) String namespace,
       @Schema(required = true) String name,
       @Schema(required = true) String tableUuid,
@@ -191,7 +191,7 @@ final class TableViews {
       {"snapshotId": 3051729675574597004, "parentId": 1877342781342987501, "sequenceNumber": 2,
       "committedAt": "2026-12-07T14:00:00Z", "timestampMs": 1796652000000, "operation": "append", "schemaId": 0,
       "summary": {"added-records": "200", "total-records": "1200"}, "tags": ["end-of-q3"], "branches": ["main"]}""")
-  record SnapshotView(
+  public record SnapshotView(
       @Schema(required = true, type = SchemaType.INTEGER,
           format = "int64") long snapshotId,
       @Schema(type = SchemaType.INTEGER, format = "int64",
@@ -218,7 +218,7 @@ final class TableViews {
       "sequenceNumber": 1, "committedAt": "2026-12-07T14:00:00Z", "timestampMs": 1796652000000,
       "operation": "append", "schemaId": 0, "summary": {"added-records": "1200", "total-records": "1200"},
       "tags": ["end-of-q3"], "branches": ["main"]}]}""")
-  record ListSnapshotsResponse(
+  public record ListSnapshotsResponse(
       @Schema(type = SchemaType.INTEGER, format = "int64")
           Long currentSnapshotId,
       @Schema(required = true) List<SnapshotView> snapshots) {
@@ -252,7 +252,7 @@ final class TableViews {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "AiLakeTableSnapshotTag", example = """
       {"name": "end-of-q3", "snapshotId": 3051729675574597004, "maxAgeDays": 365, "maxRefAgeMs": 31536000000}""")
-  record SnapshotTag(
+  public record SnapshotTag(
       @Schema(required = true) String name,
       @Schema(required = true, type = SchemaType.INTEGER,
           format = "int64") long snapshotId,
