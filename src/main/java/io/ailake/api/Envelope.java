@@ -24,7 +24,8 @@ public final class Envelope {
   private Envelope() {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @Schema(name = "DatalakeMeta", requiredProperties = {"requestId", "timestamp"})
+  @Schema(name = "DatalakeMeta", requiredProperties = {"requestId", "timestamp"}, example = "{\"requestId\":"
+      + " \"6c1f2a9e-0b7d-4e51-9a3c-2d4e6f8a0b1c\", \"timestamp\": \"2025-01-01T12:00:00Z\", \"duration\": 145}")
   public record Meta(
       @Schema(description = "The request id, as in X-Request-ID", example = "6c1f2a9e-0b7d-4e51-9a3c-2d4e6f8a0b1c")
           String requestId,
@@ -33,7 +34,9 @@ public final class Envelope {
       @Schema(description = "Milliseconds since the request arrived", example = "145") Long duration) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @Schema(name = "DatalakeError", requiredProperties = {"code", "message"})
+  @Schema(name = "DatalakeError", requiredProperties = {"code", "message"}, example = "{\"code\": \"NOT_FOUND\","
+      + " \"message\": \"Table shop.orders does not exist in database lake\", \"details\": {\"status\": 404,"
+      + " \"title\": \"Not Found\"}}")
   public record Error(
       @Schema(enumeration = {"VALIDATION_ERROR", "AUTHENTICATION_ERROR", "AUTHORIZATION_ERROR", "NOT_FOUND",
           "RATE_LIMIT_EXCEEDED", "TIMEOUT", "INTERNAL_ERROR"}) String code,
@@ -43,7 +46,10 @@ public final class Envelope {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @Schema(name = "DatalakeResponse", requiredProperties = {"success", "meta"},
-      description = "success true with data, or false with error")
+      description = "success true with data, or false with error", example = "{\"success\": false, \"error\":"
+          + " {\"code\": \"NOT_FOUND\", \"message\": \"Table shop.orders does not exist in database lake\","
+          + " \"details\": {\"status\": 404, \"title\": \"Not Found\"}}, \"meta\": {\"requestId\":"
+          + " \"6c1f2a9e-0b7d-4e51-9a3c-2d4e6f8a0b1c\", \"timestamp\": \"2025-01-01T12:00:00Z\", \"duration\": 12}}")
   public record Body(boolean success, Object data, Error error, @Schema(required = true) Meta meta) {}
 
   /** Whether a request path is the envelope's. */

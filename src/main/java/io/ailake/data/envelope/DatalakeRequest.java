@@ -15,7 +15,7 @@ public record DatalakeRequest(
         JsonNode parameters,
     @Schema(description = "How the call is made") Options options) {
 
-  @Schema(name = "DatalakeOptions")
+  @Schema(name = "DatalakeOptions", example = "{\"timeout\": 30000, \"retries\": 0}")
   public record Options(
       @Schema(description = "Milliseconds the operation may take: a query stops then; any operation not started by"
           + " then is not started (TIMEOUT)", minimum = "1", example = "30000")

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBStruct;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Runs a checked SELECT on embedded DuckDB, in a new in-memory database per query. Each table is a
@@ -64,6 +65,8 @@ public class QueryEngine {
   }
 
   /** A column of an answer: its name and DuckDB's type. */
+  @Schema(name = "AiLakeQueryColumn",
+      requiredProperties = {"name", "type"}, example = "{\"name\": \"total\", \"type\": \"DECIMAL(38,2)\"}")
   public record Column(String name, String type) {}
 
   /** What DuckDB answered: at most {@code maxRows} rows, and whether there were more. */
