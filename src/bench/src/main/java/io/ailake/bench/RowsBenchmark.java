@@ -92,8 +92,8 @@ public final class RowsBenchmark {
         ship AS l_shipdate,
         ship + CAST(hash(i, 9) %% 61 AS INTEGER) - 30 AS l_commitdate,
         ship + CAST(hash(i, 10) %% 30 AS INTEGER) + 1 AS l_receiptdate,
-        ['DELIVER IN PERSON', 'COLLECT COD', 'NONE', 'TAKE BACK RETURN'][hash(i, 11) %% 4 + 1] AS l_shipinstruct,
-        ['REG AIR', 'AIR', 'RAIL', 'SHIP', 'TRUCK', 'MAIL', 'FOB'][hash(i, 12) %% 7 + 1] AS l_shipmode
+        ['DELIVER IN PERSON', 'COLLECT COD', 'NONE', 'TAKE BACK RETURN'][CAST(hash(i, 11) %% 4 + 1 AS BIGINT)] AS l_shipinstruct,
+        ['REG AIR', 'AIR', 'RAIL', 'SHIP', 'TRUCK', 'MAIL', 'FOB'][CAST(hash(i, 12) %% 7 + 1 AS BIGINT)] AS l_shipmode
       FROM r""";
 
   /** TPC-H Q1 as the specification gives it, over {@code %s}; {@code %s} is the interval's literal. */
