@@ -120,6 +120,8 @@ public final class RowsBenchmark {
   private final ObjectMapper json = new ObjectMapper();
   private final int repeats;
   private final String trinoUrl;
+  /** How many checks the last {@link #untilTrue} made: 1 when the first read already saw the change. */
+  private int attempts;
 
   private RowsBenchmark(Map<String, String> options) {
     this.options = options;
@@ -387,7 +389,8 @@ public final class RowsBenchmark {
       return current != null && current.snapshotId() == snapshotId;
     });
     figure("insert: time until Iceberg's Java REST client sees the snapshot", String.format(Locale.ROOT,
-        "%.1f ms after the 201 (%.2f s from the call's start)", (seen - answered) / 1e6, (seen - started) / 1e9));
+        "%.1f ms after the 201 (%.2f s from the call's start; loadTable calls: %d)", (seen - answered) / 1e6,
+        (seen - started) / 1e9, attempts));
     if (trinoUrl == null) {
       return;
     }
@@ -402,8 +405,8 @@ public final class RowsBenchmark {
         }
       });
       figure("insert: time until Trino (a session already running) counts the rows", String.format(Locale.ROOT,
-          "%.0f ms from the 201 (its count query took %.0f ms)", (trinoSeen - answered) / 1e6,
-          (trinoSeen - counted) / 1e6));
+          "%.0f ms from the 201 (count queries: %d, %.0f ms from the first's start)", (trinoSeen - answered) / 1e6,
+          attempts, (trinoSeen - counted) / 1e6));
       createTable("events_trino", EVENT_COLUMNS);
       // the same values as the NDJSON rows, computed by Trino from the row number (a sequence holds at
       // most 10,000 entries, hence two)
@@ -492,9 +495,12 @@ public final class RowsBenchmark {
     }
   }
 
-  private static long untilTrue(Check check) throws Exception {
+  /** Checks until {@code check} holds (every 5 ms, at most 2 minutes); answers when, in nanoTime. */
+  private long untilTrue(Check check) throws Exception {
     Instant deadline = Instant.now().plusSeconds(120);
+    attempts = 1;
     while (!check.holds()) {
+      attempts++;
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException("not seen within 120 s");
       }
