@@ -1,6 +1,6 @@
 package io.ailake.iceberg;
 
-import io.ailake.auth.OneStatementCalls;
+import io.ailake.auth.CallRecords;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -114,7 +114,7 @@ final class CommitTurns {
     final TableIdentifier identifier;
     final UpdateTableRequest request;
     /** The call's key, whose answer is kept with the change; null when it has none. */
-    final OneStatementCalls.Keyed keyed;
+    final CallRecords.Call keyed;
     final boolean joinable;
     private final CountDownLatch signal = new CountDownLatch(1);
     private boolean leads;
@@ -122,7 +122,7 @@ final class CommitTurns {
     private RuntimeException failure;
 
     Writer(
-        Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed,
+        Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, CallRecords.Call keyed,
         boolean joinable) {
       this.warehouseId = warehouse.id;
       this.identifier = identifier;

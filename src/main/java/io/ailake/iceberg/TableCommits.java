@@ -1,6 +1,6 @@
 package io.ailake.iceberg;
 
-import io.ailake.auth.OneStatementCalls;
+import io.ailake.auth.CallRecords;
 import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,12 +47,12 @@ public class TableCommits {
   private final CommitRetry retry;
   private final TransactionSynchronizationRegistry transactions;
   private final CatalogObjects objects;
-  private final OneStatementCalls calls;
+  private final CallRecords calls;
   private final CommitTurns turns = new CommitTurns();
 
   TableCommits(
       FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TransactionSynchronizationRegistry transactions,
-      CatalogObjects objects, OneStatementCalls calls) {
+      CatalogObjects objects, CallRecords calls) {
     this.fileIOs = fileIOs;
     this.calls = calls;
     this.objects = objects;
@@ -69,18 +69,14 @@ public class TableCommits {
   /**
    * A call's commit: its idempotency key's answer and its audit record are written in the transaction
    * that swaps the pointer, so they commit exactly when the change does; a key with an answer already
-   * throws {@link OneStatementCalls.AnsweredEarlier} before any work.
+   * throws {@link CallRecords.AnsweredEarlier} before any work.
    */
   public TableMetadata commit(
-      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed) {
+      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, CallRecords.Call keyed) {
     if (keyed != null) {
-      calls.requireNoEarlierAnswer(keyed);
+      calls.requireFirst(keyed);
     }
-    TableMetadata committed = commit(warehouse, identifier, request, keyed, NOTHING_ELSE);
-    if (keyed != null) {
-      OneStatementCalls.kept(keyed);
-    }
-    return committed;
+    return commit(warehouse, identifier, request, keyed, NOTHING_ELSE);
   }
 
   /**
@@ -96,7 +92,7 @@ public class TableCommits {
   private static final Runnable NOTHING_ELSE = () -> {};
 
   private TableMetadata commit(
-      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed,
+      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, CallRecords.Call keyed,
       Runnable alsoInTransaction) {
     // the service reads a commit's manifest lists (a rebase reads ahead at once): only the organization's
     OrganizationLocations.requireAddedSnapshots(warehouse, request.updates());
@@ -176,7 +172,7 @@ public class TableCommits {
             retry.lostRace(identifier, attempt++);
           }
         } catch (KeyAnsweredEarlier taken) {
-          taken.writer.refuse(new OneStatementCalls.AnsweredEarlier());
+          taken.writer.refuse(new CallRecords.AnsweredEarlier());
         }
       }
     } catch (RuntimeException e) {
@@ -214,7 +210,7 @@ public class TableCommits {
           writer.succeed(create(warehouse, identifier, writer, io));
           return true;
         } catch (KeyAnsweredEarlier e) {
-          writer.refuse(new OneStatementCalls.AnsweredEarlier());
+          writer.refuse(new CallRecords.AnsweredEarlier());
         } catch (RuntimeException e) {
           writer.refuse(e);
         }
@@ -320,7 +316,9 @@ public class TableCommits {
         body = new String(metadataFiles.loadAnswer(committed, SnapshotMode.ALL), StandardCharsets.UTF_8);
         headers = Map.of(HttpHeaders.ETAG, ETags.of(committed.metadataFileLocation(), SnapshotMode.ALL));
       }
-      if (!calls.keep(writer.keyed, 200, MediaType.APPLICATION_JSON, headers, body)) {
+      try {
+        calls.keepInTransaction(writer.keyed, 200, MediaType.APPLICATION_JSON, headers, body);
+      } catch (CallRecords.AnsweredEarlier e) {
         throw new KeyAnsweredEarlier(writer);
       }
     }
