@@ -3,7 +3,6 @@ package io.ailake.iceberg;
 import io.ailake.AilakeConfig;
 import io.ailake.api.RequestIds;
 import io.ailake.auth.Caller;
-import io.ailake.auth.CallRecords;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -102,7 +101,7 @@ public class IcebergCatalogResource {
   private final String idempotencyKeyLifetime;
   private final String separator;
   private final Caller caller;
-  private final CallRecords calls;
+  private final CommitAnswers answers;
 
   IcebergCatalogResource(
       WarehouseService warehouses,
@@ -111,10 +110,10 @@ public class IcebergCatalogResource {
       TableCommits commits,
       ViewService views,
       Caller caller,
-      CallRecords calls,
+      CommitAnswers answers,
       AilakeConfig config) {
     this.caller = caller;
-    this.calls = calls;
+    this.answers = answers;
     this.warehouses = warehouses;
     this.namespaces = namespaces;
     this.tables = tables;
@@ -349,7 +348,8 @@ public class IcebergCatalogResource {
     if (creates(request)) {
       IcebergNames.check("table name", table);
     }
-    TableMetadata metadata = commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request, calls.current());
+    TableMetadata metadata =
+        commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request, answers.ofCurrentCall());
     return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
 
