@@ -53,6 +53,14 @@ public class TableCommits {
   }
 
   /**
+   * {@link #commit(Warehouse, TableIdentifier, UpdateTableRequest, AlongWithCommit)} of a change the
+   * service makes itself with nothing else to commit along (an AI Lake route's create transaction).
+   */
+  public TableMetadata commit(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request) {
+    return commit(warehouse, identifier, request, AlongWithCommit.NOTHING);
+  }
+
+  /**
    * Commits one table's changes (creates the table when the request asserts it does not exist), with
    * {@code along} in the transaction that swaps the pointer; joins the caller's transaction when one is
    * open. The committed metadata, or the refusal thrown.
