@@ -1,6 +1,7 @@
 package io.ailake.auth;
 
 import io.ailake.api.RequestIds;
+import io.ailake.postgres.NamedSql;
 import io.ailake.postgres.RequestPathSql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.ext.web.RoutingContext;
@@ -55,42 +56,43 @@ public class AuditLog {
       return;
     }
     try {
-      QuarkusTransaction.requiringNew().run(
-          () -> sql.update(INSERT, values(request.getMethod(), path, response.getStatus(), RequestIds.of(request))));
+      QuarkusTransaction.requiringNew().run(() -> sql.update(INSERT,
+          parameters(request.getMethod(), path, RequestIds.of(request)).set("audit_status", response.getStatus())));
     } catch (RuntimeException e) {
       LOG.warnf("Could not record %s %s in the audit log: %s", request.getMethod(), path, e.getMessage());
     }
   }
 
-  /**
-   * The statement that writes a record, with {@link #values} as its parameters; a statement of the
-   * same transaction may carry it as a data-modifying {@code WITH} to save a round trip.
-   */
-  static final String INSERT =
-      "INSERT INTO audit_event (organization_id, token_id, actor, method, path, status, request_id)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String COLUMNS =
+      "INSERT INTO audit_event (organization_id, token_id, actor, method, path, status, request_id)";
 
   /**
-   * A data-modifying {@code WITH} expression that writes a record with the status of each row of the
-   * expression it names ({@code %s}), its parameters {@link #valuesBesideStatus}.
+   * The statement that writes a record, with {@link #parameters} and {@code :audit_status}; a statement of
+   * the same transaction may carry it as a data-modifying {@code WITH} to save a round trip.
    */
-  static final String INSERT_FROM = ", audit AS (INSERT INTO audit_event (organization_id, token_id, actor,"
-      + " method, path, status, request_id) SELECT ?, ?, ?, ?, ?, status, ? FROM %s WHERE status IS NOT NULL)";
+  static final NamedSql INSERT = NamedSql.of(COLUMNS + " VALUES (:audit_organization, :audit_token, :audit_actor,"
+      + " :audit_method, :audit_path, :audit_status, :audit_request)");
 
-  /** {@link #values} without the status, for {@link #INSERT_FROM}. */
-  Object[] valuesBesideStatus(String method, String path, String requestId) {
-    Object[] values = values(method, path, 0, requestId);
-    return new Object[] {values[0], values[1], values[2], values[3], values[4], values[6]};
+  /**
+   * A data-modifying {@code WITH} expression {@code audit} that writes a record with the status of each
+   * row of the expression {@code source} (a column {@code status}), with {@link #parameters}.
+   */
+  static String insertFrom(String source) {
+    return " audit AS (" + COLUMNS + " SELECT :audit_organization, :audit_token, :audit_actor, :audit_method,"
+        + " :audit_path, status, :audit_request FROM " + source + " WHERE status IS NOT NULL)";
   }
 
-  /** The record of the current caller's request. */
-  Object[] values(String method, String path, int status, String requestId) {
+  /** The record of the current caller's request, but its status. */
+  NamedSql.Parameters parameters(String method, String path, String requestId) {
     boolean known = caller.role() != null;
     String actor = !known ? "anonymous" : caller.serverAdmin() ? "server-admin" : caller.tokenId().toString();
-    return new Object[] {
-      known && !caller.serverAdmin() ? caller.organizationId() : null, known ? caller.tokenId() : null,
-      // a refused path may hold NUL (%00), which PostgreSQL stores in no text: the record keeps it as \0
-      actor, method, path.replace("\u0000", "\\0"), status, requestId
-    };
+    return NamedSql.parameters()
+        .set("audit_organization", known && !caller.serverAdmin() ? caller.organizationId() : null)
+        .set("audit_token", known ? caller.tokenId() : null)
+        .set("audit_actor", actor)
+        .set("audit_method", method)
+        // a refused path may hold NUL (%00), which PostgreSQL stores in no text: the record keeps it as \0
+        .set("audit_path", path.replace("\u0000", "\\0"))
+        .set("audit_request", requestId);
   }
 }

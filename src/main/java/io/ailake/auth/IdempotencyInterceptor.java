@@ -10,6 +10,7 @@ import io.ailake.api.ReplayedResponse;
 import io.ailake.api.RequestIds;
 import io.ailake.api.Sha256;
 import io.ailake.iceberg.IcebergErrors;
+import io.ailake.postgres.NamedSql;
 import io.ailake.postgres.RequestPathSql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.http.HttpServerRequest;
@@ -61,7 +62,7 @@ public class IdempotencyInterceptor {
   @Inject AuditLog auditLog;
   @Inject UriInfo uriInfo;
   @Inject RoutingContext routing;
-  @Inject OneStatementCalls calls;
+  @Inject CallRecords calls;
 
   @AroundInvoke
   Object around(InvocationContext context) throws Exception {
@@ -81,35 +82,18 @@ public class IdempotencyInterceptor {
     UUID scope = caller.serverAdmin() ? SERVER_SCOPE : caller.organizationId();
     String fingerprint = fingerprint(method, context.getParameters());
     String idempotencyKey = key;
-    if (context.getMethod().isAnnotationPresent(OneStatement.class)) {
-      routing.put(OneStatementCalls.KEY,
-          new OneStatementCalls.Key(scope, idempotencyKey, fingerprint, lifetime().toSeconds()));
-      try {
-        return context.proceed();
-      } catch (OneStatementCalls.AnsweredEarlier earlier) {
-        throw new ReplayedResponse(replay(earlierAnswer(scope, idempotencyKey), fingerprint, iceberg, idempotencyKey));
-      } catch (Exception e) {
-        // a refusal the route's statement did not keep (it came before the change, or the route keeps only its success)
-        Response refusal = AuditLog.isRecorded(routing) ? null : finalRefusal(e, iceberg);
-        if (refusal != null) {
-          Stored kept = stored(refusal);
-          if (!calls.keep(calls.keyed(), kept.status(), kept.contentType(), kept.headers(), kept.body())) {
-            throw new ReplayedResponse(
-                replay(earlierAnswer(scope, idempotencyKey), fingerprint, iceberg, idempotencyKey));
-          }
-          AuditLog.recorded(routing);
-        }
-        throw e;
-      }
+    KeptAnswers.Key kept = new KeptAnswers.Key(scope, idempotencyKey, fingerprint, lifetime().toSeconds());
+    if (context.getMethod().isAnnotationPresent(ChangeKeepsAnswer.class)) {
+      return aroundChangeKeepingAnswer(context, kept, iceberg, method);
     }
     try {
       Object result = QuarkusTransaction.requiringNew().call(() -> {
-        Stored earlier = claim(scope, idempotencyKey, fingerprint);
+        Stored earlier = claim(kept);
         if (earlier != null) {
           throw new ReplayedResponse(replay(earlier, fingerprint, iceberg, idempotencyKey));
         }
         Object answer = context.proceed();
-        storeAndAudit(scope, idempotencyKey, fingerprint, stored(answer), method);
+        storeAndAudit(kept, stored(answer), method);
         return answer;
       });
       AuditLog.recorded(routing);
@@ -123,7 +107,7 @@ public class IdempotencyInterceptor {
       Response refusal = finalRefusal(failure, iceberg);
       if (refusal != null) {
         QuarkusTransaction.requiringNew().run(
-            () -> storeAndAudit(scope, idempotencyKey, fingerprint, stored(refusal), method));
+            () -> storeAndAudit(kept, stored(refusal), method));
         AuditLog.recorded(routing);
       }
       if (failure instanceof Exception exception) {
@@ -131,6 +115,42 @@ public class IdempotencyInterceptor {
       }
       throw e;
     }
+  }
+
+  /**
+   * A route whose change keeps its answer ({@link CallRecords}): no transaction here, no claim ahead of
+   * the change. What the change did not keep (a refusal that came before it, a success that changed
+   * nothing) is kept afterwards, on its own, unless another call with the key answered first.
+   */
+  private Object aroundChangeKeepingAnswer(InvocationContext context, KeptAnswers.Key key, boolean iceberg,
+      String method) throws Exception {
+    routing.put(CallRecords.KEY, key);
+    Object answer;
+    try {
+      answer = context.proceed();
+    } catch (Exception e) {
+      if (CallRecords.AnsweredEarlier.in(e)) {
+        throw new ReplayedResponse(replay(earlierAnswer(key), key.fingerprint(), iceberg, key.key()));
+      }
+      Response refusal = AuditLog.isRecorded(routing) ? null : finalRefusal(e, iceberg);
+      if (refusal != null) {
+        keepAfterwards(key, stored(refusal), iceberg);
+      }
+      throw e;
+    }
+    if (!AuditLog.isRecorded(routing) && AuditLog.audited(method, request.path())) {
+      keepAfterwards(key, stored(answer), iceberg);
+    }
+    return answer;
+  }
+
+  /** Keeps an answer the change did not keep; replays another call's when that call kept one first. */
+  private void keepAfterwards(KeptAnswers.Key key, Stored answer, boolean iceberg) {
+    CallRecords.Call call = calls.current();
+    if (!calls.keep(call, answer.status(), answer.contentType(), answer.headers(), answer.body())) {
+      throw new ReplayedResponse(replay(earlierAnswer(key), key.fingerprint(), iceberg, key.key()));
+    }
+    AuditLog.recorded(routing);
   }
 
   /** The answer to {@code failure} when it is a final refusal (a 4xx other than 408 and 429), else null. */
@@ -146,35 +166,19 @@ public class IdempotencyInterceptor {
   record Stored(String fingerprint, int status, String contentType, Map<String, String> headers, String body) {}
 
   /**
-   * Ends an INSERT of a key's row: a live key's row stays as it is (nothing inserted), an expired one is
-   * replaced by the new row.
-   */
-  static final String TAKE_OVER_EXPIRED = " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET"
-      + " fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, content_type = EXCLUDED.content_type,"
-      + " headers = EXCLUDED.headers, body = EXCLUDED.body, expires_at = EXCLUDED.expires_at"
-      + " WHERE idempotency_record.expires_at < now()";
-
-  /**
    * Claims the key (a new row, or an expired one taken over: one statement on every mutating call), or
    * returns what an earlier request with it stored (waiting for one in flight).
    */
-  private Stored claim(UUID scope, String key, String fingerprint) {
-    int claimed = sql.update(
-        "INSERT INTO idempotency_record (organization_id, idempotency_key, fingerprint, status, headers, expires_at)"
-            + " VALUES (?, ?, ?, 0, CAST('{}' AS jsonb), now() + make_interval(secs => ?))"
-            + TAKE_OVER_EXPIRED,
-        scope, key, fingerprint, lifetime().toSeconds());
-    return claimed == 1 ? null : earlierAnswer(scope, key);
+  private Stored claim(KeptAnswers.Key key) {
+    int claimed = sql.update(KeptAnswers.CLAIM, key.parameters());
+    return claimed == 1 ? null : earlierAnswer(key);
   }
 
   /** The answer an earlier request with the key stored (waiting for one in flight). */
-  private Stored earlierAnswer(UUID scope, String key) {
-    return sql.first(
-            "SELECT fingerprint, status, content_type, CAST(headers AS text), body FROM idempotency_record"
-                + " WHERE organization_id = ? AND idempotency_key = ?",
+  private Stored earlierAnswer(KeptAnswers.Key key) {
+    return sql.first(KeptAnswers.EARLIER, key.parameters(),
             row -> new Stored(row.getString(1), row.getInt(2), row.getString(3), headers(row.getString(4)),
-                row.getString(5)),
-            scope, key)
+                row.getString(5)))
         .orElseThrow(() -> ApiException.unavailable("A request with the same idempotency key just ended; retry"));
   }
 
@@ -186,26 +190,21 @@ public class IdempotencyInterceptor {
     }
   }
 
-  private static final String STORE = "INSERT INTO idempotency_record"
-      + " (organization_id, idempotency_key, fingerprint, status, content_type, headers, body, expires_at)"
-      + " VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, now() + make_interval(secs => ?))"
-      + " ON CONFLICT (organization_id, idempotency_key) DO UPDATE SET status = EXCLUDED.status,"
-      + " content_type = EXCLUDED.content_type, headers = EXCLUDED.headers, body = EXCLUDED.body"
-      + " WHERE idempotency_record.fingerprint = EXCLUDED.fingerprint AND idempotency_record.status = 0";
+  private static final NamedSql STORE = NamedSql.of(KeptAnswers.STORE);
+  private static final NamedSql STORE_AND_AUDIT =
+      NamedSql.of("WITH audit AS (" + AuditLog.INSERT.text() + ") " + KeptAnswers.STORE);
 
   /** Keeps the final response for the key and writes the request's audit record: one statement. */
-  private void storeAndAudit(UUID scope, String key, String fingerprint, Stored response, String method) {
-    Object[] stored = {scope, key, fingerprint, response.status(), response.contentType(),
-        calls.headersJson(response.headers()), response.body(), lifetime().toSeconds()};
+  private void storeAndAudit(KeptAnswers.Key key, Stored response, String method) {
+    NamedSql.Parameters parameters = KeptAnswers.answer(response.status(), response.contentType(),
+        calls.headersJson(response.headers()), response.body()).setAll(key.parameters());
     String path = uriInfo.getPath();
     if (!AuditLog.audited(method, path)) {
-      sql.update(STORE, stored);
+      sql.update(STORE, parameters);
       return;
     }
-    Object[] audit = auditLog.values(method, path, response.status(), traceId());
-    Object[] both = java.util.Arrays.copyOf(audit, audit.length + stored.length);
-    System.arraycopy(stored, 0, both, audit.length, stored.length);
-    sql.update("WITH audit AS (" + AuditLog.INSERT + ") " + STORE, both);
+    sql.update(STORE_AND_AUDIT,
+        parameters.setAll(auditLog.parameters(method, path, traceId())).set("audit_status", response.status()));
   }
 
   private Response replay(Stored earlier, String fingerprint, boolean iceberg, String key) {

@@ -1,6 +1,7 @@
 package io.ailake.iceberg;
 
-import io.ailake.auth.OneStatementCalls;
+import io.ailake.auth.CallRecords;
+import io.ailake.postgres.NamedSql;
 import io.ailake.postgres.RequestPathSql;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
@@ -41,20 +42,21 @@ class CatalogObjects {
   private static final String FOREIGN_KEY_VIOLATION = "23503";
 
   /**
-   * The change of a create (see {@link OneStatementCalls}): the new pointer, unless the name is taken;
-   * answered with the body given (a load's answer of the new table).
+   * The change of a create (see {@link CallRecords}): the new pointer, unless the name is taken;
+   * answered with the body {@code :answer} (a load's answer of the new table).
    */
-  private static final String CREATE =
+  private static final NamedSql CREATE = NamedSql.of(
       " created AS (INSERT INTO catalog_object (id, organization_id, warehouse_id, namespace, name, kind,"
-          + " metadata_location) SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM earlier)"
+          + " metadata_location) SELECT :id, :organization, :warehouse_id, :namespace, :name, :kind, :metadata_location"
+          + " WHERE NOT EXISTS (SELECT 1 FROM earlier)"
           + " ON CONFLICT ON CONSTRAINT catalog_object_name DO NOTHING RETURNING id),"
           + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM created) THEN 200 END AS status,"
-          + " CAST(? AS text) AS body)";
+          + " CAST(:answer AS text) AS body)");
 
   private final RequestPathSql sql;
-  private final OneStatementCalls calls;
+  private final CallRecords calls;
 
-  CatalogObjects(RequestPathSql sql, OneStatementCalls calls) {
+  CatalogObjects(RequestPathSql sql, CallRecords calls) {
     this.sql = sql;
     this.calls = calls;
   }
@@ -143,8 +145,10 @@ class CatalogObjects {
       String metadataLocation, String answer, Map<String, String> headers) {
     OptionalInt status;
     try {
-      status = calls.answer(headers, CREATE, UUID.randomUUID(), warehouse.organizationId, warehouse.id,
-          NamespaceKeys.key(identifier.namespace()), identifier.name(), kind.name(), metadataLocation, answer);
+      status = calls.run(CREATE, NamedSql.parameters()
+          .set("id", UUID.randomUUID()).set("organization", warehouse.organizationId).set("warehouse_id", warehouse.id)
+          .set("namespace", NamespaceKeys.key(identifier.namespace())).set("name", identifier.name())
+          .set("kind", kind.name()).set("metadata_location", metadataLocation).set("answer", answer), headers);
     } catch (RuntimeException e) {
       if (FOREIGN_KEY_VIOLATION.equals(sqlState(e))) {
         throw NamespaceService.noSuchNamespace(identifier.namespace());

@@ -1,15 +1,19 @@
 package io.ailake.iceberg;
 
-import io.ailake.auth.OneStatementCalls;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.jboss.logging.Logger;
 
 /**
  * Commits to one table take turns on this replica: a writer whose turn comes reads the head its
@@ -21,16 +25,82 @@ import org.apache.iceberg.rest.requests.UpdateTableRequest;
  */
 final class CommitTurns {
 
-  private final Stripe[] stripes = new Stripe[64];
+  private static final Logger LOG = Logger.getLogger(CommitTurns.class);
 
-  CommitTurns() {
+  private final Stripe[] stripes = new Stripe[64];
+  private final TransactionSynchronizationRegistry transactions;
+
+  CommitTurns(TransactionSynchronizationRegistry transactions) {
+    this.transactions = transactions;
     for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new Stripe();
     }
   }
 
-  Stripe stripeOf(Warehouse warehouse, TableIdentifier identifier) {
-    int hash = 31 * warehouse.id.hashCode() + identifier.hashCode();
+  /**
+   * Commits {@code writer}'s change in its turn: {@code commitGroup} commits the group it leads, unless
+   * another writer's group committed (or refused) it first; {@code whileWaiting} runs first when the turn
+   * is someone else's. Returns the committed metadata, or throws the refusal.
+   */
+  TableMetadata commit(Writer writer, Runnable whileWaiting, Consumer<List<Writer>> commitGroup) {
+    Stripe turn = stripeOf(writer.warehouseId, writer.identifier);
+    // a transaction that already holds this turn (another table of its stripe) keeps it until it ends
+    if (QuarkusTransaction.isActive() && transactions.getResource(turn) != null) {
+      commitGroup.accept(List.of(writer));
+      return writer.outcome();
+    }
+    if (!turn.await(writer, whileWaiting)) {
+      return writer.outcome(); // committed, or refused, in another writer's turn
+    }
+    List<Writer> group = List.of(writer);
+    try {
+      group = turn.joining(writer);
+      commitGroup.accept(group);
+    } finally {
+      for (Writer joined : group.subList(1, group.size())) {
+        if (!joined.done()) {
+          joined.refuse(new IllegalStateException("The commit turn of " + writer.identifier + " ended without an outcome"));
+        }
+        joined.release();
+      }
+      passTurn(turn, writer.succeeded());
+    }
+    return writer.outcome();
+  }
+
+  /**
+   * A swap inside a request's own transaction is visible, and its row unlocked, only when that
+   * transaction ends: the turn passes then, so the next writer never finds it locked.
+   */
+  private void passTurn(Stripe turn, boolean swapped) {
+    if (swapped && QuarkusTransaction.isActive()) {
+      try {
+        transactions.registerInterposedSynchronization(new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            turn.pass();
+          }
+        });
+        transactions.putResource(turn, Boolean.TRUE);
+        return;
+      } catch (RuntimeException e) {
+        // a transaction that can no longer commit (marked for rollback) takes no synchronization
+        LOG.debugf("Passing the commit turn at once: %s", e.getMessage());
+      }
+    }
+    turn.pass();
+  }
+
+  /** How many writers of the table wait on this replica for their turn to commit. */
+  int waiting(Warehouse warehouse, TableIdentifier identifier) {
+    return stripeOf(warehouse.id, identifier).waiting(warehouse.id, identifier);
+  }
+
+  private Stripe stripeOf(UUID warehouseId, TableIdentifier identifier) {
+    int hash = 31 * warehouseId.hashCode() + identifier.hashCode();
     return stripes[Math.floorMod(hash, stripes.length)];
   }
 
@@ -84,9 +154,9 @@ final class CommitTurns {
     }
 
     /** How many writers of the table wait here for a turn. */
-    synchronized int waiting(Warehouse warehouse, TableIdentifier identifier) {
+    synchronized int waiting(UUID warehouseId, TableIdentifier identifier) {
       return (int) waiting.stream()
-          .filter(writer -> writer.writes(warehouse.id, identifier))
+          .filter(writer -> writer.writes(warehouseId, identifier))
           .count();
     }
 
@@ -107,28 +177,27 @@ final class CommitTurns {
 
   /**
    * One table change waiting to commit, and its outcome once committed. A joinable writer's change
-   * may commit in another writer's turn: one that must commit in its own PostgreSQL transaction is not.
+   * may commit in another writer's turn: one that must commit in its own PostgreSQL transaction (the
+   * request's, or with work that is its own) is not.
    */
   static final class Writer {
     final UUID warehouseId;
     final TableIdentifier identifier;
     final UpdateTableRequest request;
-    /** The call's key, whose answer is kept with the change; null when it has none. */
-    final OneStatementCalls.Keyed keyed;
+    /** What the change's transaction also does. */
+    final AlongWithCommit along;
     final boolean joinable;
     private final CountDownLatch signal = new CountDownLatch(1);
     private boolean leads;
     private TableMetadata committed;
     private RuntimeException failure;
 
-    Writer(
-        Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed,
-        boolean joinable) {
+    Writer(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, AlongWithCommit along) {
       this.warehouseId = warehouse.id;
       this.identifier = identifier;
       this.request = request;
-      this.keyed = keyed;
-      this.joinable = joinable;
+      this.along = along;
+      this.joinable = along.joinable() && !QuarkusTransaction.isActive();
     }
 
     boolean writes(UUID warehouse, TableIdentifier table) {

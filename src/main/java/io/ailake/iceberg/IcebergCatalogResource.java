@@ -3,7 +3,6 @@ package io.ailake.iceberg;
 import io.ailake.AilakeConfig;
 import io.ailake.api.RequestIds;
 import io.ailake.auth.Caller;
-import io.ailake.auth.OneStatementCalls;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -102,7 +101,7 @@ public class IcebergCatalogResource {
   private final String idempotencyKeyLifetime;
   private final String separator;
   private final Caller caller;
-  private final OneStatementCalls calls;
+  private final CommitAnswers answers;
 
   IcebergCatalogResource(
       WarehouseService warehouses,
@@ -111,10 +110,10 @@ public class IcebergCatalogResource {
       TableCommits commits,
       ViewService views,
       Caller caller,
-      OneStatementCalls calls,
+      CommitAnswers answers,
       AilakeConfig config) {
     this.caller = caller;
-    this.calls = calls;
+    this.answers = answers;
     this.warehouses = warehouses;
     this.namespaces = namespaces;
     this.tables = tables;
@@ -180,7 +179,7 @@ public class IcebergCatalogResource {
   @Path("/{prefix}/namespaces")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(operationId = "createNamespace", summary = "Create a namespace")
-  @io.ailake.auth.OneStatement
+  @io.ailake.auth.ChangeKeepsAnswer
   @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateNamespaceRequest")))
   @APIResponse(responseCode = "200", description = "Created",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateNamespaceResponse")))
@@ -213,7 +212,7 @@ public class IcebergCatalogResource {
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}")
   @Operation(operationId = "dropNamespace", summary = "Drop an empty namespace")
-  @io.ailake.auth.OneStatement
+  @io.ailake.auth.ChangeKeepsAnswer
   @APIResponse(responseCode = "204", description = "Dropped")
   @APIResponse(responseCode = "409", description = "The namespace is not empty")
   public Response dropNamespace(@PathParam("prefix") String prefix, @PathParam("namespace") String ns) {
@@ -253,7 +252,7 @@ public class IcebergCatalogResource {
   @Path("/{prefix}/namespaces/{namespace}/tables")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(operationId = "createTable", summary = "Create a table, or stage its creation (stage-create)")
-  @io.ailake.auth.OneStatement
+  @io.ailake.auth.ChangeKeepsAnswer
   @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateTableRequest")))
   @APIResponse(responseCode = "200", description = "The new (or staged) table, with an ETag header",
       headers = @Header(name = HttpHeaders.ETAG, description = "The table's version; send it as If-None-Match",
@@ -332,7 +331,7 @@ public class IcebergCatalogResource {
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(operationId = "updateTable", summary = "Commit updates to a table (compare-and-swap of its metadata pointer)")
-  @io.ailake.auth.OneStatement
+  @io.ailake.auth.ChangeKeepsAnswer
   @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommitTableRequest")))
   @APIResponse(responseCode = "200", description = "The new metadata, with an ETag header",
       headers = @Header(name = HttpHeaders.ETAG, description = "The table's version; send it as If-None-Match",
@@ -349,14 +348,15 @@ public class IcebergCatalogResource {
     if (creates(request)) {
       IcebergNames.check("table name", table);
     }
-    TableMetadata metadata = commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request, calls.keyed());
+    TableMetadata metadata =
+        commits.commit(warehouse, TableIdentifier.of(namespace(ns), table), request, answers.ofCurrentCall());
     return tableJson(warehouse, metadata, SnapshotMode.ALL);
   }
 
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}/tables/{table}")
   @Operation(operationId = "dropTable", summary = "Drop a table; purgeRequested=true deletes its files in the background")
-  @io.ailake.auth.OneStatement
+  @io.ailake.auth.ChangeKeepsAnswer
   @APIResponse(responseCode = "204", description = "Dropped")
   public Response dropTable(
       @PathParam("prefix") String prefix,
@@ -445,7 +445,7 @@ public class IcebergCatalogResource {
   @Path("/{prefix}/namespaces/{namespace}/views")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(operationId = "createView", summary = "Create a view")
-  @io.ailake.auth.OneStatement
+  @io.ailake.auth.ChangeKeepsAnswer
   @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CreateViewRequest")))
   @APIResponse(responseCode = "200", description = "The new view",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "LoadViewResult")))
@@ -515,7 +515,7 @@ public class IcebergCatalogResource {
   @DELETE
   @Path("/{prefix}/namespaces/{namespace}/views/{view}")
   @Operation(operationId = "dropView", summary = "Drop a view")
-  @io.ailake.auth.OneStatement
+  @io.ailake.auth.ChangeKeepsAnswer
   @APIResponse(responseCode = "204", description = "Dropped")
   public Response dropView(
       @PathParam("prefix") String prefix, @PathParam("namespace") String ns, @PathParam("view") String view) {

@@ -1,7 +1,8 @@
 package io.ailake.iceberg;
 
 import io.ailake.api.RequestIds;
-import io.ailake.auth.OneStatementCalls;
+import io.ailake.auth.CallRecords;
+import io.ailake.postgres.NamedSql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
@@ -31,36 +32,39 @@ public class NamespaceService {
   static final String LOCATION = "location";
 
   /**
-   * The change of a create (see {@link OneStatementCalls}). Organization, warehouse name; the parent's
-   * key twice; the key, the parent's key, the properties; the bodies: created, no parent, already there.
+   * The change of a create (see {@link CallRecords}), answered with one of the bodies {@code :created},
+   * {@code :no_parent}, {@code :exists}.
    */
-  private static final String CREATE = WarehouseService.READY_WAREHOUSE
-      + " parent AS (SELECT CAST(? AS text) = '' OR EXISTS (SELECT 1 FROM namespace"
-      + " WHERE warehouse_id = (SELECT id FROM w) AND name = ?) AS found),"
+  private static final NamedSql CREATE = NamedSql.of(WarehouseService.READY_WAREHOUSE
+      + " parent AS (SELECT CAST(:parent AS text) = '' OR EXISTS (SELECT 1 FROM namespace"
+      + " WHERE warehouse_id = (SELECT id FROM w) AND name = :parent) AS found),"
       + " created AS (INSERT INTO namespace (warehouse_id, name, organization_id, parent, properties)"
-      + " SELECT w.id, ?, w.organization_id, ?, CAST(? AS jsonb) FROM w"
+      + " SELECT w.id, :namespace, w.organization_id, :parent, CAST(:properties AS jsonb) FROM w"
       + " WHERE (SELECT found FROM parent) AND NOT EXISTS (SELECT 1 FROM earlier) ON CONFLICT DO NOTHING RETURNING name),"
       + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM created) THEN 200 WHEN NOT EXISTS (SELECT 1 FROM w) THEN NULL"
       + " WHEN NOT (SELECT found FROM parent) THEN 404 ELSE 409 END AS status,"
-      + " CASE WHEN EXISTS (SELECT 1 FROM created) THEN ? WHEN NOT (SELECT found FROM parent) THEN ? ELSE ? END AS body)";
+      + " CASE WHEN EXISTS (SELECT 1 FROM created) THEN :created WHEN NOT (SELECT found FROM parent) THEN :no_parent"
+      + " ELSE :exists END AS body)");
 
   /**
-   * The change of a drop: only an empty namespace goes (no table, view or nested namespace).
-   * Organization, warehouse name; the key three times; the refusals' bodies: not empty, not found.
+   * The change of a drop: only an empty namespace goes (no table, view or nested namespace); refused with
+   * the body {@code :not_empty} or {@code :missing}.
    */
-  private static final String DROP = WarehouseService.READY_WAREHOUSE
-      + " busy AS (SELECT EXISTS (SELECT 1 FROM catalog_object WHERE warehouse_id = (SELECT id FROM w) AND namespace = ?)"
-      + " OR EXISTS (SELECT 1 FROM namespace WHERE warehouse_id = (SELECT id FROM w) AND parent = ?) AS contents),"
-      + " dropped AS (DELETE FROM namespace WHERE warehouse_id = (SELECT id FROM w) AND name = ?"
+  private static final NamedSql DROP = NamedSql.of(WarehouseService.READY_WAREHOUSE
+      + " busy AS (SELECT EXISTS (SELECT 1 FROM catalog_object WHERE warehouse_id = (SELECT id FROM w)"
+      + " AND namespace = :namespace)"
+      + " OR EXISTS (SELECT 1 FROM namespace WHERE warehouse_id = (SELECT id FROM w) AND parent = :namespace) AS contents),"
+      + " dropped AS (DELETE FROM namespace WHERE warehouse_id = (SELECT id FROM w) AND name = :namespace"
       + " AND NOT (SELECT contents FROM busy) AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING name),"
       + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN 204 WHEN NOT EXISTS (SELECT 1 FROM w) THEN NULL"
       + " WHEN (SELECT contents FROM busy) THEN 409 ELSE 404 END AS status,"
-      + " CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN NULL WHEN (SELECT contents FROM busy) THEN ? ELSE ? END AS body)";
+      + " CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN NULL WHEN (SELECT contents FROM busy) THEN :not_empty"
+      + " ELSE :missing END AS body)");
 
   private final WarehouseService warehouses;
-  private final OneStatementCalls calls;
+  private final CallRecords calls;
 
-  NamespaceService(WarehouseService warehouses, OneStatementCalls calls) {
+  NamespaceService(WarehouseService warehouses, CallRecords calls) {
     this.warehouses = warehouses;
     this.calls = calls;
   }
@@ -112,11 +116,13 @@ public class NamespaceService {
         .setProperties(withLocation(warehouse, namespace, request.properties())).build());
     Namespace parent = NamespaceKeys.fromKey(parentKey);
     String requestId = RequestIds.current();
-    OptionalInt status = calls.answer(CREATE, organizationId, wanted, parentKey, parentKey, key, parentKey,
-        new String(IcebergJson.write(request.properties()), StandardCharsets.UTF_8),
-        new String(created, StandardCharsets.UTF_8),
-        IcebergErrors.body(NoSuchNamespaceException.class, missing(parent), requestId),
-        IcebergErrors.body(AlreadyExistsException.class, alreadyExists(namespace), requestId));
+    OptionalInt status = calls.run(CREATE, NamedSql.parameters()
+        .set("organization", organizationId).set("warehouse", wanted)
+        .set("namespace", key).set("parent", parentKey)
+        .set("properties", new String(IcebergJson.write(request.properties()), StandardCharsets.UTF_8))
+        .set("created", new String(created, StandardCharsets.UTF_8))
+        .set("no_parent", IcebergErrors.body(NoSuchNamespaceException.class, missing(parent), requestId))
+        .set("exists", IcebergErrors.body(AlreadyExistsException.class, alreadyExists(namespace), requestId)));
     refuseUnless(200, status, wanted,
         () -> noSuchNamespace(parent), () -> new AlreadyExistsException("%s", alreadyExists(namespace)));
     return created;
@@ -208,9 +214,10 @@ public class NamespaceService {
     String wanted = warehouses.named(name);
     String key = NamespaceKeys.key(namespace);
     String requestId = RequestIds.current();
-    OptionalInt status = calls.answer(DROP, organizationId, wanted, key, key, key,
-        IcebergErrors.body(NamespaceNotEmptyException.class, notEmpty(namespace), requestId),
-        IcebergErrors.body(NoSuchNamespaceException.class, missing(namespace), requestId));
+    OptionalInt status = calls.run(DROP, NamedSql.parameters()
+        .set("organization", organizationId).set("warehouse", wanted).set("namespace", key)
+        .set("not_empty", IcebergErrors.body(NamespaceNotEmptyException.class, notEmpty(namespace), requestId))
+        .set("missing", IcebergErrors.body(NoSuchNamespaceException.class, missing(namespace), requestId)));
     refuseUnless(204, status, wanted,
         () -> noSuchNamespace(namespace), () -> new NamespaceNotEmptyException("%s", notEmpty(namespace)));
   }

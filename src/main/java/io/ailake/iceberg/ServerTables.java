@@ -41,7 +41,9 @@ public class ServerTables {
 
   /**
    * A table whose commits also run {@code alsoInTransaction} in the PostgreSQL transaction that swaps
-   * its pointer: a record of what a commit loaded lands exactly when the commit does.
+   * its pointer: a record of what a commit loaded lands exactly when the commit does. A route whose
+   * change is such a commit passes {@code CallRecords.keepingAnswer(status, body)}: its idempotency key's
+   * answer then lands with the commit, and a retry with the key never commits again.
    */
   public Table load(Warehouse warehouse, TableIdentifier identifier, Runnable alsoInTransaction) {
     Operations ops = new Operations(warehouse, identifier, alsoInTransaction);
@@ -101,7 +103,7 @@ public class ServerTables {
       UpdateTableRequest request =
           new UpdateTableRequest(
               UpdateRequirements.forUpdateTable(base, metadata.changes()), metadata.changes());
-      current = commits.commit(warehouse, identifier, request, alsoInTransaction);
+      current = commits.commit(warehouse, identifier, request, AlongWithCommit.ownTurn(alsoInTransaction));
     }
 
     @Override

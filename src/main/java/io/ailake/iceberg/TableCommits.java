@@ -1,26 +1,17 @@
 package io.ailake.iceberg;
 
-import io.ailake.auth.OneStatementCalls;
 import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.stream.Collectors;
-import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableMetadata.MetadataLogEntry;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.UpdateRequirement;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
@@ -31,11 +22,14 @@ import org.apache.iceberg.util.PropertyUtil;
 import org.jboss.logging.Logger;
 
 /**
- * Table commits. Requirements are checked against the table's real current state; the new metadata
- * file is written, then the pointer is swapped with compare-and-swap. When the swap loses a race, the
- * updates are re-applied to the new state as long as the requirements still hold there (server-side
- * retry); a requirement that fails is a clean 409. Writers of one table take turns ({@link CommitTurns});
- * the writers queued for a turn commit in it together, one after the other, in one metadata file.
+ * The one way a table change commits, for a REST client's commit and the service's own writers
+ * ({@link ServerTables}) alike: {@link #commit}. The change is prepared against the table's real current
+ * state ({@link CommitRequests}), its new metadata file written, then the pointer swapped with
+ * compare-and-swap in a PostgreSQL transaction that also runs what the writer commits with it ({@link
+ * AlongWithCommit}: a call's idempotency-key answer, a loader's record). When the swap loses a race, the
+ * change is prepared again on the new state as long as its requirements hold there (server-side retry);
+ * a requirement that fails is a clean 409. Writers of one table take turns ({@link CommitTurns}); the
+ * writers queued for a turn commit in it together, one after the other, in one metadata file.
  */
 @ApplicationScoped
 public class TableCommits {
@@ -45,138 +39,61 @@ public class TableCommits {
   private final FileIOs fileIOs;
   private final MetadataFiles metadataFiles;
   private final CommitRetry retry;
-  private final TransactionSynchronizationRegistry transactions;
   private final CatalogObjects objects;
-  private final OneStatementCalls calls;
-  private final CommitTurns turns = new CommitTurns();
+  private final CommitTurns turns;
 
   TableCommits(
       FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TransactionSynchronizationRegistry transactions,
-      CatalogObjects objects, OneStatementCalls calls) {
+      CatalogObjects objects) {
     this.fileIOs = fileIOs;
-    this.calls = calls;
     this.objects = objects;
     this.metadataFiles = metadataFiles;
     this.retry = retry;
-    this.transactions = transactions;
+    this.turns = new CommitTurns(transactions);
   }
 
-  /** Commits one table's changes; creates the table when the request asserts it does not exist. */
+  /**
+   * {@link #commit(Warehouse, TableIdentifier, UpdateTableRequest, AlongWithCommit)} of a change the
+   * service makes itself with nothing else to commit along (an AI Lake route's create transaction).
+   */
   public TableMetadata commit(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request) {
-    return commit(warehouse, identifier, request, null, NOTHING_ELSE);
+    return commit(warehouse, identifier, request, AlongWithCommit.NOTHING);
   }
 
   /**
-   * A call's commit: its idempotency key's answer and its audit record are written in the transaction
-   * that swaps the pointer, so they commit exactly when the change does; a key with an answer already
-   * throws {@link OneStatementCalls.AnsweredEarlier} before any work.
+   * Commits one table's changes (creates the table when the request asserts it does not exist), with
+   * {@code along} in the transaction that swaps the pointer; joins the caller's transaction when one is
+   * open. The committed metadata, or the refusal thrown.
    */
-  public TableMetadata commit(
-      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed) {
-    if (keyed != null) {
-      calls.requireNoEarlierAnswer(keyed);
-    }
-    TableMetadata committed = commit(warehouse, identifier, request, keyed, NOTHING_ELSE);
-    if (keyed != null) {
-      OneStatementCalls.kept(keyed);
-    }
-    return committed;
-  }
-
-  /**
-   * Commits one table's changes; {@code alsoInTransaction} runs in the PostgreSQL transaction that
-   * swaps the pointer, so what it writes commits exactly when the table change does. When it throws,
-   * nothing is committed and its exception propagates.
-   */
-  TableMetadata commit(
-      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, Runnable alsoInTransaction) {
-    return commit(warehouse, identifier, request, null, alsoInTransaction);
-  }
-
-  private static final Runnable NOTHING_ELSE = () -> {};
-
-  private TableMetadata commit(
-      Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, OneStatementCalls.Keyed keyed,
-      Runnable alsoInTransaction) {
+  TableMetadata commit(Warehouse warehouse, TableIdentifier identifier, UpdateTableRequest request, AlongWithCommit along) {
     // the service reads a commit's manifest lists (a rebase reads ahead at once): only the organization's
     OrganizationLocations.requireAddedSnapshots(warehouse, request.updates());
     FileIO io = fileIOs.forStorage(warehouse.storage());
-    CommitTurns.Stripe turn = turns.stripeOf(warehouse, identifier);
-    boolean inTransaction = QuarkusTransaction.isActive();
-    // a change that must commit in a transaction of its own commits in its own turn
-    CommitTurns.Writer writer = new CommitTurns.Writer(
-        warehouse, identifier, request, keyed, !inTransaction && alsoInTransaction == NOTHING_ELSE);
-    // a transaction that already holds this turn (another table of its stripe) keeps it until it ends
-    if (inTransaction && transactions.getResource(turn) != null) {
-      commitGroup(warehouse, identifier, List.of(writer), alsoInTransaction, io);
-      return writer.outcome();
-    }
-    if (!turn.await(writer, () -> AppendRebase.readAhead(io, request))) {
-      return writer.outcome(); // committed, or refused, in another writer's turn
-    }
-    List<CommitTurns.Writer> group = List.of(writer);
-    try {
-      group = turn.joining(writer);
-      commitGroup(warehouse, identifier, group, alsoInTransaction, io);
-    } finally {
-      for (CommitTurns.Writer joined : group.subList(1, group.size())) {
-        if (!joined.done()) {
-          joined.refuse(new IllegalStateException("The commit turn of " + identifier + " ended without an outcome"));
-        }
-        joined.release();
-      }
-      passTurn(turn, writer.succeeded());
-    }
-    return writer.outcome();
+    CommitTurns.Writer writer = new CommitTurns.Writer(warehouse, identifier, request, along);
+    return turns.commit(writer, () -> AppendRebase.readAhead(io, request),
+        group -> commitGroup(warehouse, identifier, group, io));
   }
 
   /** How many writers of the table wait on this replica for their turn to commit. */
   int waiting(Warehouse warehouse, TableIdentifier identifier) {
-    return turns.stripeOf(warehouse, identifier).waiting(warehouse, identifier);
-  }
-
-  /**
-   * A swap inside a request's own transaction is visible, and its row unlocked, only when that
-   * transaction ends: the turn passes then, so the next writer never finds it locked.
-   */
-  private void passTurn(CommitTurns.Stripe turn, boolean swapped) {
-    if (swapped && QuarkusTransaction.isActive()) {
-      try {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            turn.pass();
-          }
-        });
-        transactions.putResource(turn, Boolean.TRUE);
-        return;
-      } catch (RuntimeException e) {
-        // a transaction that can no longer commit (marked for rollback) takes no synchronization
-        LOG.debugf("Passing the commit turn at once: %s", e.getMessage());
-      }
-    }
-    turn.pass();
+    return turns.waiting(warehouse, identifier);
   }
 
   /**
    * Commits a group's changes in order, retrying when another replica swapped the pointer first. A
-   * writer whose key another call with the same key answered meanwhile leaves the group, which tries again.
+   * writer whose work along the commit failed leaves the group, which tries again.
    */
   private void commitGroup(
-      Warehouse warehouse, TableIdentifier identifier, List<CommitTurns.Writer> group, Runnable alsoInTransaction,
-      FileIO io) {
+      Warehouse warehouse, TableIdentifier identifier, List<CommitTurns.Writer> group, FileIO io) {
     List<CommitTurns.Writer> pending = new ArrayList<>(group);
     try {
       for (int attempt = 1; !pending.isEmpty(); pending.removeIf(CommitTurns.Writer::done)) {
         try {
-          if (!attempt(warehouse, identifier, pending, alsoInTransaction, io)) {
+          if (!attempt(warehouse, identifier, pending, io)) {
             retry.lostRace(identifier, attempt++);
           }
-        } catch (KeyAnsweredEarlier taken) {
-          taken.writer.refuse(new OneStatementCalls.AnsweredEarlier());
+        } catch (AlongFailed failed) {
+          failed.writer.refuse(failed.cause);
         }
       }
     } catch (RuntimeException e) {
@@ -184,13 +101,15 @@ public class TableCommits {
     }
   }
 
-  /** A writer's key has an answer another call kept first: the group's transaction rolls back without it. */
-  private static final class KeyAnsweredEarlier extends RuntimeException {
+  /** A writer's work along the commit failed: the transaction rolls back, and the writer's outcome is the failure. */
+  private static final class AlongFailed extends RuntimeException {
     final CommitTurns.Writer writer;
+    final RuntimeException cause;
 
-    KeyAnsweredEarlier(CommitTurns.Writer writer) {
+    AlongFailed(CommitTurns.Writer writer, RuntimeException cause) {
       super(null, null, false, false);
       this.writer = writer;
+      this.cause = cause;
     }
   }
 
@@ -201,20 +120,18 @@ public class TableCommits {
    * try again on the table it created). A change whose requirements fail on the state the earlier ones
    * left is refused alone.
    */
-  private boolean attempt(
-      Warehouse warehouse, TableIdentifier identifier, List<CommitTurns.Writer> group, Runnable alsoInTransaction,
-      FileIO io) {
+  private boolean attempt(Warehouse warehouse, TableIdentifier identifier, List<CommitTurns.Writer> group, FileIO io) {
     var pointer = objects.find(warehouse, identifier);
     if (pointer.isEmpty() || pointer.get().kind() != CatalogObject.Kind.TABLE) {
       for (CommitTurns.Writer writer : group) {
         try {
-          if (!isCreate(writer.request)) {
+          if (!CommitRequests.isCreate(writer.request)) {
             throw new NoSuchTableException("Table does not exist: %s", identifier);
           }
           writer.succeed(create(warehouse, identifier, writer, io));
           return true;
-        } catch (KeyAnsweredEarlier e) {
-          writer.refuse(new OneStatementCalls.AnsweredEarlier());
+        } catch (AlongFailed failed) {
+          writer.refuse(failed.cause);
         } catch (RuntimeException e) {
           writer.refuse(e);
         }
@@ -225,10 +142,11 @@ public class TableCommits {
     TableMetadata current = base;
     RuntimeException[] refusals = new RuntimeException[group.size()];
     List<CommitTurns.Writer> accepted = new ArrayList<>();
-    List<Prepared> applied = new ArrayList<>();
+    List<CommitRequests.Prepared> applied = new ArrayList<>();
     for (int i = 0; i < group.size(); i++) {
       try {
-        Prepared prepared = prepare(warehouse, pointer.get(), current, group.get(i).request, io);
+        CommitRequests.Prepared prepared =
+            CommitRequests.prepare(warehouse, pointer.get(), current, group.get(i).request, io);
         if (prepared.changed()) {
           applied.add(prepared);
           // the next change builds on this one as on a committed state: its snapshot stays in the log
@@ -241,13 +159,13 @@ public class TableCommits {
     }
     TableMetadata committed;
     if (applied.isEmpty()) {
-      // every key's answer or none: one taken elsewhere meanwhile leaves the others to the next attempt
-      if (accepted.stream().anyMatch(writer -> writer.keyed != null)) {
-        QuarkusTransaction.joiningExisting().run(() -> keepAnswers(accepted, base));
+      // nothing to swap: what the writers commit along still commits, all of it or none
+      if (accepted.stream().anyMatch(writer -> writer.along != AlongWithCommit.NOTHING)) {
+        QuarkusTransaction.joiningExisting().run(() -> runAlong(accepted, base));
       }
       committed = base;
     } else {
-      committed = swap(pointer.get(), base, current, applied, accepted, alsoInTransaction, io);
+      committed = swap(pointer.get(), base, current, applied, accepted, io);
       if (committed == null) {
         return false;
       }
@@ -263,12 +181,12 @@ public class TableCommits {
   }
 
   /**
-   * Writes {@code updated} and swaps the pointer to it, keeping the answers of the {@code accepted}
-   * writers' keys in the same transaction: the written metadata, or null when the race was lost.
+   * Writes {@code updated} and swaps the pointer to it, with what the {@code accepted} writers commit
+   * along, in one transaction: the written metadata, or null when the race was lost.
    */
   private TableMetadata swap(
-      CatalogObjects.Pointer pointer, TableMetadata base, TableMetadata updated, List<Prepared> applied,
-      List<CommitTurns.Writer> accepted, Runnable alsoInTransaction, FileIO io) {
+      CatalogObjects.Pointer pointer, TableMetadata base, TableMetadata updated, List<CommitRequests.Prepared> applied,
+      List<CommitTurns.Writer> accepted, FileIO io) {
     TableMetadata written;
     try {
       written = metadataFiles.writeTable(io, updated, base.metadataFileLocation());
@@ -285,8 +203,7 @@ public class TableCommits {
         // end would serialize every writer of the table behind the slowest one
         boolean done = objects.swapIfFree(pointer, written.metadataFileLocation());
         if (done) {
-          keepAnswers(accepted, written);
-          alsoInTransaction.run();
+          runAlong(accepted, written);
         }
         ending[0] = true;
         return done;
@@ -294,13 +211,13 @@ public class TableCommits {
     } catch (RuntimeException e) {
       // a failure while the transaction ends may have come after PostgreSQL committed: the files stay
       if (!ending[0]) {
-        deleteQuietly(io, written.metadataFileLocation());
+        CommitRequests.deleteQuietly(io, written.metadataFileLocation());
         applied.forEach(p -> p.discard(io));
       }
       throw e;
     }
     if (!swapped) {
-      deleteQuietly(io, written.metadataFileLocation());
+      CommitRequests.deleteQuietly(io, written.metadataFileLocation());
       applied.forEach(p -> p.discard(io));
       return null;
     }
@@ -308,20 +225,13 @@ public class TableCommits {
     return written;
   }
 
-  /** Keeps, for each keyed writer, the answer its call gives: the committed table, as a load gives it. */
-  private void keepAnswers(List<CommitTurns.Writer> writers, TableMetadata committed) {
-    String body = null;
-    Map<String, String> headers = null;
+  /** Runs what each writer commits along, in the current transaction; the first failure names its writer. */
+  private static void runAlong(List<CommitTurns.Writer> writers, TableMetadata committed) {
     for (CommitTurns.Writer writer : writers) {
-      if (writer.keyed == null) {
-        continue;
-      }
-      if (body == null) {
-        body = new String(metadataFiles.loadAnswer(committed, SnapshotMode.ALL), StandardCharsets.UTF_8);
-        headers = Map.of(HttpHeaders.ETAG, ETags.of(committed.metadataFileLocation(), SnapshotMode.ALL));
-      }
-      if (!calls.keep(writer.keyed, 200, MediaType.APPLICATION_JSON, headers, body)) {
-        throw new KeyAnsweredEarlier(writer);
+      try {
+        writer.along.run(committed);
+      } catch (RuntimeException e) {
+        throw new AlongFailed(writer, e);
       }
     }
   }
@@ -331,35 +241,25 @@ public class TableCommits {
    * or none does.
    */
   public void commitTransaction(Warehouse warehouse, CommitTransactionRequest request) {
-    request.validate();
-    Set<TableIdentifier> seen = new HashSet<>();
-    for (UpdateTableRequest change : request.tableChanges()) {
-      if (!seen.add(change.identifier())) {
-        throw new IllegalArgumentException(
-            "Invalid transaction: table " + change.identifier() + " appears more than once");
-      }
-    }
-    for (UpdateTableRequest change : request.tableChanges()) {
-      OrganizationLocations.requireAddedSnapshots(warehouse, change.updates());
-    }
+    CommitRequests.validate(warehouse, request);
     FileIO io = fileIOs.forStorage(warehouse.storage());
     for (int attempt = 1; ; attempt++) {
-      List<Prepared> prepared = new ArrayList<>();
+      List<CommitRequests.Prepared> prepared = new ArrayList<>();
       try {
         for (UpdateTableRequest change : request.tableChanges()) {
           CatalogObjects.Pointer pointer = objects.requireTable(warehouse, change.identifier());
-          prepared.add(prepare(
+          prepared.add(CommitRequests.prepare(
               warehouse, pointer, metadataFiles.readTable(io, pointer.metadataLocation()), change, io));
         }
       } catch (RuntimeException e) {
         prepared.forEach(p -> p.discard(io));
         throw e;
       }
-      List<Prepared> changed = prepared.stream().filter(Prepared::changed).toList();
+      List<CommitRequests.Prepared> changed = prepared.stream().filter(CommitRequests.Prepared::changed).toList();
       List<TableMetadata> written = new ArrayList<>();
       boolean swapped = false;
       try {
-        for (Prepared p : changed) {
+        for (CommitRequests.Prepared p : changed) {
           written.add(write(io, p));
         }
         swapped = QuarkusTransaction.joiningExisting().call(() -> swapAll(changed, written));
@@ -384,7 +284,7 @@ public class TableCommits {
    * still the one the changes were made against; only then swaps them all. Nothing is written when one
    * moved, so the transaction stays usable for the retry.
    */
-  private boolean swapAll(List<Prepared> changed, List<TableMetadata> written) {
+  private boolean swapAll(List<CommitRequests.Prepared> changed, List<TableMetadata> written) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < changed.size(); i++) {
       order.add(i);
@@ -402,84 +302,19 @@ public class TableCommits {
     return true;
   }
 
-  /**
-   * The current state, the requirements checked against it, and the updates applied. An append whose
-   * only failed requirement is its branch's head is rebased onto the new head ({@link AppendRebase}).
-   */
-  private Prepared prepare(
-      Warehouse warehouse, CatalogObjects.Pointer pointer, TableMetadata base, UpdateTableRequest request, FileIO io) {
-    List<CommitFailedException> failures = new ArrayList<>();
-    UpdateRequirement.AssertRefSnapshotID lostHead = null;
-    for (UpdateRequirement requirement : request.requirements()) {
-      try {
-        requirement.validate(base);
-      } catch (CommitFailedException e) {
-        failures.add(e);
-        if (requirement instanceof UpdateRequirement.AssertRefSnapshotID ref) {
-          lostHead = ref;
-        }
-      }
-    }
-    List<MetadataUpdate> updates = request.updates();
-    String rebasedManifestList = null;
-    if (!failures.isEmpty()) {
-      AppendRebase.Rebased rebased =
-          failures.size() == 1 && lostHead != null
-              ? AppendRebase.rebase(io, base, request, lostHead).orElse(null)
-              : null;
-      if (rebased == null) {
-        throw failures.get(0);
-      }
-      updates = rebased.updates();
-      rebasedManifestList = rebased.manifestList();
-    }
-    try {
-      TableMetadata.Builder builder = TableMetadata.buildFrom(base);
-      for (MetadataUpdate update : updates) {
-        update.applyTo(builder);
-      }
-      TableMetadata updated = builder.build();
-      OrganizationLocations.requireMoved(warehouse, base, updated);
-      return new Prepared(pointer, base, updated, !updated.changes().isEmpty(), rebasedManifestList);
-    } catch (RuntimeException e) {
-      deleteQuietly(io, rebasedManifestList);
-      throw e;
-    }
-  }
-
-  private TableMetadata write(FileIO io, Prepared prepared) {
+  private TableMetadata write(FileIO io, CommitRequests.Prepared prepared) {
     return metadataFiles.writeTable(io, prepared.updated(), prepared.base().metadataFileLocation());
   }
 
+  /** Creates the table a writer's commit asserts does not exist, with what it commits along. */
   private TableMetadata create(Warehouse warehouse, TableIdentifier identifier, CommitTurns.Writer writer, FileIO io) {
-    UpdateTableRequest request = writer.request;
-    for (UpdateRequirement requirement : request.requirements()) {
-      if (!(requirement instanceof UpdateRequirement.AssertTableDoesNotExist)) {
-        throw new NoSuchTableException("Table does not exist: %s", identifier);
-      }
-    }
-    CatalogObjects.FreeName free = objects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE);
-    TableMetadata.Builder builder =
-        request.updates().stream()
-            .filter(MetadataUpdate.UpgradeFormatVersion.class::isInstance)
-            .map(u -> TableMetadata.buildFromEmpty(((MetadataUpdate.UpgradeFormatVersion) u).formatVersion()))
-            .findFirst()
-            .orElseGet(TableMetadata::buildFromEmpty);
-    boolean hasLocation = false;
-    for (MetadataUpdate update : request.updates()) {
-      update.applyTo(builder);
-      hasLocation |= update instanceof MetadataUpdate.SetLocation;
-    }
-    if (!hasLocation) {
-      builder.setLocation(TableService.defaultLocation(warehouse, free, identifier));
-    }
-    TableMetadata created = builder.build();
-    OrganizationLocations.require(warehouse, created);
+    TableMetadata created = CommitRequests.newTable(warehouse, identifier, writer.request,
+        () -> objects.checkFree(warehouse, identifier, CatalogObject.Kind.TABLE));
     TableMetadata written = metadataFiles.writeTable(io, created, null);
     try {
       QuarkusTransaction.joiningExisting().run(() -> {
         objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
-        keepAnswers(List.of(writer), written);
+        runAlong(List.of(writer), written);
       });
     } catch (org.apache.iceberg.exceptions.AlreadyExistsException e) {
       io.deleteFile(written.metadataFileLocation());
@@ -489,11 +324,6 @@ public class TableCommits {
       throw e;
     }
     return written;
-  }
-
-  private static boolean isCreate(UpdateTableRequest request) {
-    return request.requirements().stream()
-        .anyMatch(UpdateRequirement.AssertTableDoesNotExist.class::isInstance);
   }
 
   /** Honours write.metadata.delete-after-commit.enabled: drops metadata files that left the log. */
@@ -514,27 +344,6 @@ public class TableCommits {
           LOG.warnf("Could not delete replaced metadata file %s: %s", entry.file(), e.getMessage());
         }
       }
-    }
-  }
-
-  /** A commit ready to swap in; {@code rebasedManifestList} is what a rebase wrote for it, if any. */
-  private record Prepared(
-      CatalogObjects.Pointer pointer, TableMetadata base, TableMetadata updated, boolean changed, String rebasedManifestList) {
-
-    /** Removes what this attempt wrote besides the metadata file, once it will not commit. */
-    void discard(FileIO io) {
-      deleteQuietly(io, rebasedManifestList);
-    }
-  }
-
-  private static void deleteQuietly(FileIO io, String location) {
-    if (location == null) {
-      return;
-    }
-    try {
-      io.deleteFile(location);
-    } catch (RuntimeException e) {
-      LOG.warnf("Could not delete %s of a commit attempt that did not commit: %s", location, e.getMessage());
     }
   }
 }

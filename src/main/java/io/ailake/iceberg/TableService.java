@@ -1,6 +1,6 @@
 package io.ailake.iceberg;
 
-import io.ailake.auth.OneStatementCalls;
+import io.ailake.auth.CallRecords;
 import io.ailake.postgres.RequestPathSql;
 import io.ailake.storage.FileIOs;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,10 +32,10 @@ public class TableService {
   private final RequestPathSql sql;
   private final CatalogObjects objects;
   private final WarehouseService warehouses;
-  private final OneStatementCalls calls;
+  private final CallRecords calls;
 
   TableService(FileIOs fileIOs, MetadataFiles metadataFiles, RequestPathSql sql,
-      CatalogObjects objects, WarehouseService warehouses, OneStatementCalls calls) {
+      CatalogObjects objects, WarehouseService warehouses, CallRecords calls) {
     this.calls = calls;
     this.warehouses = warehouses;
     this.sql = sql;
@@ -118,9 +118,9 @@ public class TableService {
             request.properties());
     OrganizationLocations.require(warehouse, metadata);
     if (request.stageCreate()) {
-      OneStatementCalls.Keyed keyed = calls.keyed();
-      if (keyed != null) {
-        keepAnswer(keyed, metadata);
+      CallRecords.Call call = calls.current();
+      if (call != null) {
+        calls.keepInTransaction(call, 200, MediaType.APPLICATION_JSON, Map.of(), answer(metadata));
       }
       return metadata;
     }
@@ -134,14 +134,6 @@ public class TableService {
       throw e;
     }
     return written;
-  }
-
-  /** A staged create changes nothing: its answer is kept on its own. */
-  private void keepAnswer(OneStatementCalls.Keyed keyed, TableMetadata staged) {
-    if (!calls.keep(keyed, 200, MediaType.APPLICATION_JSON, Map.of(), answer(staged))) {
-      throw new OneStatementCalls.AnsweredEarlier();
-    }
-    OneStatementCalls.kept(keyed);
   }
 
   private String answer(TableMetadata metadata) {

@@ -4,7 +4,8 @@ import io.ailake.AilakeConfig;
 import io.ailake.api.Names;
 import io.ailake.api.RequestIds;
 import io.ailake.auth.Caller;
-import io.ailake.auth.OneStatementCalls;
+import io.ailake.auth.CallRecords;
+import io.ailake.postgres.NamedSql;
 import io.ailake.postgres.RequestPathSql;
 import io.ailake.storage.LocalFileIO;
 import io.ailake.storage.Storage;
@@ -37,29 +38,26 @@ public class WarehouseService {
   private static final String SELECT = COLUMNS
       + " (SELECT o.metadata_location FROM catalog_object o WHERE o.warehouse_id = w.id AND o.namespace = ?"
       + " AND o.name = ? AND o.kind = 'TABLE') FROM warehouse w WHERE organization_id = ?";
-  /** The named warehouse when it is ready, as the first expression of a change. Organization, name. */
-  static final String READY_WAREHOUSE = "w AS (SELECT id, organization_id FROM warehouse WHERE organization_id = ?"
-      + " AND name = ? AND state = '" + Warehouse.READY + "'),";
+  /** The warehouse {@code :warehouse} of {@code :organization} when it is ready, as the first expression of a change. */
+  static final String READY_WAREHOUSE = "w AS (SELECT id, organization_id FROM warehouse"
+      + " WHERE organization_id = :organization AND name = :warehouse AND state = '" + Warehouse.READY + "'),";
 
-  /**
-   * The change of a drop (see {@link OneStatementCalls}). Organization, warehouse name; namespace key,
-   * name, kind; whether to purge; the refusal's body.
-   */
-  private static final String DROP = READY_WAREHOUSE
-      + " dropped AS (DELETE FROM catalog_object WHERE warehouse_id = (SELECT id FROM w) AND namespace = ?"
-      + " AND name = ? AND kind = ? AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING metadata_location),"
+  /** The change of a drop (see {@link CallRecords}), answered 404 with {@code :missing} when there is none. */
+  private static final NamedSql DROP = NamedSql.of(READY_WAREHOUSE
+      + " dropped AS (DELETE FROM catalog_object WHERE warehouse_id = (SELECT id FROM w) AND namespace = :namespace"
+      + " AND name = :name AND kind = :kind AND NOT EXISTS (SELECT 1 FROM earlier) RETURNING metadata_location),"
       + " purge AS (INSERT INTO job (organization_id, kind, payload) SELECT w.organization_id, '"
       + PurgeTableJob.KIND + "', jsonb_build_object('" + PurgeTableJob.WAREHOUSE_ID + "', CAST(w.id AS text), '"
-      + PurgeTableJob.METADATA_LOCATION + "', d.metadata_location) FROM w, dropped d WHERE ?),"
+      + PurgeTableJob.METADATA_LOCATION + "', d.metadata_location) FROM w, dropped d WHERE :purge),"
       + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM dropped) THEN 204 WHEN EXISTS (SELECT 1 FROM w)"
-      + " THEN 404 END AS status, CASE WHEN NOT EXISTS (SELECT 1 FROM dropped) THEN ? END AS body)";
+      + " THEN 404 END AS status, CASE WHEN NOT EXISTS (SELECT 1 FROM dropped) THEN :missing END AS body)");
 
   private final AilakeConfig config;
   private final Caller caller;
   private final RequestPathSql sql;
-  private final OneStatementCalls calls;
+  private final CallRecords calls;
 
-  WarehouseService(AilakeConfig config, Caller caller, RequestPathSql sql, OneStatementCalls calls) {
+  WarehouseService(AilakeConfig config, Caller caller, RequestPathSql sql, CallRecords calls) {
     this.config = config;
     this.caller = caller;
     this.sql = sql;
@@ -112,10 +110,12 @@ public class WarehouseService {
     String wanted = named(name);
     boolean table = kind == CatalogObject.Kind.TABLE;
     String missing = (table ? "Table" : "View") + " does not exist: " + identifier;
-    OptionalInt status = calls.answer(DROP, organizationId, wanted, NamespaceKeys.key(identifier.namespace()),
-        identifier.name(), kind.name(), purge,
-        IcebergErrors.body(table ? NoSuchTableException.class : NoSuchViewException.class, missing,
-            RequestIds.current()));
+    OptionalInt status = calls.run(DROP, NamedSql.parameters()
+        .set("organization", organizationId).set("warehouse", wanted)
+        .set("namespace", NamespaceKeys.key(identifier.namespace())).set("name", identifier.name())
+        .set("kind", kind.name()).set("purge", purge)
+        .set("missing", IcebergErrors.body(table ? NoSuchTableException.class : NoSuchViewException.class, missing,
+            RequestIds.current())));
     if (status.isEmpty()) {
       throw notReady(wanted);
     }

@@ -46,6 +46,16 @@ public class RequestPathSql {
     }
   }
 
+  /** The first row {@code sql} selects, if any. */
+  public <T> Optional<T> first(NamedSql sql, NamedSql.Parameters parameters, Row<T> row) {
+    return first(sql.positional(), row, sql.values(parameters));
+  }
+
+  /** Runs an INSERT, UPDATE or DELETE; the number of rows it changed. */
+  public int update(NamedSql sql, NamedSql.Parameters parameters) {
+    return update(sql.positional(), sql.values(parameters));
+  }
+
   /** Every row {@code sql} selects. */
   public <T> List<T> all(String sql, Row<T> row, Object... parameters) {
     try (Connection connection = dataSource.getConnection();

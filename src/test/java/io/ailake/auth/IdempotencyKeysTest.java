@@ -100,7 +100,7 @@ class IdempotencyKeysTest {
         + " {\"action\": \"set-snapshot-ref\", \"ref-name\": \"main\", \"type\": \"branch\", \"snapshot-id\": 42}]}";
     String key = UUID.randomUUID().toString();
     Response first = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(commit).post(path);
-    first.then().statusCode(200);
+    first.then().statusCode(200).header("Idempotent-Replayed", nullValue());
     Response again = given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(commit).post(path);
     again.then().statusCode(200).header("Idempotent-Replayed", "true");
     assertThat(again.jsonPath().getString("metadata-location")).isEqualTo(first.jsonPath().getString("metadata-location"));
@@ -140,10 +140,13 @@ class IdempotencyKeysTest {
         answers.add(pool.submit(
             () -> given().header("Idempotency-Key", key).contentType(ContentType.JSON).body(APPEND_42).post(path)));
       }
+      int firsts = 0;
       for (Future<Response> answer : answers) {
         assertThat(answer.get().statusCode()).isEqualTo(200);
         locations.add(answer.get().jsonPath().getString("metadata-location"));
+        firsts += answer.get().header("Idempotent-Replayed") == null ? 1 : 0;
       }
+      assertThat(firsts).isEqualTo(1);
     } finally {
       pool.shutdown();
     }

@@ -101,7 +101,7 @@ public class TablesResource {
 
   @DELETE
   @Path(TABLE)
-  @io.ailake.auth.OneStatement
+  @io.ailake.auth.ChangeKeepsAnswer
   @Operation(operationId = "deleteAiLakeDatabaseTable",
       summary = "Drop a table; purge=true also deletes its files in the background (only what the catalog wrote)")
   @APIResponse(responseCode = "204", description = "Dropped")
