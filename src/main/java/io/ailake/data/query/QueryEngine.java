@@ -2,6 +2,7 @@ package io.ailake.data.query;
 
 import io.ailake.AilakeConfig;
 import io.ailake.api.ApiException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.sql.Blob;
@@ -47,6 +48,7 @@ public class QueryEngine {
   private final AilakeConfig.Query config;
   private final QueryFileCache cache;
   private final Semaphore turns;
+  private DuckDBConnection parser;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "query-timeout");
     thread.setDaemon(true);
@@ -72,14 +74,34 @@ public class QueryEngine {
   /** What DuckDB answered: at most {@code maxRows} rows, and whether there were more. */
   record Rows(List<Column> columns, List<List<Object>> rows, boolean truncated) {}
 
-  /** Checks {@code sql} with the parser of an engine that holds nothing and may open nothing. */
+  /**
+   * Checks {@code sql} with the parser of an engine that holds nothing and may open nothing. That engine is
+   * opened once and shared (a connection of its own per check): it only parses, and opening a database
+   * costs more than a small query.
+   */
   SelectStatement check(String sql) {
-    try (Connection parser = open()) {
-      lockDown(parser, List.of());
-      execute(parser, "SET lock_configuration = true");
+    try (Connection parser = parser().duplicate()) {
       return SelectStatement.check(sql, parser);
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private synchronized DuckDBConnection parser() throws SQLException {
+    if (parser == null) {
+      Connection connection = open();
+      lockDown(connection, List.of());
+      execute(connection, "SET lock_configuration = true");
+      parser = connection.unwrap(DuckDBConnection.class);
+    }
+    return parser;
+  }
+
+  @PreDestroy
+  synchronized void close() throws SQLException {
+    if (parser != null) {
+      parser.close();
+      parser = null;
     }
   }
 
