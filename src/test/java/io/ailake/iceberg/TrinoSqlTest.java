@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ailake.organization.Organizations;
 import io.ailake.storage.FileIOs;
 import io.ailake.testing.Eventually;
-import io.ailake.testing.S3ProxyResource;
 import io.ailake.testing.TestTokens;
 import io.ailake.testing.TrinoServer;
 import io.ailake.testing.Warehouses;
@@ -274,23 +273,11 @@ class TrinoSqlTest {
    * credential ({@code <token id>:<token secret>}) that Trino exchanges at our token endpoint.
    */
   private Map<String, String> lakeCatalog(Warehouse warehouse, Map<String, String> secret) {
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("connector.name", "iceberg");
-    properties.put("iceberg.catalog.type", "rest");
-    properties.put("iceberg.rest-catalog.uri", catalog.toString());
-    properties.put("iceberg.rest-catalog.warehouse", warehouse.name);
-    properties.put("iceberg.rest-catalog.security", "OAUTH2");
-    properties.put("iceberg.rest-catalog.oauth2.server-uri", catalog + "/v1/oauth/tokens");
-    properties.putAll(secret);
+    Map<String, String> more = new LinkedHashMap<>(secret);
+    more.put("iceberg.rest-catalog.oauth2.server-uri", catalog + "/v1/oauth/tokens");
     // the test expires every snapshot but the current one; Trino's floor is 7 days otherwise
-    properties.put("iceberg.expire-snapshots.min-retention", "0s");
-    properties.put("fs.native-s3.enabled", "true");
-    properties.put("s3.endpoint", S3ProxyResource.endpoint());
-    properties.put("s3.region", S3ProxyResource.REGION);
-    properties.put("s3.path-style-access", "true");
-    properties.put("s3.aws-access-key", S3ProxyResource.ACCESS_KEY);
-    properties.put("s3.aws-secret-key", S3ProxyResource.SECRET_KEY);
-    return properties;
+    more.put("iceberg.expire-snapshots.min-retention", "0s");
+    return TrinoServer.restCatalogOnS3(catalog.toString(), warehouse.name, more);
   }
 
   /** A read token of the default organization, as {@code <token id>:<token secret>}. */

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -141,6 +142,28 @@ public final class TrinoServer implements AutoCloseable {
 
   public Connection connect(String catalog) throws SQLException {
     return DriverManager.getConnection(jdbcUrl(catalog), "ailake-test", null);
+  }
+
+  /**
+   * The catalog file an operator writes for Trino (the README's Trino configuration): an Iceberg REST catalog
+   * at {@code catalogUri} with OAuth2, {@code more} (its token or credential, and any other property), and the
+   * test S3 store through Trino's native S3 file system.
+   */
+  public static Map<String, String> restCatalogOnS3(String catalogUri, String warehouse, Map<String, String> more) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("connector.name", "iceberg");
+    properties.put("iceberg.catalog.type", "rest");
+    properties.put("iceberg.rest-catalog.uri", catalogUri);
+    properties.put("iceberg.rest-catalog.warehouse", warehouse);
+    properties.put("iceberg.rest-catalog.security", "OAUTH2");
+    properties.putAll(more);
+    properties.put("fs.native-s3.enabled", "true");
+    properties.put("s3.endpoint", S3ProxyResource.endpoint());
+    properties.put("s3.region", S3ProxyResource.REGION);
+    properties.put("s3.path-style-access", "true");
+    properties.put("s3.aws-access-key", S3ProxyResource.ACCESS_KEY);
+    properties.put("s3.aws-secret-key", S3ProxyResource.SECRET_KEY);
+    return properties;
   }
 
   /** A statement run against the server. */

@@ -91,9 +91,9 @@ public class DatalakeResource {
   @APIResponse(responseCode = "400", description = "VALIDATION_ERROR: an unknown operation, a missing or invalid"
       + " parameter", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DatalakeResponse"),
           examples = @ExampleObject(name = "unknown operation", value = """
-              {"success": false, "error": {"code": "VALIDATION_ERROR", "message": "Unknown operation 'drop': one of create,
-              delete, createTable, dropTable, listTables, getSchema, snapshot, evolveSchema, insert, update, deleteRecords,
-              query, timeTravel", "details": {"status": 400, "title": "Bad Request"}}, "meta": {"requestId":
+              {"success": false, "error": {"code": "VALIDATION_ERROR", "message": "Unknown operation 'drop': one of \
+              create, delete, createTable, dropTable, listTables, getSchema, snapshot, evolveSchema, insert, update, \
+              deleteRecords, query, timeTravel", "details": {"status": 400, "title": "Bad Request"}}, "meta": {"requestId":
               "6c1f2a9e-0b7d-4e51-9a3c-2d4e6f8a0b1c", "timestamp": "2025-01-01T12:00:00Z", "duration": 2}}""")))
   @APIResponse(responseCode = "404", description = "NOT_FOUND: no such database, namespace or table in the caller's"
       + " organization")

@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.ailake.iceberg.Warehouse;
 import io.ailake.testing.IcebergClients;
-import io.ailake.testing.S3ProxyResource;
 import io.ailake.testing.TestTokens;
 import io.ailake.testing.TrinoServer;
 import io.ailake.testing.Warehouses;
@@ -20,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -98,20 +96,8 @@ class TrinoQueryTest {
 
   /** The catalog file an operator writes for Trino (the README's Trino configuration). */
   private Map<String, String> lakeCatalog(Warehouse warehouse) {
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("connector.name", "iceberg");
-    properties.put("iceberg.catalog.type", "rest");
-    properties.put("iceberg.rest-catalog.uri", catalog.toString());
-    properties.put("iceberg.rest-catalog.warehouse", warehouse.name);
-    properties.put("iceberg.rest-catalog.security", "OAUTH2");
-    properties.put("iceberg.rest-catalog.oauth2.token", TestTokens.defaultAdmin());
-    properties.put("fs.native-s3.enabled", "true");
-    properties.put("s3.endpoint", S3ProxyResource.endpoint());
-    properties.put("s3.region", S3ProxyResource.REGION);
-    properties.put("s3.path-style-access", "true");
-    properties.put("s3.aws-access-key", S3ProxyResource.ACCESS_KEY);
-    properties.put("s3.aws-secret-key", S3ProxyResource.SECRET_KEY);
-    return properties;
+    return TrinoServer.restCatalogOnS3(catalog.toString(), warehouse.name,
+        Map.of("iceberg.rest-catalog.oauth2.token", TestTokens.defaultAdmin()));
   }
 
   private static int freePort() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.ailake.iceberg.Warehouse;
-import io.ailake.testing.S3ProxyResource;
 import io.ailake.testing.TestTokens;
 import io.ailake.testing.TrinoServer;
 import io.ailake.testing.Warehouses;
@@ -18,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,19 +62,8 @@ class RowsTrinoTest {
           .then().statusCode(200);
     }
 
-    Map<String, String> lake = new LinkedHashMap<>();
-    lake.put("connector.name", "iceberg");
-    lake.put("iceberg.catalog.type", "rest");
-    lake.put("iceberg.rest-catalog.uri", catalog.toString());
-    lake.put("iceberg.rest-catalog.warehouse", warehouse.name);
-    lake.put("iceberg.rest-catalog.security", "OAUTH2");
-    lake.put("iceberg.rest-catalog.oauth2.token", TestTokens.defaultAdmin());
-    lake.put("fs.native-s3.enabled", "true");
-    lake.put("s3.endpoint", S3ProxyResource.endpoint());
-    lake.put("s3.region", S3ProxyResource.REGION);
-    lake.put("s3.path-style-access", "true");
-    lake.put("s3.aws-access-key", S3ProxyResource.ACCESS_KEY);
-    lake.put("s3.aws-secret-key", S3ProxyResource.SECRET_KEY);
+    Map<String, String> lake = TrinoServer.restCatalogOnS3(catalog.toString(), warehouse.name,
+        Map.of("iceberg.rest-catalog.oauth2.token", TestTokens.defaultAdmin()));
     try (TrinoServer server = TrinoServer.start(Path.of("target", "trino-rows"), Map.of("lake", lake));
         Connection connection = server.connect("lake");
         Statement sql = connection.createStatement()) {
