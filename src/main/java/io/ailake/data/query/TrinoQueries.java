@@ -43,12 +43,25 @@ public class TrinoQueries {
     return url.isPresent();
   }
 
+  /**
+   * The query is checked with DuckDB's parser but runs on Trino's, so it must not hold what the two read
+   * differently: DuckDB nests block comments and knows dollar quotes and backslash escapes, Trino does not,
+   * and SQL that DuckDB reads as a comment or a string could be a second table reference to Trino.
+   */
+  static void requireReadAlike(String sql) {
+    if (sql.contains("/*") || sql.contains("$") || sql.contains("\\")) {
+      throw ApiException.badRequest("A query that runs on Trino may not hold block comments (/* */), '$' or"
+          + " backslashes: use -- comments and plain 'strings'");
+    }
+  }
+
   /** The catalog of {@code database} on Trino: the configured name, {@code {database}} replaced by its name. */
   String catalog(String database) {
     return catalog.replace("{database}", database);
   }
 
   QueryEngine.Rows run(String database, String sql, int maxRows, Duration timeout) {
+    requireReadAlike(sql);
     long deadline = System.nanoTime() + timeout.toNanos();
     List<QueryEngine.Column> columns = null;
     List<List<Object>> rows = new ArrayList<>();

@@ -86,6 +86,10 @@ class TrinoQueryTest {
           .body("detail", containsString("nope"));
       query(database, Map.of("sql", "SELECT * FROM other.shop.orders")).then().statusCode(400);
       query(database, Map.of("sql", "SELECT * FROM read_csv('/etc/passwd')")).then().statusCode(400);
+      // DuckDB nests block comments and Trino does not: what DuckDB's check reads as a comment, Trino would run
+      query(database, Map.of("sql", "SELECT count(*) FROM shop.orders /* /* */ UNION ALL SELECT count(*)"
+          + " FROM other.shop.orders -- */")).then().statusCode(400).body("detail", containsString("block comments"));
+      query(database, Map.of("sql", "SELECT 'a\\' AS s FROM shop.orders")).then().statusCode(400);
     }
   }
 
