@@ -73,7 +73,7 @@ public final class IcebergNames {
   }
 
   /** Enough of a name to recognize it in a message, with what JSON cannot carry replaced by '?'. */
-  static String shown(String name) {
+  public static String shown(String name) {
     StringBuilder shown = new StringBuilder();
     name.codePoints().limit(64).forEach(c ->
         shown.appendCodePoint(Character.isISOControl(c) || (c >= 0xD800 && c <= 0xDFFF) ? '?' : c));

@@ -1,20 +1,14 @@
 package io.ailake.data.tables;
 
+import io.ailake.iceberg.IcebergNames;
+
 /** Enough of a client's text to recognize it in a message: at most 64 characters, control characters as '?'. */
 final class Shown {
-
-  private static final int MAX = 64;
 
   private Shown() {}
 
   static String of(String text) {
-    if (text == null) {
-      return "null";
-    }
-    StringBuilder shown = new StringBuilder();
-    text.codePoints().limit(MAX).forEach(c ->
-        shown.appendCodePoint(Character.isISOControl(c) || (c >= 0xD800 && c <= 0xDFFF) ? '?' : c));
-    return text.codePointCount(0, text.length()) > MAX ? shown + "..." : shown.toString();
+    return text == null ? "null" : IcebergNames.shown(text);
   }
 
   /** No control character and no unpaired surrogate: text a name may be. */
