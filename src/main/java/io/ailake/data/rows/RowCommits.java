@@ -36,7 +36,7 @@ final class RowCommits {
       throw ApiException.conflict("The %s lost every attempt to commit against concurrent changes: %s; retry it",
           operation, e.getMessage());
     }
-    table.refresh();
+    // Iceberg's commit refreshed the table: its head is this change's snapshot or a later writer's
     for (Snapshot snapshot = table.currentSnapshot(); snapshot != null;
         snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
       if ((operation + ":" + marker).equals(snapshot.summary().get(MARKER))) {
