@@ -41,6 +41,13 @@ public record Paging(int size, int offset, int number, boolean withTotal) {
     return new Paging(rows, skip, skip / rows, withTotal(metaInclude));
   }
 
+  /** A history list in the seed's words: {@code from} (items to skip) and {@code size}, always with the total. */
+  public static Paging from(String from, String size) {
+    int rows = parse("size", size, DEFAULT_SIZE, 1, MAX_SIZE);
+    int skip = parse("from", from, 0, 0, Integer.MAX_VALUE - MAX_SIZE);
+    return new Paging(rows, skip, skip / rows, true);
+  }
+
   /** This page of a list held whole in memory. */
   public <T> List<T> slice(List<T> all) {
     return offset >= all.size() ? List.of() : all.subList(offset, Math.min(all.size(), offset + size));

@@ -12,6 +12,7 @@ import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -256,8 +257,9 @@ public class PipeLoader {
     long rows = 0;
     for (int i = 0; i < files.size(); i++) {
       PipeSource.SourceFile file = files.get(i);
+      Instant started = Instant.now();
       if (failures.containsKey(file.path())) {
-        records.add(new FileRecord(file.path(), file.size(), 0, failures.get(file.path())));
+        records.add(new FileRecord(file.path(), file.size(), 0, failures.get(file.path()), started));
         continue;
       }
       long fileOrdinal = (long) i << 40;
@@ -276,11 +278,11 @@ public class PipeLoader {
             });
         written.addAll(fromFile);
         keysOfFile.forEach((k, keys) -> replacedKeys.computeIfAbsent(k, x -> new ArrayList<>()).addAll(keys));
-        records.add(new FileRecord(file.path(), file.size(), count, null));
+        records.add(new FileRecord(file.path(), file.size(), count, null, started));
         rows += count;
       } catch (RuntimeException e) {
         deleteAll(table.io(), fromFile);
-        records.add(new FileRecord(file.path(), file.size(), 0, why(e)));
+        records.add(new FileRecord(file.path(), file.size(), 0, why(e), started));
       }
     }
     records.stream().filter(r -> r.error() != null).forEach(r ->
@@ -372,7 +374,7 @@ public class PipeLoader {
     update.commit();
   }
 
-  private record FileRecord(String path, long size, long records, String error) {}
+  private record FileRecord(String path, long size, long records, String error, Instant startedAt) {}
 
   /** Runs inside the commit's transaction. */
   private void record(UUID pipeId, List<FileRecord> records, String replacedDirectory) {
@@ -385,14 +387,15 @@ public class PipeLoader {
     }
     for (FileRecord r : records) {
       entityManager.createNativeQuery(
-              "INSERT INTO pipe_file (pipe_table_id, path, size, record_count, state, error)"
-                  + " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+              "INSERT INTO pipe_file (pipe_table_id, path, size, record_count, state, error, started_at)"
+                  + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
           .setParameter(1, pipeId)
           .setParameter(2, r.path())
           .setParameter(3, r.size())
           .setParameter(4, r.records())
           .setParameter(5, r.error() == null ? "loaded" : "failed")
           .setParameter(6, r.error())
+          .setParameter(7, r.startedAt())
           .executeUpdate();
     }
   }

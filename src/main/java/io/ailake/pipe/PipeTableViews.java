@@ -126,4 +126,28 @@ public final class PipeTableViews {
       long recordsLoaded,
       Instant lastPolledAt,
       String lastError) {}
+
+  /** One file the pipe loader took, in the shape of a sync's file history (a pipe's files belong to no sync). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(name = "PipeFileHistory", requiredProperties = {"historyId", "fileName", "bytes", "rows", "endTime", "status"},
+      example = """
+      {"historyId": 42, "fileName": "year=2024/part-0001.parquet", "bytes": 1048576, "rows": 48210,
+      "startTime": "2026-05-07T10:15:30.120Z", "endTime": "2026-05-07T10:15:31.480Z", "status": "FINISHED"}""")
+  public record FileHistory(
+      long historyId,
+      @Schema(description = "Always absent: a pipe's files are loaded by its poller, not by a sync") String syncId,
+      @Schema(description = "The file's path under the pipe's pathPrefix") String fileName,
+      long bytes,
+      @Schema(description = "Rows loaded from the file (0 when it failed)") long rows,
+      @Schema(description = "When its load began (absent for files loaded before this was recorded)") Instant startTime,
+      @Schema(description = "When its load was committed, or failed") Instant endTime,
+      @Schema(enumeration = {"FINISHED", "FAILED"}) String status,
+      @Schema(description = "Why the file could not be loaded") String message) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @Schema(name = "ListPipeFilesResponse", requiredProperties = {"files", "totalCount"}, example = """
+      {"files": [{"historyId": 42, "fileName": "year=2024/part-0001.parquet", "bytes": 1048576, "rows": 48210,
+      "startTime": "2026-05-07T10:15:30.120Z", "endTime": "2026-05-07T10:15:31.480Z", "status": "FINISHED"}],
+      "totalCount": 1}""")
+  public record ListFilesResponse(List<FileHistory> files, @Schema(description = "Files matching the status filter") long totalCount) {}
 }

@@ -2,6 +2,7 @@ package io.ailake.pipe;
 
 import io.ailake.AilakeConfig;
 import io.ailake.api.ApiException;
+import io.ailake.api.Paging;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.lake.DatabaseInstances;
 import io.ailake.operations.OperationService;
@@ -11,6 +12,7 @@ import io.ailake.storage.ObjectStorage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,6 +187,54 @@ public class PipeTables {
     return operations.submit(warehouse.organizationId, PipeTableJobs.REFRESH,
         Map.of("pipeTableId", pipe.id.toString(), "partitionSpec", PipeTableJobs.encode(ordered)),
         operationId, fingerprint);
+  }
+
+  /** The files the loader took, in load order; {@code status} is FINISHED or FAILED, or null for both. */
+  @Transactional
+  public PipeTableViews.ListFilesResponse files(String instanceId, String tableName, String status, Paging paging) {
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
+    PipeTable pipe = require(warehouse, tableName);
+    String state = fileState(status);
+    String where = " FROM pipe_file WHERE pipe_table_id = ?1" + (state == null ? "" : " AND state = ?2");
+    jakarta.persistence.Query count = entityManager.createNativeQuery("SELECT count(*)" + where)
+        .setParameter(1, pipe.id);
+    jakarta.persistence.Query page = entityManager.createNativeQuery(
+            "SELECT history_id, path, size, record_count, started_at, loaded_at, state, error" + where
+                + " ORDER BY history_id LIMIT " + paging.size() + " OFFSET " + paging.offset())
+        .setParameter(1, pipe.id);
+    if (state != null) {
+      count.setParameter(2, state);
+      page.setParameter(2, state);
+    }
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = page.getResultList();
+    List<PipeTableViews.FileHistory> files = rows.stream().map(r -> new PipeTableViews.FileHistory(
+        ((Number) r[0]).longValue(), null, (String) r[1], ((Number) r[2]).longValue(), ((Number) r[3]).longValue(),
+        instant(r[4]), instant(r[5]), "failed".equals(r[6]) ? "FAILED" : "FINISHED", (String) r[7])).toList();
+    return new PipeTableViews.ListFilesResponse(files, ((Number) count.getSingleResult()).longValue());
+  }
+
+  private static String fileState(String status) {
+    if (status == null || status.isBlank()) {
+      return null;
+    }
+    return switch (status.trim().toUpperCase(java.util.Locale.ROOT)) {
+      case "FINISHED" -> "loaded";
+      case "FAILED" -> "failed";
+      // the loader records a file when its load is committed: none is ever in progress here
+      case "SYNCING" -> "syncing";
+      default -> throw ApiException.badRequest("status must be SYNCING, FINISHED or FAILED, got '%s'", status);
+    };
+  }
+
+  private static Instant instant(Object value) {
+    if (value == null || value instanceof Instant) {
+      return (Instant) value;
+    }
+    if (value instanceof java.sql.Timestamp timestamp) {
+      return timestamp.toInstant();
+    }
+    return ((java.time.OffsetDateTime) value).toInstant();
   }
 
   private PipeTableViews.PipeTableSummary summary(PipeTable pipe) {

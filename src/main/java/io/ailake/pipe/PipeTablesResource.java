@@ -16,7 +16,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Pipe tables of a database instance (both client shapes, see {@link io.ailake.api.JsonApi}), plus refresh. */
@@ -60,6 +66,27 @@ public class PipeTablesResource {
   public PipeTableViews.PipeTableDocument get(
       @PathParam("instanceId") String instanceId, @PathParam("tableName") String tableName, @Context UriInfo uri) {
     return PipeTableViews.PipeTableDocument.of(pipeTables.get(instanceId, tableName), uri);
+  }
+
+  @GET
+  @Path("/{tableName}/files")
+  @Operation(operationId = "listAiLakePipeTableFiles",
+      summary = "The files the pipe table's loader took, in load order: rows, bytes, times, FINISHED or FAILED with why")
+  @APIResponse(responseCode = "200", description = "A page of the files, with the total",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON,
+          schema = @Schema(implementation = PipeTableViews.ListFilesResponse.class)))
+  @APIResponse(responseCode = "400", description = "A bad from, size or status; the detail names it")
+  @APIResponse(responseCode = "404", description = "No such database or pipe table")
+  public PipeTableViews.ListFilesResponse files(
+      @PathParam("instanceId") String instanceId,
+      @PathParam("tableName") String tableName,
+      @Parameter(description = "Files to skip", schema = @Schema(type = SchemaType.INTEGER, format = "int32",
+          minimum = "0", defaultValue = "0")) @QueryParam("from") String from,
+      @Parameter(description = "Files per page", schema = @Schema(type = SchemaType.INTEGER, format = "int32",
+          minimum = "1", maximum = "500", defaultValue = "50")) @QueryParam("size") String size,
+      @Parameter(description = "Only the files in this state", schema = @Schema(type = SchemaType.STRING,
+          enumeration = {"SYNCING", "FINISHED", "FAILED"})) @QueryParam("status") String status) {
+    return pipeTables.files(instanceId, tableName, status, Paging.from(from, size));
   }
 
   @DELETE

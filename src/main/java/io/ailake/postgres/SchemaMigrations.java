@@ -51,7 +51,8 @@ public class SchemaMigrations {
           "V9__rate_limits_and_audit.sql",
           "V10__idempotency.sql",
           "V11__idempotency_expiry_brin.sql",
-          "V12__operations_newest_first.sql");
+          "V12__operations_newest_first.sql",
+          "V13__pipe_file_history.sql");
 
   static final String DIRECTORY = "db/migration/";
 

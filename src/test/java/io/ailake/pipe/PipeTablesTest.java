@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.emptyOrNullString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.not;
 
 import io.ailake.iceberg.Warehouse;
 import io.ailake.organization.Organizations;
@@ -147,6 +150,29 @@ class PipeTablesTest {
           given().get(DATABASES + "/" + database + "/pipeTables/orders").then()
               .body("filesFailed", equalTo(1))
               .body("lastError", containsString("year=2024/month=02/broken.parquet")));
+
+      // the loader's per-file history, in load order: the broken file FAILED with why, the others FINISHED
+      String history = DATABASES + "/" + database + "/pipeTables/orders/files";
+      given().get(history).then().statusCode(200)
+          .body("totalCount", equalTo(6))
+          .body("files.fileName", hasItem("year=2023/month=12/part-0.parquet"))
+          .body("files.findAll { it.status == 'FINISHED' }.size()", equalTo(5))
+          .body("files.find { it.fileName == 'year=2023/month=12/part-0.parquet' }.rows", equalTo(4))
+          .body("files.find { it.fileName == 'year=2023/month=12/part-0.parquet' }.bytes", greaterThan(0))
+          .body("files.every { it.startTime != null && it.endTime != null }", equalTo(true));
+      given().get(history + "?status=FAILED").then().statusCode(200)
+          .body("totalCount", equalTo(1))
+          .body("files[0].fileName", equalTo("year=2024/month=02/broken.parquet"))
+          .body("files[0].rows", equalTo(0))
+          .body("files[0].message", not(emptyOrNullString()));
+      List<Integer> ids = given().get(history).jsonPath().getList("files.historyId", Integer.class);
+      assertThat(ids).isSorted().doesNotHaveDuplicates();
+      given().get(history + "?from=4&size=5").then().statusCode(200)
+          .body("totalCount", equalTo(6)).body("files.historyId", equalTo(ids.subList(4, 6)));
+      given().get(history + "?status=SYNCING").then().statusCode(200).body("totalCount", equalTo(0));
+      given().get(history + "?status=LOADED").then().statusCode(400).body("detail", containsString("status"));
+      given().get(history + "?from=-1").then().statusCode(400).body("detail", containsString("from"));
+      given().get(DATABASES + "/" + database + "/pipeTables/nope/files").then().statusCode(404);
       source.deleteFile(landing.root + "/orders/year=2024/month=02/broken.parquet");
 
       // two loaders racing for the same new file (two replicas): it is loaded once
