@@ -108,24 +108,15 @@ public class ApiErrors {
   }
 
   /**
-   * Iceberg's refusals met on an /api route, as its own error model maps them: what is missing is a 404,
-   * a name taken or a table changed underneath a 409, a commit whose outcome nobody knows a 503 (reload
-   * before retrying: it may have applied), a change Iceberg finds invalid a 400; else null.
+   * Iceberg's refusals met on an /api route, with the status Iceberg's own error model gives them
+   * ({@link io.ailake.iceberg.IcebergErrors#statusOf}); else null. Two differ here: a commit whose outcome
+   * nobody knows is a 503 (reload before retrying: it may have applied), and a JDK exception counts only
+   * when Iceberg's own checks threw it.
    */
   private static Response icebergRefusal(Exception e, ContainerRequestContext request) {
-    if (e instanceof org.apache.iceberg.exceptions.NoSuchTableException
-        || e instanceof org.apache.iceberg.exceptions.NoSuchNamespaceException
-        || e instanceof org.apache.iceberg.exceptions.NoSuchViewException
-        || e instanceof org.apache.iceberg.exceptions.NoSuchWarehouseException) {
-      return problem(404, "Not Found", e.getMessage(), request);
-    }
-    if (e instanceof org.apache.iceberg.exceptions.AlreadyExistsException
-        || e instanceof org.apache.iceberg.exceptions.NamespaceNotEmptyException) {
-      return problem(409, "Conflict", e.getMessage(), request);
-    }
-    if (e instanceof org.apache.iceberg.exceptions.CommitFailedException) {
-      return problem(409, "Conflict",
-          "The table changed while this request changed it (" + e.getMessage() + "); reload it and retry", request);
+    Integer status = io.ailake.iceberg.IcebergErrors.statusOf(e.getClass());
+    if (status == null || e.getClass().getName().startsWith("java.") && !thrownByIceberg(e)) {
+      return null;
     }
     if (e instanceof org.apache.iceberg.exceptions.CommitStateUnknownException) {
       LOG.warnf("Commit outcome unknown: %s", e.getMessage());
@@ -133,11 +124,12 @@ public class ApiErrors {
           "The change may or may not have been committed (" + rootMessage(e) + "); reload the table to see"
               + " whether it applied before retrying", request);
     }
-    if (e instanceof org.apache.iceberg.exceptions.ValidationException
-        || e instanceof IllegalArgumentException && thrownByIceberg(e)) {
-      return problem(400, "Bad Request", e.getMessage(), request);
+    if (e instanceof org.apache.iceberg.exceptions.CommitFailedException) {
+      return problem(409, "Conflict",
+          "The table changed while this request changed it (" + e.getMessage() + "); reload it and retry", request);
     }
-    return null;
+    Response.Status known = Response.Status.fromStatusCode(status);
+    return problem(status, known == null ? "Error" : known.getReasonPhrase(), e.getMessage(), request);
   }
 
   /**

@@ -123,7 +123,8 @@ public final class IcebergErrors {
     return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
-  private static Integer statusOf(Class<?> type) {
+  /** The status of Iceberg's error model for a refusal of this type (or a supertype), or null when it is none. */
+  public static Integer statusOf(Class<?> type) {
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
       Integer status = STATUS.get(c);
       if (status != null) {
