@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Spark 3.5 SQL through the catalog (src/test/spark: create a partitioned table, insert, select,
  * update, delete, add and rename a column, VERSION AS OF, the .snapshots table, CREATE and REPLACE TABLE
- * AS SELECT, DROP TABLE ... PURGE; and QueryRouteAgreesWithSparkTest: the SQL query route reads what Spark
- * wrote, copy-on-write and merge-on-read, as Spark does), on the default local-disk warehouse and on an S3
- * warehouse.
+ * AS SELECT, DROP TABLE ... PURGE; QueryRouteAgreesWithSparkTest: the SQL query route reads what Spark
+ * wrote, copy-on-write and merge-on-read, as Spark does; RowRoutesAgreeWithSparkTest: Spark reads what the
+ * row routes wrote as the query route does, at every snapshot, tag and time), on the default local-disk
+ * warehouse and on an S3 warehouse.
  */
 @QuarkusTest
 class SparkSqlTest {

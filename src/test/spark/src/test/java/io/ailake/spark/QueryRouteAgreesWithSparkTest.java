@@ -3,11 +3,6 @@ package io.ailake.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,13 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * copy-on-write and in merge-on-read mode, a renamed, an added and a dropped column, the count and a
  * checksum of every row agree, now and as of the first snapshot.
  *
- * <p>Takes the system properties of {@link SparkSqlThroughCatalogTest}; the service's base URL is
- * {@code catalog.uri} without its {@code /iceberg}, its token {@code catalog.prop.token}.
+ * <p>Takes the system properties of {@link SparkSqlThroughCatalogTest} (see {@link ServiceApi}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryRouteAgreesWithSparkTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final String namespace = "route_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private SparkSession spark;
   private Path scratch;
@@ -40,31 +33,7 @@ class QueryRouteAgreesWithSparkTest {
   @BeforeAll
   void startSpark() throws Exception {
     scratch = Files.createTempDirectory("ailake-spark-route-");
-    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("ailake-query-route-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.warehouse.dir", scratch.resolve("spark-warehouse").toUri().toString())
-        .config("spark.local.dir", scratch.resolve("local").toString())
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-        .config("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog")
-        .config("spark.sql.catalog.lake.type", "rest")
-        .config("spark.sql.catalog.lake.uri", System.getProperty("catalog.uri"))
-        .config("spark.sql.catalog.lake.cache-enabled", "false");
-    String warehouse = System.getProperty("catalog.warehouse");
-    if (warehouse != null && !warehouse.isBlank()) {
-      builder.config("spark.sql.catalog.lake.warehouse", warehouse);
-    }
-    for (String name : System.getProperties().stringPropertyNames()) {
-      if (name.startsWith(SparkSqlThroughCatalogTest.PROP_PREFIX)) {
-        builder.config("spark.sql.catalog.lake." + name.substring(SparkSqlThroughCatalogTest.PROP_PREFIX.length()),
-            System.getProperty(name));
-      }
-    }
-    spark = builder.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    spark = LakeSpark.start("ailake-query-route-test", scratch);
     spark.sql("CREATE NAMESPACE lake." + namespace);
   }
 
@@ -101,30 +70,15 @@ class QueryRouteAgreesWithSparkTest {
     String checksum = "SELECT count(*), sum(id * 31 + length(coalesce(label, '')) + coalesce(length(note), 0)"
         + " + dayofmonth(day)) FROM ";
     Row spark = this.spark.sql(checksum + table).first();
-    JsonNode route = query(checksum + name, null);
+    JsonNode route = ServiceApi.query(checksum + name, null);
     assertThat(route.path("rows").get(0).get(0).asLong()).isEqualTo(spark.getLong(0));
     assertThat(route.path("rows").get(0).get(1).asLong()).isEqualTo(spark.getLong(1));
 
     String old = "SELECT count(*), sum(id * 31 + length(name) + qty) FROM ";
     Row sparkThen = this.spark.sql(old + table + " VERSION AS OF " + first).first();
-    JsonNode routeThen = query(old + name, Map.of("snapshotId", first));
+    JsonNode routeThen = ServiceApi.query(old + name, Map.of("snapshotId", first));
     assertThat(routeThen.path("rows").get(0).get(0).asLong()).isEqualTo(sparkThen.getLong(0));
     assertThat(routeThen.path("rows").get(0).get(1).asLong()).isEqualTo(sparkThen.getLong(1));
     assertThat(routeThen.path("snapshots").path(name).asLong()).isEqualTo(first);
-  }
-
-  private static JsonNode query(String sql, Map<String, Object> asOf) throws Exception {
-    String catalog = System.getProperty("catalog.uri").replaceAll("/+$", "");
-    String base = catalog.substring(0, catalog.length() - "/iceberg".length());
-    Map<String, Object> body = asOf == null ? Map.of("sql", sql) : Map.of("sql", sql, "asOf", asOf);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/ailake/database/instances/"
-            + System.getProperty("catalog.warehouse", "lake") + "/query"))
-        .header("Authorization", "Bearer " + System.getProperty("catalog.prop.token"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-        .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body());
   }
 }
