@@ -5,7 +5,10 @@
 # a warehouse on local disk), the rate limit off and insert bodies up to 64M; starts Trino 476 (the test
 # suite's unpacked server in ~/.cache/ailake/trino-server-<version>, on TRINO_JAVA_HOME, Iceberg plugin
 # only, -Xmx2G) with this catalog as catalog "lake", reading the warehouse through its local file system;
-# then runs RowsBenchmark against both. NO_TRINO=1 skips Trino; SERVICE_HEAP (1g) sets the service's -Xmx.
+# then runs RowsBenchmark against both, and SparkInsertBenchmark (src/bench/spark: a running Spark 3.5
+# session beside an NDJSON insert, and Spark's own INSERT of the same rows). NO_TRINO=1 skips Trino,
+# NO_SPARK=1 the Spark phase; SERVICE_HEAP (1g) sets the service's -Xmx. Options unknown to one of the two
+# benchmarks are ignored by it (both read --insert-rows and --repeats).
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../.." && pwd)
 trino_home=${TRINO_HOME:-$HOME/.cache/ailake/trino-server-476}
@@ -88,3 +91,10 @@ cd "$project"
 ./mvnw -B -q -f src/bench/pom.xml compile exec:java -Dexec.mainClass=io.ailake.bench.RowsBenchmark \
   -Dexec.args="--uri http://127.0.0.1:$port --token $token --pid $service ${trino_args[*]} $*" \
   || { echo "--- service log (tail)"; tail -30 "$work/service.log"; exit 1; }
+
+# the Spark phase: a running Spark session beside the NDJSON insert (its own JVM: Spark's classpath)
+if [[ -z ${NO_SPARK:-} ]]; then
+  ./mvnw -B -q -f src/bench/spark/pom.xml compile exec:exec \
+    -Dbench.args="--uri http://127.0.0.1:$port --token $token $*" \
+    || { echo "--- service log (tail)"; tail -30 "$work/service.log"; exit 1; }
+fi
