@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Rows inserted (JSON and NDJSON), updated and deleted over the REST row routes are what Spark reads: in a
  * copy-on-write and a merge-on-read table (format 2, and 3 with deletion vectors), partitioned, with a
- * decimal, a date, a timestamp and a struct column, Spark, the query route and the rows that were sent
+ * decimal, a date, a timestamp with and one without a time zone and a struct column, Spark, the query route and the rows that were sent
  * agree on the count and on a checksum of every value, now and at every snapshot: by id ({@code VERSION AS
  * OF}), by a tag named over REST and by a tag Spark created, and by a time between two commits
  * ({@code TIMESTAMP AS OF}).
@@ -43,7 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RowRoutesAgreeWithSparkTest {
 
-  private static final String COLUMNS = "id, category, amount, ratio, flag, day, ts, address";
+  private static final String COLUMNS = "id, category, amount, ratio, flag, day, ts, logged, address";
   private static final DateTimeFormatter SPARK_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
       .withZone(ZoneOffset.UTC);
 
@@ -52,12 +53,14 @@ class RowRoutesAgreeWithSparkTest {
 
   /** One row as it was sent; {@link #line} is its canonical text, the same for every reader. */
   private record Sent(long id, String category, BigDecimal amount, double ratio, boolean flag, LocalDate day,
-      Instant ts, String city, String zip) {
+      Instant ts, LocalDateTime logged, String city, String zip) {
 
     static Sent number(int i) {
       return new Sent(i, "c" + i % 4, i % 13 == 0 ? null : new BigDecimal(i).multiply(new BigDecimal("1.25"))
           .setScale(2), i / 8.0, i % 3 == 0, LocalDate.of(2024, 1, 1).plusDays(i % 10),
-          Instant.parse("2024-03-01T00:00:00Z").plusMillis(i * 3_600_001L), "city" + i % 5, i % 7 == 0 ? null : "z" + i);
+          Instant.parse("2024-03-01T00:00:00Z").plusMillis(i * 3_600_001L),
+          i % 11 == 0 ? null : LocalDateTime.of(2023, 12, 31, 23, 59, 59).plusNanos(i * 1_000_123_000L),
+          "city" + i % 5, i % 7 == 0 ? null : "z" + i);
     }
 
     Map<String, Object> json() {
@@ -72,12 +75,13 @@ class RowRoutesAgreeWithSparkTest {
       row.put("flag", flag);
       row.put("day", day.toString());
       row.put("ts", ts.toString());
+      row.put("logged", logged == null ? null : logged.toString());
       row.put("address", address);
       return row;
     }
 
     String line() {
-      return canonical(id, category, amount, ratio, flag, day, ts, city, zip);
+      return canonical(id, category, amount, ratio, flag, day, ts, logged, city, zip);
     }
   }
 
@@ -115,6 +119,7 @@ class RowRoutesAgreeWithSparkTest {
             Map.of("name", "flag", "type", "boolean"),
             Map.of("name", "day", "type", "date"),
             Map.of("name", "ts", "type", "timestamptz"),
+            Map.of("name", "logged", "type", "timestamp"),
             Map.of("name", "address", "type", "struct<city: string, zip: string>")),
         "partitionBy", List.of("category", "day(ts)"),
         "properties", Map.of("format-version", format, "write.update.mode", mode, "write.delete.mode", mode,
@@ -148,7 +153,7 @@ class RowRoutesAgreeWithSparkTest {
         || row.city().equals("city3") && row.amount() != null && row.amount().compareTo(new BigDecimal(150)) > 0;
     assertThat(updated.path("rowsUpdated").asLong()).isEqualTo(expected.values().stream().filter(updates).count());
     expected.replaceAll((id, row) -> updates.test(row) ? new Sent(row.id(), row.category(), new BigDecimal("999.99"),
-        row.ratio(), false, row.day(), row.ts(), "moved", "00000") : row);
+        row.ratio(), false, row.day(), row.ts(), row.logged(), "moved", "00000") : row);
     versions.add(version(name, updated, expected));
 
     JsonNode deleted = ServiceApi.post(rows + "/delete", "application/json", """
@@ -217,9 +222,10 @@ class RowRoutesAgreeWithSparkTest {
   private List<String> sparkLines(String table, String asOf) {
     List<String> lines = new ArrayList<>();
     for (Row row : spark.sql("SELECT " + COLUMNS + " FROM " + table + asOf + " ORDER BY id").collectAsList()) {
-      Row address = row.getStruct(7);
+      Row address = row.getStruct(8);
       lines.add(canonical(row.getLong(0), row.getString(1), row.getDecimal(2), row.getDouble(3), row.getBoolean(4),
-          row.<LocalDate>getAs(5), row.<Instant>getAs(6), address == null ? null : address.getString(0),
+          row.<LocalDate>getAs(5), row.<Instant>getAs(6), row.<LocalDateTime>getAs(7),
+          address == null ? null : address.getString(0),
           address == null ? null : address.getString(1)));
     }
     return lines;
@@ -233,9 +239,10 @@ class RowRoutesAgreeWithSparkTest {
     assertThat(answer.path("truncated").asBoolean()).isFalse();
     List<String> lines = new ArrayList<>();
     for (JsonNode row : answer.path("rows")) {
-      JsonNode address = row.get(7);
+      JsonNode address = row.get(8);
       lines.add(canonical(row.get(0).asLong(), text(row.get(1)), row.get(2).isNull() ? null : row.get(2).decimalValue(),
           row.get(3).asDouble(), row.get(4).asBoolean(), LocalDate.parse(row.get(5).asText()), instant(row.get(6)),
+          row.get(7).isNull() ? null : LocalDateTime.parse(row.get(7).asText()),
           address.isNull() ? null : text(address.get("city")), address.isNull() ? null : text(address.get("zip"))));
     }
     lines.sort(null);
@@ -253,9 +260,10 @@ class RowRoutesAgreeWithSparkTest {
 
   /** One row's values as text, each in one spelling whoever read it (a decimal with its scale of 2). */
   private static String canonical(long id, String category, BigDecimal amount, double ratio, boolean flag,
-      LocalDate day, Instant ts, String city, String zip) {
+      LocalDate day, Instant ts, LocalDateTime logged, String city, String zip) {
     return String.join("|", Long.toString(id), category, amount == null ? "null" : amount.setScale(2).toPlainString(),
-        Double.toString(ratio), Boolean.toString(flag), day.toString(), ts.toString(), city, String.valueOf(zip));
+        Double.toString(ratio), Boolean.toString(flag), day.toString(), ts.toString(), String.valueOf(logged), city,
+        String.valueOf(zip));
   }
 
   /** Same count and checksum of every value; on a difference, the rows only one side has. */
