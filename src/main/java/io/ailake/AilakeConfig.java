@@ -27,6 +27,8 @@ public interface AilakeConfig {
 
   Rows rows();
 
+  Ingest ingest();
+
   /**
    * The server-wide administrator token ({@code AILAKE_ADMIN_TOKEN}): it manages organizations and their
    * tokens, and nothing else.
@@ -267,6 +269,25 @@ public interface AilakeConfig {
      */
     @WithDefault("10M")
     MemorySize maxBodyBytes();
+  }
+
+  /** File-upload syncs (docs/ingest.md). */
+  interface Ingest {
+    /** The largest file one upload part may hold; a larger one fails alone (its history says so). */
+    @WithDefault("10G")
+    MemorySize maxFileBytes();
+
+    /** How long a sync may stay open; past it the sweep aborts it and deletes its files. */
+    @WithDefault("24h")
+    Duration syncTimeout();
+
+    /** How long a FULL sync's {@code trash-<syncId>} tag keeps the table's previous contents reachable. */
+    @WithDefault("7d")
+    Duration trashRetention();
+
+    /** How often each replica looks for expired syncs. */
+    @WithDefault("1m")
+    Duration sweepInterval();
   }
 
   interface Secrets {

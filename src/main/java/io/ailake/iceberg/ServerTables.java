@@ -52,6 +52,14 @@ public class ServerTables {
   }
 
   /**
+   * The FileIO of the service's own files of a warehouse that no table reaches yet (a sync's staged
+   * upload), confined as a table's is to the roots of the warehouse's organization.
+   */
+  public FileIO io(Warehouse warehouse) {
+    return new ConfinedFileIO(fileIOs.forStorage(warehouse.storage()), warehouse);
+  }
+
+  /**
    * The work a commit also does in its transaction failed (a pipe's record of a file another loader
    * recorded first): the transaction rolled back, so the commit did not happen, and Iceberg deletes the
    * manifests and manifest list it wrote for it, as it does after a lost race. Else they would stay in

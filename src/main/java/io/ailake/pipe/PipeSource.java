@@ -26,7 +26,7 @@ import org.apache.parquet.schema.MessageType;
  * {@code .} are skipped (job markers such as {@code _SUCCESS}, temporary directories), as Spark and
  * Hive skip them. Directories named {@code key=value} carry Hive partition values.
  */
-final class PipeSource {
+public final class PipeSource {
 
   static final String HIVE_NULL = "__HIVE_DEFAULT_PARTITION__";
 
@@ -97,7 +97,7 @@ final class PipeSource {
   }
 
   /** The schema in a file's footer. */
-  static MessageType footer(InputFile file) {
+  public static MessageType footer(InputFile file) {
     ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
     try (ParquetFileReader reader = ParquetFileReader.open(new ParquetInput(file), options)) {
       return reader.getFooter().getFileMetaData().getSchema();

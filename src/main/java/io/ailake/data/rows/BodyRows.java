@@ -85,7 +85,7 @@ final class BodyRows {
     return number;
   }
 
-  private static long lines(Reader text, Consumer consumer) throws IOException {
+  static long lines(Reader text, Consumer consumer) throws IOException {
     long number = 0;
     try (JsonParser parser = JSON.createParser(text)) {
       try {
@@ -109,9 +109,14 @@ final class BodyRows {
   }
 
   private static long csv(Reader text, Consumer consumer) throws IOException {
+    return csv(text, CsvSchema.emptySchema().withHeader().withStrictHeaders(false), consumer);
+  }
+
+  /** The rows of a CSV file read with {@code schema} (its header row, or its columns, separator, quote and null text). */
+  static long csv(Reader text, CsvSchema schema, Consumer consumer) throws IOException {
     long number = 0;
     try (MappingIterator<Map<String, String>> rows = CSV.readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader().withStrictHeaders(false))
+        .with(schema)
         .readValues(text)) {
       try {
         CsvSchema header = null;

@@ -112,6 +112,35 @@ public class LakeTables {
     return TableViews.TableDocument.of(identifier, created);
   }
 
+  /**
+   * Creates an unpartitioned table of {@code schema} (fresh field ids) for the service's own writers (a sync's
+   * first file), its namespace too when missing; false when a table of that name exists (another writer may
+   * just have created it).
+   */
+  public boolean createIfMissing(Warehouse database, TableIdentifier identifier, Schema schema,
+      Map<String, String> properties) {
+    IcebergNames.checkNamespace(identifier.namespace());
+    IcebergNames.check("table name", identifier.name());
+    if (tables.exists(database, identifier)) {
+      return false;
+    }
+    List<MetadataUpdate> updates = TableMetadata.newTableMetadata(schema, PartitionSpec.unpartitioned(),
+            SortOrder.unsorted(), UNSET_LOCATION, properties).changes().stream()
+        .filter(update -> !(update instanceof MetadataUpdate.SetLocation))
+        .toList();
+    namespaces.createMissing(database, identifier.namespace());
+    try {
+      commits.commit(database, identifier,
+          UpdateTableRequest.create(identifier, UpdateRequirements.forCreateTable(updates), updates));
+      return true;
+    } catch (CommitFailedException e) {
+      if (tables.exists(database, identifier)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   public TableViews.TableDocument describe(String instanceId, String namespace, String name) {
     Warehouse database = databases.database(instanceId);
     TableIdentifier identifier = DatabaseTables.identifier(namespace, name);
