@@ -20,6 +20,8 @@ final class UploadStream extends FilterInputStream {
   private final long cap;
   private final MessageDigest digest;
   private long count;
+  /** A part's stream closes itself at its end: nothing is read from it after that. */
+  private boolean ended;
 
   UploadStream(InputStream in, long cap) {
     super(in);
@@ -33,7 +35,11 @@ final class UploadStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
+    if (ended) {
+      return -1;
+    }
     int b = super.read();
+    ended = b < 0;
     if (b >= 0) {
       counted(1);
       digest.update((byte) b);
@@ -43,7 +49,11 @@ final class UploadStream extends FilterInputStream {
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
+    if (ended) {
+      return -1;
+    }
     int n = super.read(buffer, offset, length);
+    ended = n < 0;
     if (n > 0) {
       counted(n);
       digest.update(buffer, offset, n);

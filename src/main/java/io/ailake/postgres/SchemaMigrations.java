@@ -52,7 +52,8 @@ public class SchemaMigrations {
           "V10__idempotency.sql",
           "V11__idempotency_expiry_brin.sql",
           "V12__operations_newest_first.sql",
-          "V13__pipe_file_history.sql");
+          "V13__pipe_file_history.sql",
+          "V13__ingest_syncs.sql");
 
   static final String DIRECTORY = "db/migration/";
 
