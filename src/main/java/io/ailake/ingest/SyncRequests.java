@@ -60,7 +60,8 @@ public final class SyncRequests {
     }
   }
 
-  @Schema(name = "AiLakeSyncCsvSettings", description = "How a sync's CSV files are written")
+  @Schema(name = "AiLakeSyncCsvSettings", description = "How a sync's CSV files are written",
+      example = "{\"header\": true, \"delimiter\": \";\", \"quote\": \"\\\"\", \"nullValue\": \"NULL\"}")
   public record Csv(
       @Schema(description = "The first line names the columns; without it the columns are the table's, in order",
           defaultValue = "true") Boolean header,

@@ -10,7 +10,11 @@ public final class SyncViews {
 
   private SyncViews() {}
 
-  @Schema(name = "AiLakeSync", description = "A sync and the totals of its files")
+  @Schema(name = "AiLakeSync", description = "A sync and the totals of its files", example = """
+      {"syncId": 42, "name": "orders-2026-12-07", "table": "shop.orders", "syncType": "FULL", "format": "parquet",
+      "status": "FINISHED", "snapshotId": 3051729675574597004, "trashTag": "trash-42",
+      "startTime": "2026-12-07T10:00:00Z", "endTime": "2026-12-07T10:05:00Z", "totalFiles": 2, "numFailed": 0,
+      "rows": 1000, "bytes": 52311}""")
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Sync(
       long syncId,
@@ -40,11 +44,18 @@ public final class SyncViews {
     }
   }
 
-  @Schema(name = "AiLakeSyncList", description = "A page of the database's syncs, newest first")
+  @Schema(name = "AiLakeSyncList", description = "A page of the database's syncs, newest first", example = """
+      {"syncs": [{"syncId": 42, "name": "orders-2026-12-07", "table": "shop.orders", "syncType": "FULL", "format": "parquet",
+      "status": "FINISHED", "snapshotId": 3051729675574597004, "trashTag": "trash-42",
+      "startTime": "2026-12-07T10:00:00Z", "endTime": "2026-12-07T10:05:00Z", "totalFiles": 2, "numFailed": 0,
+      "rows": 1000, "bytes": 52311}], "totalCount": 1}""")
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SyncList(List<Sync> syncs, @Schema(description = "All the syncs the filter matches") Long totalCount) {}
 
-  @Schema(name = "AiLakeSyncFile", description = "A file uploaded into a sync")
+  @Schema(name = "AiLakeSyncFile", description = "A file uploaded into a sync", example = """
+      {"historyId": 7, "syncId": 42, "fileName": "orders-1.csv", "bytes": 120, "rows": 0,
+      "startTime": "2026-12-07T10:01:00Z", "endTime": "2026-12-07T10:01:01Z", "status": "FAILED",
+      "message": "line 3, column amount: 'lots' is not a double"}""")
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record FileEntry(
       long historyId,
@@ -63,11 +74,18 @@ public final class SyncViews {
     }
   }
 
-  @Schema(name = "AiLakeSyncHistory", description = "A page of the files uploaded into the database's syncs, newest first")
+  @Schema(name = "AiLakeSyncHistory", description = "A page of the files uploaded into the database's syncs, newest"
+      + " first", example = """
+      {"history": [{"historyId": 7, "syncId": 42, "fileName": "orders-1.csv", "bytes": 120, "rows": 0,
+      "startTime": "2026-12-07T10:01:00Z", "endTime": "2026-12-07T10:01:01Z", "status": "FAILED",
+      "message": "line 3, column amount: 'lots' is not a double"}], "totalCount": 1}""")
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record History(List<FileEntry> history, Long totalCount) {}
 
   @Schema(name = "AiLakeSyncUpload", description = "The outcome of each file part of an upload, in order; a file"
-      + " sent again with the same name and content answers its first upload's entry")
+      + " sent again with the same name and content answers its first upload's entry", example = """
+      {"syncId": 42, "files": [{"historyId": 7, "syncId": 42, "fileName": "orders-1.csv", "bytes": 120, "rows": 0,
+      "startTime": "2026-12-07T10:01:00Z", "endTime": "2026-12-07T10:01:01Z", "status": "FAILED",
+      "message": "line 3, column amount: 'lots' is not a double"}]}""")
   public record Upload(long syncId, List<FileEntry> files) {}
 }

@@ -142,6 +142,8 @@ class InputFuzzTest {
       if (call.contentType.isEmpty()) {
         call.contentType = null;
       }
+    } else if (route.bodyType.startsWith("multipart/")) {
+      call.body = multipartMutation(random, new String(call.body, StandardCharsets.UTF_8));
     } else if (!route.jsonBody()) {
       call.body = formMutation(random, new String(call.body, StandardCharsets.UTF_8));
     } else {
@@ -173,6 +175,18 @@ class InputFuzzTest {
       case 2 -> form + "&" + pick(random, List.of("=", "&&", "a", "%", "client_secret=%00"));
       default -> "grant_type=urn:ietf:params:oauth:grant-type:token-exchange&subject_token="
           + pick(random, List.of("%00", "a.b.c", "eyJ.eyJ.x", "x".repeat(5000), "%ED%A0%80"));
+    };
+    return mutated.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A file upload cut short, with a broken boundary or part header, or with bad bytes in it. */
+  private static byte[] multipartMutation(Random random, String body) {
+    String mutated = switch (random.nextInt(5)) {
+      case 0 -> body.substring(0, random.nextInt(body.length()));
+      case 1 -> body.replace("--fuzzboundary--", "");
+      case 2 -> body.replace("fuzzboundary", pick(random, List.of("other", "", "fuzz\u0000boundary")));
+      case 3 -> body.replace("filename=\"f.parquet\"", "filename=\"" + pick(random, BAD_STRINGS) + "\"");
+      default -> body.replace("PAR1", pick(random, BAD_STRINGS));
     };
     return mutated.getBytes(StandardCharsets.UTF_8);
   }
@@ -433,6 +447,11 @@ class InputFuzzTest {
       if (path.equals("/iceberg/v1/oauth/tokens")) {
         call.contentType = bodyType;
         call.body = "grant_type=client_credentials&client_id=x&client_secret=y".getBytes(StandardCharsets.UTF_8);
+      } else if (bodyType != null && bodyType.startsWith("multipart/")) {
+        // a sync's upload: one small file part
+        call.contentType = "multipart/form-data; boundary=fuzzboundary";
+        call.body = ("--fuzzboundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.parquet\"\r\n"
+            + "\r\nPAR1\r\n--fuzzboundary--\r\n").getBytes(StandardCharsets.UTF_8);
       } else if (bodyType != null) {
         call.contentType = "application/json";
         String body = path.startsWith("/iceberg/") ? fixture.icebergBody(method, path) : fixture.apiBody(example);
@@ -478,6 +497,7 @@ class InputFuzzTest {
     String tokenId;
     String serviceId;
     String commandName;
+    String syncId;
     String tableLocation;
     String viewLocation;
 
@@ -498,6 +518,10 @@ class InputFuzzTest {
           .jsonPath().getList("status.commands");
       fixture.commandName = commands.contains("run-now") ? "run-now" : commands.get(0);
       fixture.restore();
+      fixture.syncId = String.valueOf(given().contentType(ContentType.JSON)
+          .body("{\"name\":\"fz\",\"table\":\"fz.t\",\"syncType\":\"INCREMENTAL\"}")
+          .post("/api/v1/ailake/database/instances/" + fixture.prefix + "/syncs").then().statusCode(201)
+          .extract().jsonPath().getLong("syncId"));
       return fixture;
     }
 
@@ -548,6 +572,7 @@ class InputFuzzTest {
         case "operationId" -> operationId;
         case "serviceId" -> serviceId;
         case "commandName" -> commandName;
+        case "syncId" -> syncId;
         default -> throw new IllegalStateException("No fixture value for path parameter " + name);
       };
     }
