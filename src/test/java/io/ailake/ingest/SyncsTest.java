@@ -280,6 +280,76 @@ class SyncsTest {
     given().get(path + "/nope").then().statusCode(404);
   }
 
+  @Test
+  void concurrentEndsAndAnEndResumedAfterACrashCommitTheSyncExactlyOnce() throws Exception {
+    Warehouse database = Warehouses.local("sync");
+    create(database, "shop", "orders", ORDERS, PartitionSpec.unpartitioned());
+    long sync = start(database, Map.of("name", "race", "table", "shop.orders", "syncType", "INCREMENTAL",
+        "format", "ndjson"));
+    upload(database, sync, part("r.ndjson", "application/x-ndjson", "{\"id\": 1}\n{\"id\": 2}\n")).then()
+        .statusCode(200);
+    long before = snapshots(database, "shop", "orders");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(4);
+    List<java.util.concurrent.Future<Response>> ends = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ends.add(pool.submit(() -> {
+        barrier.await();
+        return end(database, sync);
+      }));
+    }
+    java.util.Set<Long> snapshotIds = new java.util.HashSet<>();
+    for (var answer : ends) {
+      Response response = answer.get();
+      response.then().statusCode(200).body("status", equalTo("FINISHED"));
+      snapshotIds.add(response.jsonPath().getLong("snapshotId"));
+    }
+    pool.shutdown();
+    assertThat(snapshots(database, "shop", "orders")).isEqualTo(before + 1);
+    assertThat(ids(database, "shop", "orders")).containsExactly(1L, 2L);
+
+    // a replica killed between taking the end and committing leaves the sync ENDING: ending again commits it once
+    long crashed = start(database, Map.of("name", "crash", "table", "shop.orders", "syncType", "INCREMENTAL",
+        "format", "ndjson"));
+    upload(database, crashed, part("c.ndjson", "application/x-ndjson", "{\"id\": 3}\n")).then().statusCode(200);
+    sql.update("UPDATE ingest_sync SET status = 'ENDING' WHERE id = ?", crashed);
+    given().get(BASE + database.name + "/syncs/" + crashed).then().body("status", equalTo("SYNCING"));
+    upload(database, crashed, part("late.ndjson", "application/x-ndjson", "{\"id\": 4}\n")).then().statusCode(409);
+    end(database, crashed).then().statusCode(200).body("status", equalTo("FINISHED")).body("rows", equalTo(1));
+    end(database, crashed).then().statusCode(200).body("status", equalTo("FINISHED"));
+    assertThat(ids(database, "shop", "orders")).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aSyncIntoAnS3WarehouseStoresItsFilesThereAndIsReadAfterTheEnd() throws Exception {
+    Warehouse database = Warehouses.s3("sync");
+    create(database, "shop", "orders", ORDERS, PartitionSpec.unpartitioned());
+    long sync = start(database, Map.of("name", "s3", "table", "shop.orders", "syncType", "FULL"));
+    upload(database, sync, part("s3.parquet", parquet("SELECT i::BIGINT AS id FROM range(0, 10) t(i)")),
+        part("s3.csv", "text/csv", "id\n1\n")).then().statusCode(200)
+        .body("files.status", org.hamcrest.Matchers.contains("FINISHED", "FAILED"));
+    end(database, sync).then().statusCode(200).body("status", equalTo("FAILED"));
+    long again = start(database, Map.of("name", "s3", "table", "shop.orders", "syncType", "FULL"));
+    upload(database, again, part("s3.parquet", parquet("SELECT i::BIGINT AS id FROM range(0, 10) t(i)")))
+        .then().statusCode(200).body("files[0].status", equalTo("FINISHED"));
+    end(database, again).then().statusCode(200).body("status", equalTo("FINISHED")).body("rows", equalTo(10));
+    assertThat(ids(database, "shop", "orders")).hasSize(10);
+    assertThat(load(database, "shop", "orders").currentSnapshot().addedDataFiles(load(database, "shop", "orders").io()))
+        .allSatisfy(file -> assertThat(file.location()).startsWith(load(database, "shop", "orders").location()));
+  }
+
+  @Test
+  void aFileFarPastTheCapFailsAloneAndTheNextPartOfTheUploadIsTaken() {
+    Warehouse database = Warehouses.local("sync");
+    create(database, "shop", "orders", ORDERS, PartitionSpec.unpartitioned());
+    long sync = start(database, Map.of("name", "big", "table", "shop.orders", "syncType", "INCREMENTAL",
+        "format", "csv"));
+    byte[] big = ("id\n" + "1\n".repeat(1_000_000)).getBytes(StandardCharsets.UTF_8); // 2 MB, the cap is 256K
+    upload(database, sync, part("big.csv", "text/csv", big), part("small.csv", "text/csv", "id\n2\n"))
+        .then().statusCode(200).body("files.status", org.hamcrest.Matchers.contains("FAILED", "FINISHED"))
+        .body("files[0].message", containsString("ailake.ingest.max-file-bytes"));
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   record FilePart(String name, String contentType, byte[] content) {}
