@@ -132,7 +132,11 @@ public class SyncUploads {
         in.transferTo(out);
       }
       if (table != null) {
-        return FileLoads.parquet(table, io.newInputFile(location));
+        FileLoads.Loaded loaded = FileLoads.parquet(table, io.newInputFile(location));
+        if (loaded.files().stream().noneMatch(file -> file.location().equals(location))) {
+          SyncFiles.deleteQuietly(io, location); // written again (a partitioned table): the upload itself is not kept
+        }
+        return loaded;
       }
       // a new table from the staged file's footer; its rows are written again under the table's location
       Schema schema = FileLoads.schemaOf(FileLoads.footer(io.newInputFile(location)));

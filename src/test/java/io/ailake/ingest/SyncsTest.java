@@ -321,6 +321,19 @@ class SyncsTest {
   }
 
   @Test
+  void aParquetFileForAPartitionedTableIsWrittenAgainByPartitionAndTheUploadIsNotKept() throws Exception {
+    Warehouse database = Warehouses.local("sync");
+    create(database, "shop", "orders", ORDERS, PartitionSpec.builderFor(ORDERS).identity("name").build());
+    long sync = start(database, Map.of("name", "p", "table", "shop.orders", "syncType", "INCREMENTAL"));
+    upload(database, sync, part("p.parquet", parquet("SELECT i::BIGINT AS id, 'n' || (i % 2) AS name FROM range(0, 6) t(i)")))
+        .then().statusCode(200).body("files[0].status", equalTo("FINISHED")).body("files[0].rows", equalTo(6));
+    end(database, sync).then().statusCode(200).body("status", equalTo("FINISHED"));
+    assertThat(ids(database, "shop", "orders")).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    // one file per partition, and nothing else under the table's data
+    assertThat(dataFiles(database, "shop", "orders")).hasSize(2);
+  }
+
+  @Test
   void aSyncIntoAnS3WarehouseStoresItsFilesThereAndIsReadAfterTheEnd() throws Exception {
     Warehouse database = Warehouses.s3("sync");
     create(database, "shop", "orders", ORDERS, PartitionSpec.unpartitioned());
