@@ -77,15 +77,13 @@ public class SyncEnds {
       if (!finished.isEmpty()) {
         throw ApiException.conflict("Table %s was dropped during sync %d; abort the sync", Syncs.table(sync), sync.id());
       }
-      QuarkusTransaction.requiringNew().run(() -> markFinished(sync.id()));
-      return ended(sync.id());
+      return finishWithoutCommit(database, sync, files);
     }
     List<DataFile> dataFiles = new ArrayList<>();
     finished.forEach(f -> dataFiles.addAll(SyncFiles.dataFiles(f.dataFiles(), table.specs())));
     boolean full = sync.syncType().equals("FULL");
     if (!full && dataFiles.isEmpty()) {
-      QuarkusTransaction.requiringNew().run(() -> markFinished(sync.id()));
-      return ended(sync.id());
+      return finishWithoutCommit(database, sync, files);
     }
     Snapshot replaced = table.currentSnapshot();
     String trashTag = full && replaced != null ? "trash-" + sync.id() : null;
@@ -107,6 +105,7 @@ public class SyncEnds {
       }
       throw e;
     }
+    deleteUnfinished(database, files);
     Long snapshotId = snapshotOf(table, sync.id());
     if (snapshotId != null) {
       records.setSnapshot(sync.id(), snapshotId, trashTag);
@@ -140,12 +139,39 @@ public class SyncEnds {
     transaction.commitTransaction();
   }
 
+  /** A sync with nothing to commit finishes on its own; another end that came first answers for it. */
+  private SyncRecords.Sync finishWithoutCommit(Warehouse database, SyncRecords.Sync sync, List<SyncRecords.File> files) {
+    boolean finished = QuarkusTransaction.requiringNew().call(() -> {
+      if (!records.markEnded(sync.id(), "FINISHED", null)) {
+        return false;
+      }
+      records.failUnfinishedFiles(sync.id(), "the upload had not finished when the sync ended: it is not part of it");
+      return true;
+    });
+    if (finished) {
+      deleteUnfinished(database, files);
+    }
+    return ended(sync.id());
+  }
+
   /** In the transaction that swaps the table's pointer: only an ENDING sync finishes, once. */
   private void markFinished(long syncId) {
     if (!records.markEnded(syncId, "FINISHED", null)) {
       throw new IllegalStateException("Sync " + syncId + " is no longer ending: another end or an abort came first");
     }
     records.failUnfinishedFiles(syncId, "the upload had not finished when the sync ended: it is not part of it");
+  }
+
+  /**
+   * Deletes what the uploads still streaming when the end began had stored (a replica killed during an
+   * upload leaves its file so): they are not part of the sync. An upload that still streams finds the sync
+   * ended and drops its own.
+   */
+  private void deleteUnfinished(Warehouse database, List<SyncRecords.File> files) {
+    List<SyncRecords.File> unfinished = files.stream().filter(f -> f.status().equals("SYNCING")).toList();
+    if (!unfinished.isEmpty()) {
+      SyncFiles.delete(serverTables.io(database), SyncFiles.locations(unfinished));
+    }
   }
 
   /** A sync whose failed files fail it: nothing is committed, and what its files wrote is deleted. */
