@@ -29,6 +29,8 @@ public interface AilakeConfig {
 
   Ingest ingest();
 
+  Http http();
+
   /**
    * The server-wide administrator token ({@code AILAKE_ADMIN_TOKEN}): it manages organizations and their
    * tokens, and nothing else.
@@ -265,7 +267,17 @@ public interface AilakeConfig {
   interface Rows {
     /**
      * The largest body an insert takes (JSON, NDJSON or CSV), counted as it streams in; a larger one is a
-     * 413. Bodies also stay under quarkus.http.limits.max-body-size, which applies to every route.
+     * 413. Bodies also stay under ailake.http.max-body-bytes, which applies to every route but the uploads.
+     */
+    @WithDefault("10M")
+    MemorySize maxBodyBytes();
+  }
+
+  /** Limits of every route. */
+  interface Http {
+    /**
+     * The largest request body of every route but the file uploads (which take up to
+     * quarkus.http.limits.max-body-size per request): a larger one is a 413 before it is read.
      */
     @WithDefault("10M")
     MemorySize maxBodyBytes();

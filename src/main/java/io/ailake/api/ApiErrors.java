@@ -168,9 +168,14 @@ public class ApiErrors {
 
   /** A 400 in the format of the family {@code path} belongs to, for a refusal made before any route. */
   public static Response badRequest(ContainerRequestContext request, String path, String detail) {
+    return refusal(request, path, 400, "Bad Request", detail);
+  }
+
+  /** A refusal of a filter that runs before routing, in the format of the path's API family. */
+  public static Response refusal(ContainerRequestContext request, String path, int status, String title, String detail) {
     return path.startsWith("/iceberg")
-        ? io.ailake.iceberg.IcebergErrors.response(400, "BadRequestException", detail, RequestIds.of(request))
-        : problem(400, "Bad Request", detail, request);
+        ? io.ailake.iceberg.IcebergErrors.response(status, "BadRequestException", detail, RequestIds.of(request))
+        : problem(status, title, detail, request);
   }
 
   private static boolean isIceberg(ContainerRequestContext request) {

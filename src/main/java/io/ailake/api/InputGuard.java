@@ -13,11 +13,22 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Refuses, before any route sees them, the parts of a request no route can take: a NUL in the path or
  * query ({@code %00}) or in a header (PostgreSQL stores no NUL in text, so one would fail deep in a
- * statement), a Content-Type that is no media type. Bodies are checked by
- * {@link JsonBodyGuard}. One place for every route, so a new parameter is covered without a check of
- * its own.
+ * statement), a Content-Type that is no media type, a body larger than {@code ailake.http.max-body-bytes}
+ * (every route but the file uploads, whose files may be gigabytes: quarkus.http.limits.max-body-size is
+ * theirs). Bodies are checked by {@link JsonBodyGuard}. One place for every route, so a new parameter is
+ * covered without a check of its own.
  */
 public class InputGuard {
+
+  /** The routes that take files, and so bodies up to quarkus.http.limits.max-body-size. */
+  private static final java.util.regex.Pattern UPLOADS = java.util.regex.Pattern.compile(
+      "/api/v1/ailake/database/instances/[^/]+/syncs/[^/]+/files|/api/lake/file/upload");
+
+  private final BodyLimit bodyLimit;
+
+  InputGuard(BodyLimit bodyLimit) {
+    this.bodyLimit = bodyLimit;
+  }
 
   // after RequestIds, so the refusal carries the request id
   @ServerRequestFilter(preMatching = true, priority = Priorities.USER + 100)
@@ -37,7 +48,23 @@ public class InputGuard {
         request.getHeaders().remove(HttpHeaders.CONTENT_TYPE);
       }
     }
-    return problem == null ? Optional.empty() : Optional.of(ApiErrors.badRequest(request, http.path(), problem));
+    if (problem != null) {
+      return Optional.of(ApiErrors.badRequest(request, http.path(), problem));
+    }
+    return tooLarge(http.getHeader(HttpHeaders.CONTENT_LENGTH), http.path())
+        ? Optional.of(ApiErrors.refusal(request, http.path(), 413, "Content Too Large", bodyLimit.detail()))
+        : Optional.empty();
+  }
+
+  private boolean tooLarge(String contentLength, String path) {
+    if (contentLength == null || UPLOADS.matcher(path).matches()) {
+      return false;
+    }
+    try {
+      return Long.parseLong(contentLength.trim()) > bodyLimit.bytes();
+    } catch (NumberFormatException malformed) {
+      return false; // the HTTP server refuses a Content-Length that is no number
+    }
   }
 
   /**

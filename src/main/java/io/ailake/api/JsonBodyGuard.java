@@ -21,11 +21,22 @@ import java.nio.charset.StandardCharsets;
 @Provider
 public class JsonBodyGuard implements ReaderInterceptor {
 
+  private final BodyLimit bodyLimit;
+
+  JsonBodyGuard(BodyLimit bodyLimit) {
+    this.bodyLimit = bodyLimit;
+  }
+
   @Override
   public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
     MediaType type = context.getMediaType();
     if (type != null && (type.getSubtype().equals("json") || type.getSubtype().endsWith("+json"))) {
-      byte[] body = context.getInputStream().readAllBytes();
+      // a body sent without Content-Length is bounded here, as it is read
+      long max = bodyLimit.bytes();
+      byte[] body = context.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (body.length > max) {
+        throw new jakarta.ws.rs.WebApplicationException(bodyLimit.detail(), 413);
+      }
       String problem = problem(body);
       if (problem != null) {
         throw new BadRequestException(problem);

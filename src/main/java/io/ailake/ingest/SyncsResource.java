@@ -112,7 +112,7 @@ public class SyncsResource {
   @APIResponse(responseCode = "400", description = "No part named file, or a body that is no multipart form")
   @APIResponse(responseCode = "404", description = "No such sync in the database")
   @APIResponse(responseCode = "409", description = "The sync ended, was aborted or expired: it takes no more files")
-  @APIResponse(responseCode = "413", description = "The request is larger than quarkus.http.limits.max-body-size")
+  @APIResponse(responseCode = "413", description = "The request is larger than quarkus.http.limits.max-body-size (100G)")
   @APIResponse(responseCode = "415", description = "The body is not multipart/form-data")
   public SyncViews.Upload upload(
       @PathParam("instanceId") String instanceId,

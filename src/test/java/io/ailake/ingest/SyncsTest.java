@@ -363,6 +363,45 @@ class SyncsTest {
         .body("files[0].message", containsString("ailake.ingest.max-file-bytes"));
   }
 
+  @Test
+  void anUploadLargerThanTheBodyCapOfEveryOtherRouteIsTakenWhileAJsonBodyThatLargeIs413() throws Exception {
+    Warehouse database = Warehouses.local("sync");
+    create(database, "shop", "orders", ORDERS, PartitionSpec.unpartitioned());
+    long sync = start(database, Map.of("name", "wide", "table", "shop.orders", "syncType", "INCREMENTAL",
+        "format", "csv"));
+    // 12 files of about 220 KB in one request: more than ailake.http.max-body-bytes (2M in tests)
+    FilePart[] parts = new FilePart[12];
+    for (int p = 0; p < parts.length; p++) {
+      StringBuilder csv = new StringBuilder("id,name\n");
+      for (int i = 0; i < 16_000; i++) {
+        csv.append(p * 16_000 + i).append(",n").append(i).append('\n');
+      }
+      parts[p] = part("part-" + p + ".csv", "text/csv", csv.toString());
+    }
+    upload(database, sync, parts).then().statusCode(200)
+        .body("files.status", org.hamcrest.Matchers.everyItem(equalTo("FINISHED")));
+    end(database, sync).then().statusCode(200).body("status", equalTo("FINISHED")).body("rows", equalTo(192_000));
+
+    String large = "{\"name\": \"" + "x".repeat(2_200_000) + "\"}";
+    given().contentType(ContentType.JSON).body(large).post(BASE + database.name + "/syncs")
+        .then().statusCode(413).contentType("application/problem+json")
+        .body("detail", containsString("ailake.http.max-body-bytes"));
+    given().contentType(ContentType.JSON).body(large).post("/iceberg/v1/" + database.name + "/namespaces")
+        .then().statusCode(413).body("error.code", equalTo(413));
+    // without Content-Length (chunked), the JSON is refused as it is read
+    java.net.http.HttpResponse<String> chunked = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(catalog.toURI().resolve("/api/v1/ailake/database/instances/"
+                + database.name + "/syncs"))
+            .header("Authorization", "Bearer " + TestTokens.defaultAdmin())
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() ->
+                new java.io.ByteArrayInputStream(large.getBytes(StandardCharsets.UTF_8))))
+            .build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+    assertThat(chunked.body()).contains("ailake.http.max-body-bytes");
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   record FilePart(String name, String contentType, byte[] content) {}
