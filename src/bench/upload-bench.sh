@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# upload-bench.sh [UploadBenchmark options, e.g. --files 8 --rows-per-file 2400000 --csv-rows 1000000]
+# upload-bench.sh [UploadBenchmark options, e.g. --files 8 --rows-per-file 3200000 --csv-rows 1000000]
 # - the file-upload syncs' benchmark (UploadBenchmark) in one run on this machine: S3Proxy (file-system
 # store in a temporary directory) and the service packaged from this checkout (packaged first when
 # target/quarkus-app is missing; -Xmx1g, embedded PostgreSQL, its warehouse on that S3), then Parquet

@@ -83,14 +83,14 @@ public final class UploadBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new HashMap<>(Map.of("files", "8", "rows-per-file", "2400000", "csv-rows",
+    Map<String, String> options = new HashMap<>(Map.of("files", "8", "rows-per-file", "3200000", "csv-rows",
         "1000000", "repeats", "3", "heap", "1g", "instance", "lake"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
     if (!options.containsKey("jar")) {
       System.err.println("usage: UploadBenchmark --jar target/quarkus-app/quarkus-run.jar [--files 8]"
-          + " [--rows-per-file 2400000] [--csv-rows 1000000] [--repeats 3] [--heap 1g]");
+          + " [--rows-per-file 3200000] [--csv-rows 1000000] [--repeats 3] [--heap 1g]");
       System.exit(2);
     }
     UploadBenchmark benchmark = new UploadBenchmark(options);
