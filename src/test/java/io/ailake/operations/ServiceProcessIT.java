@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * signals: SIGTERM while requests and a job are running, and SIGKILL in the middle of a job followed by a
  * restart of the same replica. Its PostgreSQL is this test's, so a killed service leaves no server behind.
  * Requests and the job are made slow by a real concurrent transaction of the test that holds the rows they
- * write, as another client's transaction would: the service itself runs unchanged.
+ * write, as another client's transaction would: the service itself runs unchanged. A file-upload sync
+ * outlives SIGKILL between its uploads and its end, and in the middle of its end.
  */
 class ServiceProcessIT {
 
@@ -237,6 +238,68 @@ class ServiceProcessIT {
     assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
   }
 
+  @Test
+  void aSyncOutlivesKill9BetweenUploadAndEndAndInTheMiddleOfItsEndAndCommitsItsFilesOnce() throws Exception {
+    Service first = start("sync-first");
+    String syncs = "/api/v1/ailake/database/instances/lake/syncs";
+    HttpResponse<String> table = first.send("POST", "/api/v1/ailake/database/instances/lake/tables",
+        "{\"namespace\":\"k9\",\"name\":\"t\",\"columns\":[{\"name\":\"id\",\"type\":\"long\"},"
+            + "{\"name\":\"name\",\"type\":\"string\"}]}");
+    assertThat(table.statusCode()).as(table.body()).isEqualTo(201);
+    long ended = first.startSync("ended");
+    first.upload(ended, "a.ndjson", "{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n{\"id\":3,\"name\":\"c\"}\n");
+    first.upload(ended, "b.ndjson", "{\"id\":4,\"name\":\"d\"}\n{\"id\":5,\"name\":\"e\"}\n");
+    long aborted = first.startSync("aborted");
+    first.upload(aborted, "c.ndjson", "{\"id\":6,\"name\":\"f\"}\n");
+    String abortedFile = queryText("SELECT data_files -> 0 ->> 'file-path' FROM ingest_file WHERE sync_id = " + aborted);
+    assertThat(stored(abortedFile)).as("the upload's rows are stored under the table").isTrue();
+
+    // a third upload still streaming (its row, which the test's transaction holds): the end's commit, having
+    // swapped the table's pointer in its transaction, waits to mark that file unfinished; kill -9 then
+    execute("INSERT INTO ingest_file (sync_id, file_name, status) VALUES (" + ended + ", 'streaming.ndjson', 'SYNCING')");
+    Connection uploadLock = lockRows("SELECT 1 FROM ingest_file WHERE file_name = ? FOR UPDATE", "streaming.ndjson");
+    CompletableFuture<HttpResponse<String>> ending = first.sendAsync("POST", syncs + "/" + ended + "/end", "{}");
+    await(Duration.ofSeconds(60), "the end's commit waiting for the upload's row", () -> waitingForLocks() >= 1);
+    first.process.destroyForcibly();
+    assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(ending).failsWithin(Duration.ofSeconds(30));
+    uploadLock.close();
+    lockHolders.remove(uploadLock);
+
+    Service second = start("sync-second");
+    JsonNode open = JSON.readTree(second.send("GET", syncs + "/" + ended, null).body());
+    assertThat(open.path("status").asText()).as("its end never committed").isEqualTo("SYNCING");
+    HttpResponse<String> end = second.send("POST", syncs + "/" + ended + "/end", "{}");
+    assertThat(end.statusCode()).as(end.body()).isEqualTo(200);
+    JsonNode finished = JSON.readTree(end.body());
+    assertThat(finished.path("status").asText()).isEqualTo("FINISHED");
+    assertThat(finished.path("rows").asLong()).isEqualTo(5);
+    assertThat(queryText("SELECT status FROM ingest_file WHERE file_name = 'streaming.ndjson'"))
+        .as("the upload unfinished at the end is not part of it").isEqualTo("FAILED");
+    JsonNode again = JSON.readTree(second.send("POST", syncs + "/" + ended + "/end", "{}").body());
+    assertThat(again.path("snapshotId").asLong()).as("ending again commits nothing").isEqualTo(finished.path("snapshotId").asLong());
+    HttpResponse<String> count = second.send("POST", "/api/v1/ailake/database/instances/lake/query",
+        "{\"sql\":\"SELECT count(*), sum(id) FROM k9.t\"}");
+    assertThat(count.statusCode()).as(count.body()).isEqualTo(200);
+    assertThat(JSON.readTree(count.body()).path("rows").get(0).toString()).isEqualTo("[5,15]");
+    JsonNode snapshots = JSON.readTree(second.send("GET", "/api/v1/ailake/database/instances/lake/tables/k9/t/snapshots",
+        null).body());
+    assertThat(snapshots.findValues("ailake.sync-id")).as("one commit of the sync").hasSize(1);
+
+    HttpResponse<String> abort = second.send("POST", syncs + "/" + aborted + "/abort", "{}");
+    assertThat(abort.statusCode()).as(abort.body()).isEqualTo(200);
+    assertThat(JSON.readTree(abort.body()).path("status").asText()).isEqualTo("ABORTED");
+    assertThat(stored(abortedFile)).as("an aborted sync leaves no file").isFalse();
+    second.process.destroy();
+    assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** Whether a file the service stored on the local-disk warehouse is there. */
+  private static boolean stored(String location) {
+    assertThat(location).isNotBlank();
+    return Files.exists(location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location));
+  }
+
   // ---- the service process ----------------------------------------------------------------------
 
   private Service start(String name) throws Exception {
@@ -312,6 +375,30 @@ class ServiceProcessIT {
       }
       throw new AssertionError(path + " did not answer " + status + " within " + within + "; last: "
           + (last == null ? "no answer" : last.statusCode() + " " + last.body()) + " (log: " + log + ")");
+    }
+
+    long startSync(String name) throws Exception {
+      HttpResponse<String> response = send("POST", "/api/v1/ailake/database/instances/lake/syncs",
+          "{\"name\":\"" + name + "\",\"table\":\"k9.t\",\"syncType\":\"INCREMENTAL\",\"format\":\"ndjson\"}");
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+      return JSON.readTree(response.body()).path("syncId").asLong();
+    }
+
+    /** One multipart call with one file part; the file must be FINISHED. */
+    void upload(long sync, String fileName, String content) throws Exception {
+      String boundary = "it-" + UUID.randomUUID();
+      String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+          + "\"\r\nContent-Type: application/x-ndjson\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port
+              + "/api/v1/ailake/database/instances/lake/syncs/" + sync + "/files"))
+          .timeout(Duration.ofSeconds(60))
+          .header("Authorization", "Bearer " + TOKEN)
+          .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+          .POST(HttpRequest.BodyPublishers.ofString(body))
+          .build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      assertThat(JSON.readTree(response.body()).path("files").get(0).path("status").asText()).isEqualTo("FINISHED");
     }
 
     String provision(String database) throws Exception {
@@ -393,6 +480,26 @@ class ServiceProcessIT {
         Timestamp until = rs.getTimestamp(2);
         return new Claim(rs.getString(1), until == null ? null : until.toInstant(), rs.getString(3));
       }
+    }
+  }
+
+  private void execute(String sql) {
+    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresLauncher.USER, "");
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String queryText(String sql) {
+    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), EmbeddedPostgresLauncher.USER, "");
+        PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      assertThat(rs.next()).as(sql).isTrue();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
