@@ -143,23 +143,38 @@ public final class RowsBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, String> options = new HashMap<>(Map.of(
         "rows", "10000000", "rows-per-file", "1000000", "repeats", "5", "point-rows", "1000",
-        "point-calls", "300", "insert-rows", "100000", "instance", "lake", "warehouse", "lake"));
+        "point-calls", "300", "insert-rows", "100000", "instance", "lake", "warehouse", "lake",
+        "only", "q1,point,insert"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
     if (!options.containsKey("uri") || !options.containsKey("token")) {
       System.err.println("usage: RowsBenchmark --uri http://HOST:PORT --token SECRET [--pid SERVICE_PID]"
           + " [--trino jdbc:trino://HOST:PORT/lake] [--rows 10000000] [--rows-per-file 1000000] [--repeats 5]"
-          + " [--point-rows 1000] [--point-calls 300] [--insert-rows 100000] [--instance lake] [--warehouse lake]");
+          + " [--point-rows 1000] [--point-calls 300] [--insert-rows 100000] [--instance lake] [--warehouse lake]"
+          + " [--only q1,point,insert]");
       System.exit(2);
     }
     new RowsBenchmark(options).run();
   }
 
   private void run() throws Exception {
-    long rows = Long.parseLong(options.get("rows"));
+    List<String> parts = List.of(options.get("only").split(","));
     figure("machine", Runtime.getRuntime().availableProcessors() + " cores seen by the benchmark's JVM (shared"
         + " by the service, DuckDB, Trino and this client)");
+    if (parts.contains("q1")) {
+      q1();
+    }
+    if (parts.contains("point")) {
+      pointQueries();
+    }
+    if (parts.contains("insert")) {
+      insert();
+    }
+  }
+
+  private void q1() throws Exception {
+    long rows = Long.parseLong(options.get("rows"));
     List<String> files = lineitem(rows);
     String sqlRows = String.format(Locale.ROOT, "%,d", rows);
 
@@ -185,8 +200,6 @@ public final class RowsBenchmark {
     } else {
       figure("Q1 Trino", "not measured (no --trino)");
     }
-    pointQueries();
-    insert();
   }
 
   // ---- lineitem ----------------------------------------------------------------------------------
