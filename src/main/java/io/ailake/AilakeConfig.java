@@ -93,6 +93,21 @@ public interface AilakeConfig {
     @WithDefault("4")
     int concurrency();
 
+    /**
+     * How many DuckDB databases, each locked down to the files of the tables it holds, are kept for the
+     * next query of exactly those table versions (0: every query opens a new one).
+     */
+    @WithDefault("8")
+    int keptEngines();
+
+    /** The most data and delete file bytes a kept database may read; a query of more opens its own. */
+    @WithDefault("64M")
+    MemorySize keptEngineMaxData();
+
+    /** How long a kept database stays unused before it is closed. */
+    @WithDefault("2m")
+    Duration keptEngineIdle();
+
     /** The largest request body the route reads (its SQL and asOf); a larger one is a 413. */
     @WithDefault("1M")
     MemorySize maxRequestSize();

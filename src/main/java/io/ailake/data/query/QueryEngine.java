@@ -16,27 +16,31 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.iceberg.FileScanTask;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBStruct;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * Runs a checked SELECT on embedded DuckDB, in a new in-memory database per query. Each table is a
- * view over read_parquet of the files Iceberg's planning selected, columns mapped by Parquet field id,
+ * Runs a checked SELECT on embedded DuckDB, in an in-memory database of the query's own. Each table is
+ * a view over read_parquet of the files Iceberg's planning selected, columns mapped by Parquet field id,
  * the rows of delete files removed; then the database is closed to everything else before the user's
- * SQL runs: no file but the query's own, no extension, no setting may change.
+ * SQL runs: no file but the query's own, no extension, no setting may change. A database of small
+ * tables is kept for the next query of exactly those table versions ({@link KeptEngines}).
  */
 @ApplicationScoped
 public class QueryEngine {
@@ -47,6 +51,7 @@ public class QueryEngine {
 
   private final AilakeConfig.Query config;
   private final QueryFileCache cache;
+  private final KeptEngines kept;
   private final Semaphore turns;
   private DuckDBConnection parser;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -55,9 +60,10 @@ public class QueryEngine {
     return thread;
   });
 
-  QueryEngine(AilakeConfig config, QueryFileCache cache) {
+  QueryEngine(AilakeConfig config, QueryFileCache cache, KeptEngines kept) {
     this.config = config.query();
     this.cache = cache;
+    this.kept = kept;
     this.turns = new Semaphore(Math.max(1, config.query().concurrency()), true);
     try {
       Class.forName("org.duckdb.DuckDBDriver");
@@ -105,7 +111,7 @@ public class QueryEngine {
     }
   }
 
-  Rows run(String sql, List<QueryTables.Planned> tables, int maxRows, Duration timeout) {
+  Rows run(UUID database, String sql, List<QueryTables.Planned> tables, int maxRows, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean turn;
     try {
@@ -119,20 +125,53 @@ public class QueryEngine {
     }
     List<Path> held = new ArrayList<>();
     try {
-      List<TableView> views = new ArrayList<>();
-      for (QueryTables.Planned table : tables) {
-        views.add(TableView.of(table, cache, held));
+      Map<String, Path> local = hold(tables, held);
+      String key = kept.key(database, tables);
+      DuckDBConnection engine = key == null ? null : kept.take(key);
+      if (engine == null) {
+        engine = build(true, tables, local, held);
       }
+      boolean answered = false;
       try {
-        return runIn(true, views, tables, sql, maxRows, timeout, deadline, held);
+        Rows rows = runOn(engine, sql, maxRows, timeout, deadline, held, true);
+        answered = true;
+        return rows;
       } catch (StreamedFailure unexplained) {
         // a streamed result loses DuckDB's message ("Invalid result set"); a materialized one keeps it
-        return runIn(false, views, tables, sql, maxRows, timeout, deadline, held);
+        DuckDBConnection materialized = build(false, tables, local, held);
+        try {
+          return runOn(materialized, sql, maxRows, timeout, deadline, held, false);
+        } finally {
+          KeptEngines.close(materialized);
+        }
+      } finally {
+        // a database whose query failed is not kept: a failure may have left it unusable
+        if (answered && key != null) {
+          kept.giveBack(key, engine);
+        } else {
+          KeptEngines.close(engine);
+        }
       }
     } finally {
       cache.release(held);
       turns.release();
     }
+  }
+
+  /** A local path of each data file of {@code tables} (held until the query ends), by location. */
+  private Map<String, Path> hold(List<QueryTables.Planned> tables, List<Path> held) {
+    Map<String, Path> local = new HashMap<>();
+    for (QueryTables.Planned table : tables) {
+      for (FileScanTask task : table.tasks()) {
+        String location = task.file().location();
+        if (!local.containsKey(location)) {
+          Path path = cache.hold(table.table().io(), location, task.file().fileSizeInBytes());
+          held.add(path);
+          local.put(location, path);
+        }
+      }
+    }
+    return local;
   }
 
   /** A failure of a streamed result, whose message DuckDB's JDBC driver does not pass on. */
@@ -142,23 +181,47 @@ public class QueryEngine {
     }
   }
 
-  private Rows runIn(boolean streaming, List<TableView> views, List<QueryTables.Planned> tables, String sql,
-      int maxRows, Duration timeout, long deadline, List<Path> held) {
-    try (Connection connection = open(streaming)) {
-      lockDown(connection, held);
-      for (int i = 0; i < views.size(); i++) {
+  /**
+   * A new database that holds the views of {@code tables} and may read their files ({@code held}) and
+   * nothing else, its settings locked.
+   */
+  private DuckDBConnection build(boolean streaming, List<QueryTables.Planned> tables, Map<String, Path> local,
+      List<Path> held) {
+    DuckDBConnection engine;
+    try {
+      engine = duck(open(streaming));
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB could not start: " + e.getMessage(), e);
+    }
+    try {
+      lockDown(engine, held);
+      for (int i = 0; i < tables.size(); i++) {
         try {
-          views.get(i).create(connection, i);
+          TableView.of(tables.get(i), cache, local).create(engine, i);
         } catch (SQLException e) {
           // a data file that is no Parquet, or whose columns do not have the table's types
           throw ApiException.conflict("The files of table %s cannot be read: %s", tables.get(i).display(),
               userMessage(e.getMessage(), held));
         }
       }
-      execute(connection, "SET lock_configuration = true");
-      return query(connection, sql, maxRows, timeout, deadline, held, streaming);
+      execute(engine, "SET lock_configuration = true");
+      return engine;
     } catch (SQLException e) {
+      KeptEngines.close(engine);
       throw new IllegalStateException("DuckDB could not prepare the query: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      KeptEngines.close(engine);
+      throw e;
+    }
+  }
+
+  /** Runs {@code sql} on a connection of its own to {@code engine}. */
+  private Rows runOn(DuckDBConnection engine, String sql, int maxRows, Duration timeout, long deadline,
+      List<Path> files, boolean streaming) {
+    try (Connection connection = engine.duplicate()) {
+      return query(connection, sql, maxRows, timeout, deadline, files, streaming);
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB could not run the query: " + e.getMessage(), e);
     }
   }
 

@@ -66,7 +66,7 @@ public class QueryService {
         planned.add(QueryTables.plan(name, QueryTables.load(tables, database, name), asOf.forTable(table.getKey()),
             statement.pushdown()));
       }
-      rows = engine.run(statement.sql(), planned, maxRows, timeout);
+      rows = engine.run(database.id, statement.sql(), planned, maxRows, timeout);
       for (QueryTables.Planned table : planned) {
         snapshots.put(table.display(), table.snapshotId());
         files.put(table.display(), table.tasks().size());

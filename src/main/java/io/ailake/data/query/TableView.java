@@ -66,29 +66,29 @@ final class TableView {
     shown.forEach(field -> read.put(field.fieldId(), field));
   }
 
-  static TableView of(QueryTables.Planned table, QueryFileCache cache, List<Path> held) {
+  /** The view of {@code table}, whose data files DuckDB reads at the paths {@code local} gives by location. */
+  static TableView of(QueryTables.Planned table, QueryFileCache cache, Map<String, Path> local) {
     TableView view = new TableView(table, cache);
     FileIO io = table.table().io();
     BaseDeleteLoader loader = new BaseDeleteLoader(file -> io.newInputFile(file.location(), file.fileSizeInBytes()));
     for (FileScanTask task : table.tasks()) {
-      Path local = cache.hold(io, task.file().location(), task.file().fileSizeInBytes());
-      held.add(local);
+      Path path = local.get(task.file().location());
       if (task.deletes().isEmpty()) {
-        view.plainFiles.add(local);
+        view.plainFiles.add(path);
         continue;
       }
-      view.deletedFiles.add(local);
+      view.deletedFiles.add(path);
       List<DeleteFile> positional = new ArrayList<>();
       for (DeleteFile delete : task.deletes()) {
         if (delete.content() == FileContent.POSITION_DELETES) {
           positional.add(delete);
         } else {
-          view.equality(delete, local, loader);
+          view.equality(delete, path, loader);
         }
       }
       if (!positional.isEmpty()) {
         PositionDeleteIndex index = loader.loadPositionDeletes(positional, task.file().location());
-        view.positions.merge(local, index, (a, b) -> {
+        view.positions.merge(path, index, (a, b) -> {
           a.merge(b);
           return a;
         });
