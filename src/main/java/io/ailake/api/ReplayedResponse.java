@@ -4,7 +4,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * Ends a request with a response decided before its route ran: the stored answer to a repeated
- * idempotency key, or the refusal of a key reused for another request. Both API families send it as is.
+ * idempotency key, the refusal of a key reused for another request, or AuthFilter's refusal of the seed's
+ * body api_key. Both API families send it as is.
  */
 public class ReplayedResponse extends RuntimeException {
 

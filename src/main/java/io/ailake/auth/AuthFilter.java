@@ -17,7 +17,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Every request of the Iceberg and AI Lake APIs carries {@code Authorization: Bearer <token>}. Without
  * a valid one it is a 401; with a role too small for the route, a 403; a route of another
- * organization's token management, a 404. Each API family answers in its own error format.
+ * organization's token management, a 404. Each API family answers in its own error format. The seed's
+ * sync start and end may carry the token as {@code api_key} in their body instead (docs/ingest.md): without
+ * the header they pass here and are admitted by their route through the same {@link #admit}.
  */
 public class AuthFilter {
 
@@ -26,6 +28,8 @@ public class AuthFilter {
   private static final Pattern QUERY = Pattern.compile("/api/v1/ailake/database/instances/[^/]+/query");
   private static final Pattern ORGANIZATION_TOKENS =
       Pattern.compile("^/api/v1/admin/organizations/([^/]+)/tokens(/.*)?$");
+  private static final java.util.Set<String> BODY_KEY_ROUTES =
+      java.util.Set.of("/api/ingestion/file/sync/start", "/api/ingestion/file/sync/end");
 
   private final Tokens tokens;
   private final Caller caller;
@@ -42,19 +46,55 @@ public class AuthFilter {
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
   public Optional<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
     String path = request.getUriInfo().getPath();
-    boolean iceberg = path.startsWith("/iceberg/");
-    if (!iceberg && !path.startsWith("/api/") || path.equals(OAUTH_TOKENS)) {
+    if (!path.startsWith("/iceberg/") && !path.startsWith("/api/") || path.equals(OAUTH_TOKENS)) {
       return Optional.empty();
     }
     // from Vert.x's request: the JAX-RS view would copy every header into a sorted map first
     String header = http.getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+    boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7;
+    if (!bearer && header == null && takesBodyKey(path, request.getMethod())) {
+      return Optional.empty(); // the route admits the body's api_key itself (admitBodyKey)
+    }
+    return admit(request, http, bearer ? header.substring(7).trim() : null);
+  }
+
+  /** The seed's sync start and end, whose body's {@code api_key} may stand for the bearer token. */
+  public static boolean takesBodyKey(String path, String method) {
+    return method.equals("POST") && BODY_KEY_ROUTES.contains(path);
+  }
+
+  /**
+   * On a route that {@link #takesBodyKey takes the body's api_key}, called by the route before anything
+   * else: without an Authorization header (which the filter checked already) the api_key is admitted
+   * exactly as a bearer token would be; a refusal ends the request with the filter's answer.
+   */
+  public void admitBodyKey(ContainerRequestContext request, HttpServerRequest http, String apiKey) {
+    if (caller.role() != null) {
+      return; // the Authorization header admitted the request: the body's key is not read
+    }
+    admit(request, http, apiKey == null || apiKey.isBlank() ? null : apiKey.trim()).ifPresent(refusal -> {
+      throw new io.ailake.api.ReplayedResponse(refusal);
+    });
+  }
+
+  /**
+   * The one admission of a request with its token (null when none was sent): checks the token, sets the
+   * {@link Caller}, decides the route by the token's role, and takes the request from the rate limit;
+   * the refusal (401, 403, 404, 429, 503), or empty when the request may go on.
+   */
+  private Optional<Response> admit(ContainerRequestContext request, HttpServerRequest http, String token) {
+    String path = request.getUriInfo().getPath();
+    boolean iceberg = path.startsWith("/iceberg/");
+    if (token == null || token.isEmpty()) {
+      String detail = takesBodyKey(path, request.getMethod())
+          ? "Authorization: Bearer <token>, or api_key in the body, is required"
+          : "Authorization: Bearer <token> is required";
       return limitedOr(rateLimiter.limitUnauthenticated(request, clientAddress(http)),
-          () -> unauthorized(request, iceberg, "Authorization: Bearer <token> is required", null));
+          () -> unauthorized(request, iceberg, detail, null));
     }
     Optional<Caller.Principal> principal;
     try {
-      principal = tokens.authenticate(header.substring(7).trim());
+      principal = tokens.authenticate(token);
     } catch (ExternalTokens.IssuerUnavailableException e) {
       Response unavailable = error(request, iceberg, 503, "ServiceUnavailableException", "Service Unavailable",
           e.getMessage());
@@ -67,12 +107,16 @@ public class AuthFilter {
     }
     caller.authenticated(principal.get());
     // a refused request counts against the caller's bucket and answers its headers, as an allowed one does
+    Optional<Response> limited = rateLimiter.limit(request);
+    if (limited.isPresent()) {
+      return limited;
+    }
     return switch (decide(path, request.getMethod(), principal.get())) {
       case ALLOW -> Optional.empty();
-      case NOT_FOUND -> limitedOr(rateLimiter.limit(request), () -> error(request, iceberg, 404,
-          "NoSuchResourceException", "Not Found", "Not found: " + path));
-      case FORBIDDEN -> limitedOr(rateLimiter.limit(request), () -> error(request, iceberg, 403,
-          "ForbiddenException", "Forbidden", principal.get().serverAdmin()
+      case NOT_FOUND -> Optional.of(error(request, iceberg, 404, "NoSuchResourceException", "Not Found",
+          "Not found: " + path));
+      case FORBIDDEN -> Optional.of(error(request, iceberg, 403, "ForbiddenException", "Forbidden",
+          principal.get().serverAdmin()
               ? "The server admin token manages organizations, their tokens and object storages, and reads the"
                   + " audit log, only"
               : "A " + principal.get().role().wire() + " token may not " + request.getMethod() + " " + path));

@@ -9,7 +9,6 @@ import io.ailake.api.RequestIds;
 import io.ailake.iceberg.IcebergErrors;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.EntityManager;
-import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import java.util.LinkedHashMap;
@@ -19,7 +18,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
@@ -72,8 +70,8 @@ public class RateLimiter {
     }
   }
 
-  @ServerRequestFilter(priority = Priorities.AUTHENTICATION + 10)
-  public Optional<jakarta.ws.rs.core.Response> limit(ContainerRequestContext request) {
+  /** Takes an admitted request from its token's bucket (AuthFilter's admission); the 429 past the limit. */
+  Optional<jakarta.ws.rs.core.Response> limit(ContainerRequestContext request) {
     if (!config.enabled() || caller.role() == null) {
       return Optional.empty(); // not an authenticated API request
     }
