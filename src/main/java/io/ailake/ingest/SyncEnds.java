@@ -60,7 +60,8 @@ public class SyncEnds {
     return SyncViews.Sync.of(end(database, sync));
   }
 
-  private SyncRecords.Sync end(Warehouse database, SyncRecords.Sync sync) {
+  /** The end of a sync already found in the caller's organization. */
+  SyncRecords.Sync end(Warehouse database, SyncRecords.Sync sync) {
     if (!records.markEnding(sync.id())) {
       return ended(sync.id());
     }

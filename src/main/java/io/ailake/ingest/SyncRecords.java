@@ -94,6 +94,29 @@ class SyncRecords {
         row -> row.getLong(1), organizationId, warehouseId, syncId, syncId).orElse(0L);
   }
 
+  /** A sync of the organization, in whichever of its databases. */
+  Optional<Sync> find(UUID organizationId, long id) {
+    return sql.first("SELECT " + SYNC_COLUMNS + " WHERE s.id = ? AND s.organization_id = ?", SyncRecords::sync, id,
+        organizationId);
+  }
+
+  /** The syncs of all the organization's databases, oldest first, each with its database's name. */
+  List<Placed> listOfOrganization(UUID organizationId, int offset, int size) {
+    String columns = SYNC_COLUMNS.replaceFirst("\\s+FROM ingest_sync s ",
+        ", w.name FROM ingest_sync s JOIN warehouse w ON w.id = s.warehouse_id ");
+    return sql.all("SELECT " + columns + " WHERE s.organization_id = ? ORDER BY s.id OFFSET ? LIMIT ?",
+        row -> new Placed(sync(row), row.getString(23)), organizationId, offset, size);
+  }
+
+  /** The files of the syncs of all the organization's databases, oldest first. */
+  List<File> historyOfOrganization(UUID organizationId, int offset, int size) {
+    return sql.all("SELECT " + FILE_COLUMNS + " WHERE sync_id IN (SELECT id FROM ingest_sync"
+        + " WHERE organization_id = ?) ORDER BY id OFFSET ? LIMIT ?", SyncRecords::file, organizationId, offset, size);
+  }
+
+  /** A sync and the name of its database. */
+  record Placed(Sync sync, String databaseName) {}
+
   List<File> files(long syncId) {
     return sql.all("SELECT " + FILE_COLUMNS + " WHERE sync_id = ? ORDER BY id", SyncRecords::file, syncId);
   }

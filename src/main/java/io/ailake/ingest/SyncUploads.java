@@ -70,7 +70,12 @@ public class SyncUploads {
   public SyncViews.Upload upload(String instanceId, String syncId, String contentType, long contentLength,
       InputStream body) {
     Warehouse database = databases.database(instanceId);
-    SyncRecords.Sync sync = syncs.require(database, syncId);
+    return upload(database, syncs.require(database, syncId), contentType, contentLength, body);
+  }
+
+  /** The upload into a sync already found in the caller's organization. */
+  SyncViews.Upload upload(Warehouse database, SyncRecords.Sync sync, String contentType, long contentLength,
+      InputStream body) {
     requireOpen(sync);
     List<SyncViews.FileEntry> entries = new ArrayList<>();
     MultipartFiles.each(contentType, contentLength, body, part -> {

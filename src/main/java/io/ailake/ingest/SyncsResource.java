@@ -154,7 +154,7 @@ public class SyncsResource {
     return syncs.abort(instanceId, syncId);
   }
 
-  private static long length(String contentLength) {
+  static long length(String contentLength) {
     try {
       return contentLength == null ? -1 : Long.parseLong(contentLength.trim());
     } catch (NumberFormatException e) {
