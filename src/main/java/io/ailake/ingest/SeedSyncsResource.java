@@ -74,7 +74,7 @@ public class SeedSyncsResource {
   @APIResponse(responseCode = "403", description = "The token may only read")
   @APIResponse(responseCode = "404", description = "No such sync in the organization")
   @APIResponse(responseCode = "409", description = "The sync ended, was aborted or expired: it takes no more files")
-  @APIResponse(responseCode = "413", description = "The request is larger than quarkus.http.limits.max-body-size")
+  @APIResponse(responseCode = "413", description = "The request is larger than quarkus.http.limits.max-body-size (100G)")
   @APIResponse(responseCode = "415", description = "The body is not multipart/form-data")
   public SeedSyncViews.Uploaded upload(
       @Parameter(description = "The sync's table, /<database>/<namespace>/<table>: when given, it must be the"
