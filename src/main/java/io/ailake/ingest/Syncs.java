@@ -46,11 +46,11 @@ public class Syncs {
   }
 
   public SyncViews.Sync start(String instanceId, SyncRequests.StartSync request) {
+    Warehouse database = databases.database(instanceId); // another organization's database is a 404 first
     if (request == null) {
       throw ApiException.badRequest("A body is required: {name, table, syncType}");
     }
     SyncRequests.Checked start = request.check();
-    Warehouse database = databases.database(instanceId);
     if (!start.createTable()) {
       databases.load(database, start.table()); // a 404 now rather than at every upload
     }

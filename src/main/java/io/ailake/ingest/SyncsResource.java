@@ -103,7 +103,7 @@ public class SyncsResource {
 
   @POST
   @Path("/{syncId}/files")
-  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  // no @Consumes: the body's type is checked after the sync is found, so another organization's is a 404 first
   @Operation(operationId = "uploadAiLakeSyncFiles", summary = "Upload files into an open sync: each file part is"
       + " streamed to the table's storage, checked, and recorded FINISHED or FAILED (with why); the same file (name"
       + " and content) is taken once")

@@ -126,9 +126,13 @@ class IsolationTest {
             .withDefaultNamespace(iso).withQuery("spark", "SELECT 1 AS one").create();
       }
     }
+    String sync = given().contentType(ContentType.JSON).body(Map.of("name", "iso", "table", "iso.t",
+        "syncType", "INCREMENTAL", "format", "ndjson")).post("/api/v1/ailake/database/instances/lake/syncs")
+        .then().statusCode(201).extract().jsonPath().getString("syncId");
     List<String> owned = List.of("/iceberg/v1/lake/namespaces/iso/tables/t", "/iceberg/v1/lake/namespaces/iso/views/v",
         "/api/v1/ailake/database/instances/" + pipes + "/pipeTables/orders", "/api/v1/ailake/operations/" + operationId,
-        "/api/v1/admin/objectStorages/default", "/api/v1/ailake/database/instances/lake");
+        "/api/v1/admin/objectStorages/default", "/api/v1/ailake/database/instances/lake",
+        "/api/v1/ailake/database/instances/lake/syncs/" + sync);
     for (String path : owned) {
       given().get(path).then().statusCode(200);
     }
@@ -163,7 +167,8 @@ class IsolationTest {
       String concrete = template.replace("{instanceId}", template.contains("{tableName}") ? pipes : "lake")
           .replace("{tableName}", "orders")
           .replace("{dataSourceId}", "lake").replace("{operationId}", operationId)
-          .replace("{storageIdOrName}", "default").replace("{namespace}", "iso").replace("{table}", "t");
+          .replace("{storageIdOrName}", "default").replace("{namespace}", "iso").replace("{table}", "t")
+          .replace("{syncId}", sync);
       for (String method : path.getValue().keySet()) {
         int status = given().header("Authorization", foreign).contentType(ContentType.JSON)
             .body("{\"partitionSpec\": {}, \"oldDataSourceId\": \"lake\", \"dataSourceId\": \"x\"}")
