@@ -90,7 +90,8 @@ public final class UploadBenchmark {
     }
     if (!options.containsKey("jar")) {
       System.err.println("usage: UploadBenchmark --jar target/quarkus-app/quarkus-run.jar [--files 8]"
-          + " [--rows-per-file 3200000] [--csv-rows 1000000] [--repeats 3] [--heap 1g]");
+          + " [--rows-per-file 3200000] [--csv-rows 1000000 (0: no CSV sync)] [--repeats 3] [--heap 1g]"
+          + " [--jfr recording.jfr (a flight recording of the service)]");
       System.exit(2);
     }
     UploadBenchmark benchmark = new UploadBenchmark(options);
@@ -110,7 +111,9 @@ public final class UploadBenchmark {
       figure("machine", Runtime.getRuntime().availableProcessors() + " cores (shared by S3Proxy, the service and"
           + " this client); service -Xmx" + options.get("heap"));
       parquet(s3);
-      csv();
+      if (Long.parseLong(options.get("csv-rows")) > 0) {
+        csv();
+      }
     } finally {
       if (service != null) {
         service.destroy();
@@ -301,8 +304,13 @@ public final class UploadBenchmark {
     int port = freePort();
     token = "bench-" + UUID.randomUUID().toString().replace("-", "");
     api = "http://127.0.0.1:" + port + "/api/v1/ailake/database/instances/" + options.get("instance");
-    ProcessBuilder builder = new ProcessBuilder("java", "-Xmx" + options.get("heap"), "-Dquarkus.http.port=" + port,
-        "-Dailake.rate-limit.enabled=false", "-jar", options.get("jar"))
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx" + options.get("heap"), "-Dquarkus.http.port=" + port,
+        "-Dailake.rate-limit.enabled=false"));
+    if (options.containsKey("jfr")) {
+      command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + Path.of(options.get("jfr")).toAbsolutePath());
+    }
+    command.addAll(List.of("-jar", options.get("jar")));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("service.log").toFile());
     Map<String, String> env = builder.environment();
