@@ -9,6 +9,7 @@ import io.ailake.iceberg.Warehouse;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,6 +50,9 @@ public class SyncUploads {
       SyncRequests.Format.NDJSON, Set.of("application/x-ndjson", "application/ndjson", "application/jsonl",
           "application/json", "application/x-jsonlines", "text/plain"));
   private static final Set<String> GENERIC = Set.of("application/octet-stream", "binary/octet-stream");
+
+  /** The blocks in which an uploaded Parquet file is written to its FileIO. */
+  private static final int COPY_BLOCK = 1 << 20;
 
   private final DatabaseTables databases;
   private final Syncs syncs;
@@ -133,7 +137,8 @@ public class SyncUploads {
   private FileLoads.Loaded load(Warehouse database, SyncRecords.Sync sync, SyncRequests.Format format, Table table,
       String location, FileIO io, UploadStream in) throws IOException {
     if (format == SyncRequests.Format.PARQUET) {
-      try (OutputStream out = io.newOutputFile(location).createOrOverwrite()) {
+      // FileUpload hands a part over in 4 KiB reads: written on in larger blocks, the staging file takes fewer calls
+      try (OutputStream out = new BufferedOutputStream(io.newOutputFile(location).createOrOverwrite(), COPY_BLOCK)) {
         in.transferTo(out);
       }
       if (table != null) {

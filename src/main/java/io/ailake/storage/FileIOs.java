@@ -38,6 +38,9 @@ public class FileIOs {
 
   private static final FileIO LOCAL = new LocalFileIO();
 
+  /** The size of the parts in which S3FileIO uploads a large file (S3's least is 5 MiB). */
+  static final long MULTIPART_PART_SIZE = 8L << 20;
+
   /** What {@link #readWhole} reads at most through a FileIO that is not one of this factory's. */
   static final long DEFAULT_SMALL_FILE_LIMIT = 64L << 20;
 
@@ -191,6 +194,8 @@ public class FileIOs {
       }
     });
     props.put("http-client.type", "urlconnection");
+    // parts of the AWS SDK transfer manager's size: a file's last part, sent after its last byte came, stays small
+    props.put("s3.multipart.part-size-bytes", Long.toString(MULTIPART_PART_SIZE));
     props.putAll(extra);
     boolean explicit = storage.endpoint() != null && !storage.endpoint().isBlank()
         && storage.region() != null && !storage.region().isBlank();
