@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The service's /api routes of the suite's database: its base URL is {@code catalog.uri} without its
@@ -27,16 +31,47 @@ final class ServiceApi {
     return post("/query", "application/json", JSON.writeValueAsString(body), 200);
   }
 
-  /** POST to {@code path} under the database; fails unless the answer has {@code expected} status. */
+  /**
+   * POST to {@code path} under the database ({@code contentType} and {@code body} null for a POST without a
+   * body); fails unless the answer has {@code expected} status.
+   */
   static JsonNode post(String path, String contentType, String body, int expected) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(database() + path))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(database() + path))
         .header("Authorization", "Bearer " + System.getProperty("catalog.prop.token"))
-        .header("Content-Type", contentType)
         .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+        .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    HttpRequest request = builder.build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("POST %s: %s", path, response.body()).isEqualTo(expected);
+    return JSON.readTree(response.body());
+  }
+
+  /** One file part of a multipart upload: its file name, declared content type and bytes. */
+  record FilePart(String fileName, String contentType, byte[] content) {}
+
+  /** POST multipart/form-data with one part named {@code file} per file, built by hand; expects 200. */
+  static JsonNode upload(String path, List<FilePart> files) throws Exception {
+    String boundary = "ailake-" + UUID.randomUUID();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (FilePart file : files) {
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+          + file.fileName() + "\"\r\nContent-Type: " + file.contentType() + "\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+      body.write(file.content());
+      body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(database() + path))
+        .header("Authorization", "Bearer " + System.getProperty("catalog.prop.token"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+        .build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("POST %s: %s", path, response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
 
