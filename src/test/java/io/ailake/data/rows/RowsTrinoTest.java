@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Timeout;
  * Rows inserted, updated and deleted over REST read by Trino 476 through the catalog with the same count
  * and checksums as Iceberg's generic reader gives, in copy-on-write and merge-on-read (position deletes);
  * rows Trino inserts are changed over REST; and a table Trino wrote, updated, deleted from and evolved
- * (an added and a renamed column) reads through the query route as Trino's own SELECT reads it. One Trino
- * serves both tests.
+ * (an added and a renamed column) reads through the query route as Trino's own SELECT reads it; a sync's
+ * NDJSON rows read by Trino right after the sync's end as by the query route. One Trino serves the tests.
  */
 @QuarkusTest
 class RowsTrinoTest {
@@ -139,6 +139,64 @@ class RowsTrinoTest {
     assertThat(route).containsExactlyInAnyOrderElementsOf(trino);
   }
 
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void trinoReadsASyncRightAfterItsEndAsTheQueryRouteDoes() throws Exception {
+    Warehouse warehouse = warehouse();
+    RowTables.create(catalog, warehouse, "s", "synced", RowChangesTest.ORDERS, RowChangesTest.BY_DAY,
+        Map.of(TableProperties.FORMAT_VERSION, "2"));
+    List<String> sent = new ArrayList<>();
+    StringBuilder ndjson = new StringBuilder();
+    for (int id = 1; id <= 300; id++) {
+      String status = id % 3 == 0 ? "open" : "closed";
+      BigDecimal amount = id % 11 == 0 ? null : new BigDecimal(id).movePointLeft(1).setScale(2);
+      LocalDate day = LocalDate.of(2024, 1, id % 6 + 1);
+      String country = id % 2 == 0 ? "CZ" : "DE";
+      ndjson.append(String.format("{\"id\": %d, \"status\": \"%s\", \"amount\": %s, \"day\": \"%s\","
+          + " \"customer\": {\"country\": \"%s\"}}%n", id, status, amount, day, country));
+      sent.add(synced(id, status, amount, day, country));
+    }
+    String syncs = RowTables.BASE + "/" + warehouse.name + "/syncs";
+    int sync = given().contentType(ContentType.JSON)
+        .body(Map.of("name", "trino", "table", "s.synced", "syncType", "INCREMENTAL", "format", "ndjson"))
+        .post(syncs).then().statusCode(201).extract().path("syncId");
+    given().multiPart("file", "orders.ndjson", ndjson.toString().getBytes(StandardCharsets.UTF_8),
+            "application/x-ndjson")
+        .post(syncs + "/" + sync + "/files").then().statusCode(200).body("files[0].status", equalTo("FINISHED"));
+    given().post(syncs + "/" + sync + "/end").then().statusCode(200).body("status", equalTo("FINISHED"));
+
+    String select = "SELECT id, status, amount, day, customer.country FROM ";
+    Statement sql = trino();
+    List<String> trino = TrinoServer.scheduled(() -> {
+      List<String> lines = new ArrayList<>();
+      try (ResultSet rs = sql.executeQuery(select + "lake.s.synced")) {
+        while (rs.next()) {
+          lines.add(synced(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3), rs.getObject(4, LocalDate.class),
+              rs.getString(5)));
+        }
+      }
+      return lines;
+    });
+    List<String> route = new ArrayList<>();
+    List<List<Object>> answered = given().contentType(ContentType.JSON)
+        .body(Map.of("sql", select + "s.synced", "maxRows", 10_000))
+        .post("/api/v1/ailake/database/instances/" + warehouse.name + "/query")
+        .then().statusCode(200).body("truncated", equalTo(false)).extract().path("rows");
+    for (List<Object> row : answered) {
+      route.add(synced(((Number) row.get(0)).longValue(), (String) row.get(1),
+          row.get(2) == null ? null : new BigDecimal(row.get(2).toString()), LocalDate.parse((String) row.get(3)),
+          (String) row.get(4)));
+    }
+
+    assertThat(figures(trino)).isEqualTo(figures(route)).isEqualTo(figures(sent));
+  }
+
+  /** A synced row's values in one spelling whoever read them. */
+  private static String synced(long id, String status, BigDecimal amount, LocalDate day, String country) {
+    return String.join("|", Long.toString(id), status, amount == null ? "null" : amount.setScale(2).toPlainString(),
+        day.toString(), country);
+  }
+
   /** One row's values in one spelling whoever read them (a decimal with its scale of 2). */
   private static String line(long id, String label, BigDecimal amount, LocalDate day, LocalDateTime ts, String note) {
     return String.join("|", Long.toString(id), String.valueOf(label),
@@ -153,7 +211,7 @@ class RowsTrinoTest {
     return lines.size() + " rows, sha256 " + HexFormat.of().formatHex(digest.digest());
   }
 
-  /** The test's S3 warehouse, made once for both tests. */
+  /** The test's S3 warehouse, made once for the tests. */
   private static synchronized Warehouse warehouse() {
     if (warehouse == null) {
       warehouse = Warehouses.s3("rows_trino");
@@ -161,7 +219,7 @@ class RowsTrinoTest {
     return warehouse;
   }
 
-  /** One Trino for both tests, with this service's catalog as {@code lake}. */
+  /** One Trino for the tests, with this service's catalog as {@code lake}. */
   private synchronized Statement trino() throws Exception {
     if (statement == null) {
       Map<String, String> lake = TrinoServer.restCatalogOnS3(catalog.toString(), warehouse().name,
