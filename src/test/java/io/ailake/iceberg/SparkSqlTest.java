@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * update, delete, add and rename a column, VERSION AS OF, the .snapshots table, CREATE and REPLACE TABLE
  * AS SELECT, DROP TABLE ... PURGE; QueryRouteAgreesWithSparkTest: the SQL query route reads what Spark
  * wrote, copy-on-write and merge-on-read, as Spark does; RowRoutesAgreeWithSparkTest: Spark reads what the
- * row routes wrote as the query route does, at every snapshot, tag and time), on the default local-disk
+ * row routes wrote as the query route does, at every snapshot, tag and time; SyncsAgreeWithSparkTest: Spark
+ * reads exactly the rows file-upload syncs took, and a FULL sync's trash tag the rows it replaced), on the
+ * default local-disk
  * warehouse and on an S3 warehouse.
  */
 @QuarkusTest
