@@ -1,13 +1,12 @@
 package io.ailake.spark;
 
+import static io.ailake.spark.RowChecksums.assertAgree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -15,14 +14,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -264,26 +261,5 @@ class RowRoutesAgreeWithSparkTest {
     return String.join("|", Long.toString(id), category, amount == null ? "null" : amount.setScale(2).toPlainString(),
         Double.toString(ratio), Boolean.toString(flag), day.toString(), ts.toString(), String.valueOf(logged), city,
         String.valueOf(zip));
-  }
-
-  /** Same count and checksum of every value; on a difference, the rows only one side has. */
-  private static void assertAgree(String what, List<String> actual, List<String> expected) throws Exception {
-    List<String> missing = new ArrayList<>(expected);
-    missing.removeAll(actual);
-    List<String> extra = new ArrayList<>(actual);
-    extra.removeAll(expected);
-    assertThat(figures(actual)).as("%s: rows not read %s, rows read but not expected %s", what, missing, extra)
-        .isEqualTo(figures(expected));
-  }
-
-  /** The count and a SHA-256 of the rows' canonical lines, sorted. */
-  private static String figures(List<String> lines) throws Exception {
-    List<String> sorted = lines.stream().sorted().collect(Collectors.toList());
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    for (String line : sorted) {
-      digest.update(line.getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) '\n');
-    }
-    return sorted.size() + " rows, sha256 " + HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -1,5 +1,6 @@
 package io.ailake.spark;
 
+import static io.ailake.spark.RowChecksums.assertAgree;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,12 +8,10 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,26 +229,5 @@ class SyncsAgreeWithSparkTest {
     return String.join("|", Long.toString(id), category,
         amount == null ? "null" : amount.setScale(2).toPlainString(), Boolean.toString(flag), day.toString(),
         ts.toString());
-  }
-
-  /** Same count and checksum of every value; on a difference, the rows only one side has. */
-  private static void assertAgree(String what, List<String> actual, List<String> expected) throws Exception {
-    List<String> missing = new ArrayList<>(expected);
-    missing.removeAll(actual);
-    List<String> extra = new ArrayList<>(actual);
-    extra.removeAll(expected);
-    assertThat(figures(actual)).as("%s: rows not read %s, rows read but not expected %s", what, missing, extra)
-        .isEqualTo(figures(expected));
-  }
-
-  /** The count and a SHA-256 of the rows' canonical lines, sorted. */
-  private static String figures(List<String> lines) throws Exception {
-    List<String> sorted = lines.stream().sorted().collect(Collectors.toList());
-    MessageDigest digest = MessageDigest.getInstance("SHA-256");
-    for (String line : sorted) {
-      digest.update(line.getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) '\n');
-    }
-    return sorted.size() + " rows, sha256 " + HexFormat.of().formatHex(digest.digest());
   }
 }
