@@ -4,9 +4,9 @@ import io.ailake.api.ApiException;
 import io.ailake.auth.Caller;
 import io.ailake.iceberg.ServerTables;
 import io.ailake.iceberg.Warehouse;
+import io.ailake.iceberg.WarehouseService;
 import io.ailake.lake.DatabaseInstances;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.util.Arrays;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
@@ -22,16 +22,21 @@ public class DatabaseTables {
 
   private final Caller caller;
   private final ServerTables serverTables;
+  private final WarehouseService warehouses;
 
-  DatabaseTables(Caller caller, ServerTables serverTables) {
+  DatabaseTables(Caller caller, ServerTables serverTables, WarehouseService warehouses) {
     this.caller = caller;
     this.serverTables = serverTables;
+    this.warehouses = warehouses;
   }
 
-  /** The caller's ready database that {@code instanceId} names (by id or name); else a 404 or a 409. */
-  @Transactional
+  /**
+   * The caller's ready database that {@code instanceId} names (by id or name); else a 404 or a 409. A
+   * plain read, no transaction: every row and query route starts here.
+   */
   public Warehouse database(String instanceId) {
-    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
+    Warehouse warehouse = warehouses.find(caller.organizationId(), instanceId)
+        .orElseThrow(() -> ApiException.notFound("Database instance %s does not exist", instanceId));
     DatabaseInstances.requireReady(warehouse);
     return warehouse;
   }

@@ -102,6 +102,17 @@ public class WarehouseService {
   }
 
   /**
+   * The warehouse of {@code organizationId} that {@code idOrName} names (by id, else by name), in whatever
+   * state, as the AI Lake API's {@code instanceId} does; like {@link #resolve(String)} a plain read.
+   */
+  public Optional<Warehouse> find(UUID organizationId, String idOrName) {
+    String select = COLUMNS + " NULL FROM warehouse w WHERE organization_id = ?";
+    return io.ailake.api.Names.asUuid(idOrName)
+        .flatMap(id -> sql.first(select + " AND id = ?", WarehouseService::snapshot, organizationId, id))
+        .or(() -> sql.first(select + " AND name = ?", WarehouseService::snapshot, organizationId, idOrName));
+  }
+
+  /**
    * Removes a table or view of the named warehouse (the default one without a name), and with {@code
    * purge} queues the deletion of its files ({@link PurgeTableJob}), in one statement that also keeps
    * the call's idempotency key and audit record: a drop is one round trip to PostgreSQL.
