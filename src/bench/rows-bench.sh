@@ -7,7 +7,8 @@
 # only, -Xmx2G) with this catalog as catalog "lake", reading the warehouse through its local file system;
 # then runs RowsBenchmark against both, and SparkInsertBenchmark (src/bench/spark: a running Spark 3.5
 # session beside an NDJSON insert, and Spark's own INSERT of the same rows). NO_TRINO=1 skips Trino,
-# NO_SPARK=1 the Spark phase; SERVICE_HEAP (1g) sets the service's -Xmx. Options unknown to one of the two
+# NO_SPARK=1 the Spark phase; SERVICE_HEAP (1g) sets the service's -Xmx, SERVICE_OPTS adds JVM options (e.g.
+# -XX:StartFlightRecording=filename=/tmp/service.jfr). Options unknown to one of the two
 # benchmarks are ignored by it (both read --insert-rows and --repeats).
 set -euo pipefail
 project=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +37,7 @@ jar=$project/target/quarkus-app/quarkus-run.jar
 [[ -f $jar ]] || (cd "$project" && ./mvnw -B -q -o package -DskipTests)
 token=bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 port=$(free_port)
-AILAKE_DATA_DIR=$work/data AILAKE_BOOTSTRAP_TOKEN=$token java "-Xmx${SERVICE_HEAP:-1g}" \
+AILAKE_DATA_DIR=$work/data AILAKE_BOOTSTRAP_TOKEN=$token java "-Xmx${SERVICE_HEAP:-1g}" ${SERVICE_OPTS:-} \
   -Dquarkus.http.port="$port" -Dailake.rate-limit.enabled=false \
   -Dailake.rows.max-body-bytes=64M -Dquarkus.http.limits.max-body-size=64M \
   -jar "$jar" >"$work/service.log" 2>&1 &
