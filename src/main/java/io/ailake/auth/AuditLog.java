@@ -17,7 +17,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * organization, what (method and path), when, and how it ended (the status). Refused calls are
  * recorded too. A call with an idempotency key records itself in the transaction of its change, so the
  * record lands exactly when the change does, at no extra commit; every other call is recorded here,
- * when its answer is known, in a transaction of its own.
+ * when its answer is known, by one autocommitted statement (committed before the answer is sent). The
+ * record of a call that changes nothing (one a read token may make: a query, a metrics report) does not
+ * wait for PostgreSQL to flush its WAL to disk (docs/access.md, Audit).
  */
 @ApplicationScoped
 public class AuditLog {
@@ -27,6 +29,8 @@ public class AuditLog {
 
   /** Marks a request whose record is written already. */
   private static final String RECORDED = "ailake.audit.recorded";
+  /** Marks a request that changes nothing. */
+  private static final String CHANGES_NOTHING = "ailake.audit.changes-nothing";
 
   private final Caller caller;
   private final RequestPathSql sql;
@@ -49,6 +53,15 @@ public class AuditLog {
     return routing.get(RECORDED) != null;
   }
 
+  /**
+   * The request changes nothing (a read token may make it): its record is committed without waiting for
+   * the WAL flush. Visible at once as every record; only a crash of PostgreSQL itself within a fraction of
+   * a second may lose it, and with it no record of a change.
+   */
+  public static void changesNothing(RoutingContext routing) {
+    routing.put(CHANGES_NOTHING, Boolean.TRUE);
+  }
+
   @ServerResponseFilter
   public void record(ContainerRequestContext request, ContainerResponseContext response, RoutingContext routing) {
     String path = request.getUriInfo().getPath();
@@ -56,7 +69,9 @@ public class AuditLog {
       return;
     }
     try {
-      QuarkusTransaction.requiringNew().run(() -> sql.update(INSERT,
+      // one autocommitted statement: a transaction of its own would cost three more round trips
+      NamedSql insert = routing.get(CHANGES_NOTHING) != null ? INSERT_NOT_WAITING_FOR_FLUSH : INSERT;
+      QuarkusTransaction.suspendingExisting().run(() -> sql.update(insert,
           parameters(request.getMethod(), path, RequestIds.of(request)).set("audit_status", response.getStatus())));
     } catch (RuntimeException e) {
       LOG.warnf("Could not record %s %s in the audit log: %s", request.getMethod(), path, e.getMessage());
@@ -72,6 +87,12 @@ public class AuditLog {
    */
   static final NamedSql INSERT = NamedSql.of(COLUMNS + " VALUES (:audit_organization, :audit_token, :audit_actor,"
       + " :audit_method, :audit_path, :audit_status, :audit_request)");
+
+  /** {@link #INSERT}, committed without waiting for the WAL flush: {@code synchronous_commit} off for its transaction. */
+  private static final NamedSql INSERT_NOT_WAITING_FOR_FLUSH = NamedSql.of(
+      "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) " + COLUMNS
+          + " SELECT :audit_organization, :audit_token, :audit_actor, :audit_method, :audit_path, :audit_status,"
+          + " :audit_request FROM relaxed");
 
   /**
    * A data-modifying {@code WITH} expression {@code audit} that writes a record with the status of each

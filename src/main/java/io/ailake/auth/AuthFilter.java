@@ -4,6 +4,7 @@ import io.ailake.api.ApiErrors;
 import io.ailake.api.RequestIds;
 import io.ailake.iceberg.IcebergErrors;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -44,7 +45,8 @@ public class AuthFilter {
   enum Decision { ALLOW, FORBIDDEN, NOT_FOUND }
 
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-  public Optional<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
+  public Optional<Response> authenticate(ContainerRequestContext request, HttpServerRequest http,
+      RoutingContext routing) {
     String path = request.getUriInfo().getPath();
     if (!path.startsWith("/iceberg/") && !path.startsWith("/api/") || path.equals(OAUTH_TOKENS)) {
       return Optional.empty();
@@ -55,7 +57,11 @@ public class AuthFilter {
     if (!bearer && header == null && takesBodyKey(path, request.getMethod())) {
       return Optional.empty(); // the route admits the body's api_key itself (admitBodyKey)
     }
-    return admit(request, http, bearer ? header.substring(7).trim() : null);
+    Optional<Response> refusal = admit(request, http, bearer ? header.substring(7).trim() : null);
+    if (refusal.isEmpty() && reads(path, request.getMethod())) {
+      AuditLog.changesNothing(routing);
+    }
+    return refusal;
   }
 
   /** The seed's sync start and end, whose body's {@code api_key} may stand for the bearer token. */
@@ -157,10 +163,14 @@ public class AuthFilter {
       // every envelope call is a POST: the route checks the role its operation needs (DatalakeOperations)
       return Decision.ALLOW;
     }
-    boolean reads = method.equals("GET") || method.equals("HEAD")
+    return reads(path, method) || principal.role().atLeast(Role.MANAGE) ? Decision.ALLOW : Decision.FORBIDDEN;
+  }
+
+  /** A route of the Iceberg or AI Lake API that a read token may call: it changes nothing. */
+  static boolean reads(String path, String method) {
+    return method.equals("GET") || method.equals("HEAD")
         || path.startsWith("/iceberg/") && method.equals("POST") && path.endsWith("/metrics")
         || method.equals("POST") && QUERY.matcher(path).matches();
-    return reads || principal.role().atLeast(Role.MANAGE) ? Decision.ALLOW : Decision.FORBIDDEN;
   }
 
   /**
