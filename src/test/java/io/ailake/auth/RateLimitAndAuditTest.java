@@ -129,6 +129,33 @@ class RateLimitAndAuditTest {
   }
 
   @Test
+  void queriesAndOtherPostsThatChangeNothingAreAuditedToo() {
+    Instant before = Instant.now().minusSeconds(1);
+    String run = "reads-" + java.util.UUID.randomUUID();
+    io.ailake.iceberg.Warehouse database = io.ailake.testing.Warehouses.local("audited_reads");
+    String query = "/api/v1/ailake/database/instances/" + database.name + "/query";
+    given().header("X-Request-ID", run + "-1").contentType(ContentType.JSON).body(Map.of("sql", "SELECT 1 AS one"))
+        .post(query).then().statusCode(200).body("rows[0][0]", equalTo(1));
+    given().header("X-Request-ID", run + "-2").contentType(ContentType.JSON).body(Map.of("sql", "SELECT nope"))
+        .post(query).then().statusCode(400);
+    given().header("X-Request-ID", run + "-3").contentType(ContentType.JSON)
+        .body(Map.of("operation", "query", "parameters", Map.of("database", database.name, "sql", "SELECT 2")))
+        .post("/api/v1/datalake").then().statusCode(200);
+    // a change right after them is recorded as before
+    given().header("X-Request-ID", run + "-4").contentType(ContentType.JSON)
+        .body(Map.of("namespace", List.of("ns_" + run.substring(6, 14)))).post("/iceberg/v1/lake/namespaces")
+        .then().statusCode(200);
+
+    List<String> recorded = given().queryParam("from", before.toString()).queryParam("size", 100)
+        .get("/api/v1/admin/audit").then().statusCode(200).extract().jsonPath().getList(
+            "events.findAll { it.requestId.startsWith('" + run + "') }.collect { it.requestId + ' ' + it.method + ' '"
+                + " + it.path + ' ' + it.status }", String.class);
+    assertThat(recorded).containsExactlyInAnyOrder(
+        run + "-1 POST " + query + " 200", run + "-2 POST " + query + " 400",
+        run + "-3 POST /api/v1/datalake 200", run + "-4 POST /iceberg/v1/lake/namespaces 200");
+  }
+
+  @Test
   void theAuditLogPagesAnOrganizationsOwnEventsAndTheServerAdminSeesEveryOrganization() {
     Instant before = Instant.now().minusSeconds(1);
     IsolationTest.Org first = IsolationTest.newOrganization();
