@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Blob;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,6 +57,7 @@ public class QueryEngine {
   private final KeptEngines kept;
   private final Semaphore turns;
   private DuckDBConnection parser;
+  private final Deque<Parser> parsers = new ConcurrentLinkedDeque<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "query-timeout");
     thread.setDaemon(true);
@@ -80,16 +84,45 @@ public class QueryEngine {
   /** What DuckDB answered: at most {@code maxRows} rows, and whether there were more. */
   record Rows(List<Column> columns, List<List<Object>> rows, boolean truncated) {}
 
+  /** A connection to the shared parser with its statement prepared, used by one check at a time. */
+  private record Parser(Connection connection, PreparedStatement serialize) {
+    void close() {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // closing the connection closes its statement; nothing else holds them
+      }
+    }
+  }
+
   /**
    * Checks {@code sql} with the parser of an engine that holds nothing and may open nothing. That engine is
-   * opened once and shared (a connection of its own per check): it only parses, and opening a database
-   * costs more than a small query.
+   * opened once and shared: it only parses, and opening a database costs more than a small query. Its
+   * connections stay open between checks with the statement prepared (preparing it took as long as running
+   * it), at most {@code ailake.query.concurrency} of them idle.
    */
   SelectStatement check(String sql) {
-    try (Connection parser = parser().duplicate()) {
-      return SelectStatement.check(sql, parser);
+    Parser parser = parsers.pollFirst();
+    try {
+      if (parser == null) {
+        Connection connection = parser().duplicate();
+        parser = new Parser(connection, connection.prepareStatement(SelectStatement.SERIALIZE));
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB could not start: " + e.getMessage(), e);
+    }
+    boolean checked = false;
+    try {
+      SelectStatement statement = SelectStatement.check(sql, parser.serialize());
+      checked = true;
+      return statement;
+    } finally {
+      // a failed check may have left the statement in any state: only a clean one is used again
+      if (checked && parsers.size() < Math.max(1, config.concurrency())) {
+        parsers.offerFirst(parser);
+      } else {
+        parser.close();
+      }
     }
   }
 
@@ -105,6 +138,9 @@ public class QueryEngine {
 
   @PreDestroy
   synchronized void close() throws SQLException {
+    for (Parser idle = parsers.pollFirst(); idle != null; idle = parsers.pollFirst()) {
+      idle.close();
+    }
     if (parser != null) {
       parser.close();
       parser = null;

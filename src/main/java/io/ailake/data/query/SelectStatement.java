@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailake.api.ApiException;
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,9 +41,15 @@ record SelectStatement(String sql, Map<String, QueryTables.Name> tables, List<Ex
   /** Scalar functions that would show the engine's settings (the server's file paths among them). */
   private static final Set<String> DENIED_FUNCTIONS = Set.of("current_setting", "getenv", "getvariable");
 
-  /** Checks {@code sql} with the parser of {@code parser} (a locked-down engine that holds no table). */
-  static SelectStatement check(String sql, Connection parser) {
-    JsonNode tree = parse(sql, parser);
+  /** The statement that answers DuckDB's parse tree of its parameter, to prepare on a parser's connection. */
+  static final String SERIALIZE = "SELECT json_serialize_sql(?::VARCHAR)";
+
+  /**
+   * Checks {@code sql} with {@code serialize}: {@link #SERIALIZE} prepared on a connection to a locked-down
+   * engine that holds no table.
+   */
+  static SelectStatement check(String sql, PreparedStatement serialize) {
+    JsonNode tree = parse(sql, serialize);
     if (tree.path("error").asBoolean()) {
       String type = tree.path("error_type").asText();
       String message = tree.path("error_message").asText();
@@ -64,10 +69,10 @@ record SelectStatement(String sql, Map<String, QueryTables.Name> tables, List<Ex
         : List.of());
   }
 
-  private static JsonNode parse(String sql, Connection parser) {
-    try (PreparedStatement statement = parser.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
-      statement.setString(1, sql);
-      try (ResultSet result = statement.executeQuery()) {
+  private static JsonNode parse(String sql, PreparedStatement serialize) {
+    try {
+      serialize.setString(1, sql);
+      try (ResultSet result = serialize.executeQuery()) {
         result.next();
         return JSON.readTree(result.getString(1));
       }
