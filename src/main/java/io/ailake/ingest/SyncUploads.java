@@ -137,7 +137,7 @@ public class SyncUploads {
   private FileLoads.Loaded load(Warehouse database, SyncRecords.Sync sync, SyncRequests.Format format, Table table,
       String location, FileIO io, UploadStream in) throws IOException {
     if (format == SyncRequests.Format.PARQUET) {
-      // FileUpload hands a part over in 4 KiB reads: written on in larger blocks, the staging file takes fewer calls
+      // transferTo copies in small reads: written on in larger blocks, the staging file takes fewer calls
       try (OutputStream out = new BufferedOutputStream(io.newOutputFile(location).createOrOverwrite(), COPY_BLOCK)) {
         in.transferTo(out);
       }
