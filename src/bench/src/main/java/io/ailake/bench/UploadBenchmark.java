@@ -110,7 +110,7 @@ public final class UploadBenchmark {
       service = startService(endpoint);
       figure("machine", Runtime.getRuntime().availableProcessors() + " cores (shared by S3Proxy, the service and"
           + " this client); service -Xmx" + options.get("heap"));
-      parquet(s3);
+      parquet(s3, service.pid());
       if (Long.parseLong(options.get("csv-rows")) > 0) {
         csv();
       }
@@ -125,7 +125,7 @@ public final class UploadBenchmark {
 
   // ---- Parquet: upload to committed against raw PUTs -------------------------------------------
 
-  private void parquet(S3Client s3) throws Exception {
+  private void parquet(S3Client s3, long servicePid) throws Exception {
     List<Path> files = parquetFiles();
     long bytes = 0;
     for (Path file : files) {
@@ -136,23 +136,39 @@ public final class UploadBenchmark {
     double[] raw = new double[repeats];
     double[] synced = new double[repeats];
     for (int run = 0; run < repeats; run++) {
+      double[] cpu = {ownCpuSeconds(), cpuSeconds(servicePid)};
       long started = System.nanoTime();
       String prefix = "raw-put/" + UUID.randomUUID() + "/";
+      List<String> puts = new ArrayList<>();
       for (Path file : files) {
+        long put = System.nanoTime();
         s3.putObject(PutObjectRequest.builder().bucket(BUCKET).key(prefix + file.getFileName()).build(),
             RequestBody.fromFile(file));
+        puts.add(String.format(Locale.ROOT, "%.2f", seconds(put)));
       }
       raw[run] = mib / seconds(started);
+      double rawCpu = ownCpuSeconds() - cpu[0];
+      cpu = new double[] {ownCpuSeconds(), cpuSeconds(servicePid)};
 
       started = System.nanoTime();
       String sync = startSync("parquet-" + run, "bench.uploads", "parquet");
+      List<String> calls = new ArrayList<>();
       for (Path file : files) {
+        long call = System.nanoTime();
         upload(sync, file, "application/vnd.apache.parquet");
+        calls.add(String.format(Locale.ROOT, "%.2f", seconds(call)));
       }
+      long end = System.nanoTime();
       JsonNode ended = json.readTree(post("/syncs/" + sync + "/end", "application/json", "{}", 200));
+      double endSeconds = seconds(end);
       synced[run] = mib / seconds(started);
+      double syncedCpu = ownCpuSeconds() - cpu[0];
+      double serviceCpu = cpuSeconds(servicePid) - cpu[1];
       figure("run " + (run + 1), String.format(Locale.ROOT, "raw PUT %.1f MiB/s, upload to committed %.1f MiB/s"
-          + " (sync %s: %s)", raw[run], synced[run], sync, ended.path("status").asText()));
+          + " (PUTs %s s; sync %s: %s, upload calls %s s, end %.2f s)", raw[run], synced[run], String.join(" ", puts),
+          sync, ended.path("status").asText(), String.join(" ", calls), endSeconds));
+      figure("run " + (run + 1) + " CPU", String.format(Locale.ROOT, "raw PUT %.1f s (client and S3Proxy); upload to"
+          + " committed %.1f s (client and S3Proxy) + %.1f s (service)", rawCpu, syncedCpu, serviceCpu));
     }
     double rawMedian = median(raw);
     double syncedMedian = median(synced);
@@ -344,6 +360,23 @@ public final class UploadBenchmark {
   }
 
   // ---- plumbing --------------------------------------------------------------------------------
+
+  /** This JVM's CPU time (the client and S3Proxy): on a shared machine a steadier figure than wall time. */
+  private static double ownCpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+  }
+
+  /** A child process's CPU time (user and system) from /proc, or NaN where there is none. */
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in clock ticks
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
 
   private static double median(double[] values) {
     double[] sorted = values.clone();
