@@ -30,6 +30,7 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SnapshotUpdate;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -345,9 +346,8 @@ public class PipeLoader {
     List<Integer> keyIds = keyColumns.stream().map(c -> schema.findField(c).fieldId()).toList();
     List<DeleteFile> deletes = new ArrayList<>();
     try {
-      for (Map.Entry<org.apache.iceberg.StructLike, List<Record>> entry : keysByPartition.entrySet()) {
-        String location = table.locationProvider().newDataLocation(
-            table.spec(), entry.getKey(), "pipe-" + UUID.randomUUID() + "-keys.parquet");
+      for (Map.Entry<StructLike, List<Record>> entry : keysByPartition.entrySet()) {
+        String location = newFileLocation(table, entry.getKey(), "pipe-" + UUID.randomUUID() + "-keys.parquet");
         EqualityDeleteWriter<Record> writer = Parquet.writeDeletes(table.io().newOutputFile(location))
             .forTable(table)
             .withSpec(table.spec())
@@ -516,8 +516,8 @@ public class PipeLoader {
         if (writer == null) {
           PartitionKey partition = key.copy();
           try {
-            writer = Parquet.writeData(table.io().newOutputFile(table.locationProvider()
-                    .newDataLocation(table.spec(), partition, "pipe-" + UUID.randomUUID() + ".parquet")))
+            writer = Parquet.writeData(table.io().newOutputFile(
+                    newFileLocation(table, partition, "pipe-" + UUID.randomUUID() + ".parquet")))
                 .forTable(table)
                 .withSpec(table.spec())
                 .withPartition(partition)
@@ -545,6 +545,17 @@ public class PipeLoader {
       }
     }
     return kept[0];
+  }
+
+  /**
+   * Where a new data or delete file of {@code partition} goes. Iceberg's partitioned form puts an empty
+   * segment ({@code data//file}) in an unpartitioned table's paths, which S3 keeps as another key and
+   * the storage boundary refuses; Iceberg's own writers take the unpartitioned form there too.
+   */
+  private static String newFileLocation(Table table, StructLike partition, String fileName) {
+    return table.spec().isUnpartitioned()
+        ? table.locationProvider().newDataLocation(fileName)
+        : table.locationProvider().newDataLocation(table.spec(), partition, fileName);
   }
 
   private static Expression partitionFilter(Schema schema, Map<String, String> partition) {

@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
@@ -231,6 +232,92 @@ class PipeTablesTest {
     Operations.awaitSucceeded(given().delete(DATABASES + "/" + database)
         .then().statusCode(202).extract().header("operation-id"));
     Eventually.within(Duration.ofSeconds(30), () -> assertThat(files(lake)).isEmpty());
+  }
+
+  @Test
+  void filesDirectlyUnderThePrefixLoadIntoAnUnpartitionedTableOnLocalDisk() throws Exception {
+    filesDirectlyUnderThePrefixLoad(ObjectStorages.local("flat-landing"), ObjectStorages.local("flat-lake"));
+  }
+
+  @Test
+  void filesDirectlyUnderThePrefixLoadIntoAnUnpartitionedTableOnS3() throws Exception {
+    filesDirectlyUnderThePrefixLoad(ObjectStorages.s3("flat-landing"), ObjectStorages.s3("flat-lake"));
+  }
+
+  /**
+   * No key=value directories: the table is unpartitioned, and its data and key-delete files are written
+   * under the table's data location with no empty path segment (which the storage boundary refuses).
+   */
+  private void filesDirectlyUnderThePrefixLoad(ObjectStorage landing, ObjectStorage lake) throws Exception {
+    FileIO source = fileIOs.forStorage(landing.storage());
+    String database = "flat_" + UUID.randomUUID().toString().substring(0, 8);
+    Operations.awaitSucceeded(given().contentType(ContentType.JSON)
+        .body(Map.of("name", database, "storageIds", List.of(lake.id.toString()))).post(DATABASES)
+        .then().statusCode(202).extract().header("operation-id"));
+    Warehouse warehouse = QuarkusTransaction.requiringNew().call(() ->
+        Warehouse.findByName(Organizations.DEFAULT_ID, database).orElseThrow());
+    writeParquet(source, landing.root + "/events/part-0.parquet", 1, 3);
+    writeParquet(source, landing.root + "/events/part-1.parquet", 4, 2);
+
+    Operations.awaitSucceeded(given().contentType(ContentType.JSON).body(Map.of(
+                "tableName", "events",
+                "sourceStorageName", landing.name,
+                "pathPrefix", "events/",
+                "pollingIntervalSeconds", 1,
+                "keyConfig", Map.of("type", "primary", "columns", List.of("id"))))
+            .post(DATABASES + "/" + database + "/pipeTables")
+            .then().statusCode(202).extract().header("operation-id"))
+        .body("result.filesLoaded", equalTo(2))
+        .body("result.filesFailed", equalTo(0))
+        .body("result.recordsLoaded", equalTo(5));
+    String pipe = DATABASES + "/" + database + "/pipeTables/events";
+    given().get(pipe).then().statusCode(200)
+        .body("partitionColumns", equalTo(List.of()))
+        .body("filesLoaded", equalTo(2)).body("filesFailed", equalTo(0)).body("recordsLoaded", equalTo(5));
+    given().get(pipe + "/files").then().statusCode(200)
+        .body("totalCount", equalTo(2))
+        .body("files.status", equalTo(List.of("FINISHED", "FINISHED")))
+        .body("files.find { it.fileName == 'part-0.parquet' }.rows", equalTo(3))
+        .body("files.find { it.fileName == 'part-1.parquet' }.rows", equalTo(2));
+
+    try (RESTCatalog client = IcebergClients.connect(catalog, warehouse)) {
+      TableIdentifier events = TableIdentifier.of("default", "events");
+      Table table = client.loadTable(events);
+      assertThat(table.spec().isUnpartitioned()).isTrue();
+      assertThat(ids(table)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L);
+      assertThat(fileLocations(table)).isNotEmpty().allSatisfy(PipeTablesTest::hasNoEmptySegment);
+
+      // a new file replaces the row of its key: an equality delete of an unpartitioned table
+      writeRows(source, landing.root + "/events/part-2.parquet", List.<Object[]>of(new Object[] {2L, "changed", 7.0}));
+      Eventually.within(Duration.ofSeconds(30), () -> given().get(pipe).then().body("filesLoaded", equalTo(3)));
+      Table updated = client.loadTable(events);
+      Map<Object, Object> amounts = rows(updated).stream()
+          .collect(Collectors.toMap(r -> r.getField("id"), r -> r.getField("amount")));
+      assertThat(amounts).hasSize(5).containsEntry(2L, 7.0).containsEntry(1L, 1.5);
+      assertThat(fileLocations(updated)).isNotEmpty().allSatisfy(PipeTablesTest::hasNoEmptySegment);
+
+      Operations.awaitSucceeded(given().delete(pipe).then().statusCode(202).extract().header("operation-id"));
+    }
+    Operations.awaitSucceeded(given().delete(DATABASES + "/" + database)
+        .then().statusCode(202).extract().header("operation-id"));
+  }
+
+  /** The data and delete files of the table's current snapshot. */
+  private static List<String> fileLocations(Table table) {
+    List<String> locations = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        locations.add(task.file().location());
+        task.deletes().forEach(d -> locations.add(d.location()));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return locations;
+  }
+
+  private static void hasNoEmptySegment(String location) {
+    assertThat(location.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "")).as(location).doesNotContain("//");
   }
 
   @Test
