@@ -29,6 +29,8 @@ public interface AilakeConfig {
 
   Ingest ingest();
 
+  Events events();
+
   Http http();
 
   /**
@@ -299,6 +301,21 @@ public interface AilakeConfig {
   }
 
   /** File-upload syncs (docs/ingest.md). */
+  /** The event outbox and its feed (docs/events.md). */
+  interface Events {
+    /** How often a followed feed (Server-Sent Events) and the webhook dispatcher look for new events. */
+    @WithDefault("250ms")
+    Duration pollInterval();
+
+    /** How long events are kept; older ones are swept. */
+    @WithDefault("7d")
+    Duration retention();
+
+    /** How often a followed feed that has nothing new sends a comment, so proxies keep it open. */
+    @WithDefault("15s")
+    Duration heartbeat();
+  }
+
   interface Ingest {
     /** The largest file one upload part may hold; a larger one fails alone (its history says so). */
     @WithDefault("10G")

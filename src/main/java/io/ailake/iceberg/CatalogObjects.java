@@ -33,10 +33,22 @@ class CatalogObjects {
       "SELECT n.properties ->> 'location', (SELECT o.kind FROM catalog_object o"
           + " WHERE o.warehouse_id = n.warehouse_id AND o.namespace = n.name AND o.name = ?)"
           + " FROM namespace n WHERE n.warehouse_id = ? AND n.name = ?";
-  /** Compare-and-swap unless another transaction holds the row: next, id, expected, id. */
-  static final String SWAP_IF_FREE =
-      "UPDATE catalog_object SET metadata_location = ?, updated_at = now() WHERE id = ? AND metadata_location = ?"
-          + " AND id = (SELECT id FROM catalog_object WHERE id = ? FOR UPDATE SKIP LOCKED)";
+  /**
+   * Writes the events of a swap ({@code swapped}, one row with the organization) into the outbox, in the
+   * swap's own statement: {@code :events} is a JSON array of {@code {type, resource, data}}.
+   */
+  private static final String ANNOUNCED = " announced AS (INSERT INTO event (organization_id, type, resource, data)"
+      + " SELECT s.organization_id, e ->> 'type', e ->> 'resource', e -> 'data'"
+      + " FROM swapped s, jsonb_array_elements(CAST(:events AS jsonb)) e)";
+  /** Compare-and-swap unless another transaction holds the row, with the commit's events. */
+  static final NamedSql SWAP_IF_FREE = NamedSql.of("WITH swapped AS (UPDATE catalog_object"
+      + " SET metadata_location = :next, updated_at = now() WHERE id = :id AND metadata_location = :expected"
+      + " AND id = (SELECT id FROM catalog_object WHERE id = :id FOR UPDATE SKIP LOCKED) RETURNING organization_id),"
+      + ANNOUNCED + " SELECT count(*) FROM swapped");
+  /** Compare-and-swap, waiting for a transaction that holds the row, with the commit's events. */
+  private static final NamedSql SWAP = NamedSql.of("WITH swapped AS (UPDATE catalog_object"
+      + " SET metadata_location = :next, updated_at = now() WHERE id = :id AND metadata_location = :expected"
+      + " RETURNING organization_id)," + ANNOUNCED + " SELECT count(*) FROM swapped");
 
   private static final String UNIQUE_VIOLATION = "23505";
   private static final String FOREIGN_KEY_VIOLATION = "23503";
@@ -52,6 +64,12 @@ class CatalogObjects {
           + " ON CONFLICT ON CONSTRAINT catalog_object_name DO NOTHING RETURNING id),"
           + " answer AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM created) THEN 200 END AS status,"
           + " CAST(:answer AS text) AS body)");
+
+  private static final NamedSql INSERT = NamedSql.of("WITH swapped AS (INSERT INTO catalog_object (id,"
+      + " organization_id, warehouse_id, namespace, name, kind, metadata_location) VALUES (:id, :organization,"
+      + " :warehouse_id, :namespace, :name, :kind, :metadata_location)"
+      + " ON CONFLICT ON CONSTRAINT catalog_object_name DO NOTHING RETURNING organization_id),"
+      + ANNOUNCED + " SELECT count(*) FROM swapped");
 
   private final RequestPathSql sql;
   private final CallRecords calls;
@@ -118,14 +136,23 @@ class CatalogObjects {
    * is reported as the 409 or 404 it is.
    */
   void insert(Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind kind, String metadataLocation) {
-    int inserted;
+    insert(warehouse, identifier, kind, metadataLocation, "[]");
+  }
+
+  /**
+   * {@link #insert} with the events of the new table's first metadata beyond its creation (which the
+   * database announces), such as the snapshot of a create-table-as-select: a JSON array as for a swap.
+   */
+  void insert(Warehouse warehouse, TableIdentifier identifier, CatalogObject.Kind kind, String metadataLocation,
+      String events) {
+    long inserted;
     try {
       // a taken name changes nothing and leaves the transaction usable for telling what holds it
-      inserted = sql.update(
-          "INSERT INTO catalog_object (id, organization_id, warehouse_id, namespace, name, kind, metadata_location)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT ON CONSTRAINT catalog_object_name DO NOTHING",
-          UUID.randomUUID(), warehouse.organizationId, warehouse.id, NamespaceKeys.key(identifier.namespace()),
-          identifier.name(), kind.name(), metadataLocation);
+      inserted = sql.first(INSERT, NamedSql.parameters().set("id", UUID.randomUUID())
+          .set("organization", warehouse.organizationId).set("warehouse_id", warehouse.id)
+          .set("namespace", NamespaceKeys.key(identifier.namespace())).set("name", identifier.name())
+          .set("kind", kind.name()).set("metadata_location", metadataLocation).set("events", events),
+          row -> row.getLong(1)).orElse(0L);
     } catch (RuntimeException e) {
       if (FOREIGN_KEY_VIOLATION.equals(sqlState(e))) {
         throw NamespaceService.noSuchNamespace(identifier.namespace());
@@ -187,12 +214,12 @@ class CatalogObjects {
   }
 
   /**
-   * Compare-and-swap of the pointer, in one statement: succeeds only when nobody committed since {@code
-   * expected} was read, and fails at once, without waiting, while another transaction holds the row.
+   * Compare-and-swap of the pointer, in one statement with the commit's {@code events} (a JSON array, see
+   * {@code CommitEvents}): succeeds only when nobody committed since {@code expected} was read, and fails
+   * at once, without waiting, while another transaction holds the row.
    */
-  boolean swapIfFree(Pointer pointer, String next) {
-    return sql.update(SWAP_IF_FREE, next, pointer.id(), pointer.metadataLocation(), pointer.id())
-        == 1;
+  boolean swapIfFree(Pointer pointer, String next, String events) {
+    return swapped(SWAP_IF_FREE, pointer, next, events);
   }
 
   /** The pointer's current metadata location, locked until the transaction ends; null when it is gone. */
@@ -202,12 +229,15 @@ class CatalogObjects {
         .orElse(null);
   }
 
-  /** Compare-and-swap of the pointer, waiting for a transaction that holds its row. */
-  boolean swap(Pointer pointer, String next) {
-    return sql.update(
-            "UPDATE catalog_object SET metadata_location = ?, updated_at = now() WHERE id = ? AND metadata_location = ?",
-            next, pointer.id(), pointer.metadataLocation())
-        == 1;
+  /** Compare-and-swap of the pointer, waiting for a transaction that holds its row; {@code events} as above. */
+  boolean swap(Pointer pointer, String next, String events) {
+    return swapped(SWAP, pointer, next, events);
+  }
+
+  private boolean swapped(NamedSql swap, Pointer pointer, String next, String events) {
+    NamedSql.Parameters parameters = NamedSql.parameters().set("next", next).set("id", pointer.id())
+        .set("expected", pointer.metadataLocation()).set("events", events);
+    return sql.first(swap, parameters, row -> row.getLong(1)).orElse(0L) == 1;
   }
 
   private static String sqlState(Throwable e) {

@@ -1,5 +1,6 @@
 package io.ailake.iceberg;
 
+import io.ailake.events.CommitEvents;
 import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,11 +42,13 @@ public class TableCommits {
   private final CommitRetry retry;
   private final CatalogObjects objects;
   private final CommitTurns turns;
+  private final CommitEvents events;
 
   TableCommits(
       FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TransactionSynchronizationRegistry transactions,
-      CatalogObjects objects) {
+      CatalogObjects objects, CommitEvents events) {
     this.fileIOs = fileIOs;
+    this.events = events;
     this.objects = objects;
     this.metadataFiles = metadataFiles;
     this.retry = retry;
@@ -165,7 +168,7 @@ public class TableCommits {
       }
       committed = base;
     } else {
-      committed = swap(pointer.get(), base, current, applied, accepted, io);
+      committed = swap(warehouse, identifier, pointer.get(), base, current, applied, accepted, io);
       if (committed == null) {
         return false;
       }
@@ -184,7 +187,7 @@ public class TableCommits {
    * Writes {@code updated} and swaps the pointer to it, with what the {@code accepted} writers commit
    * along, in one transaction: the written metadata, or null when the race was lost.
    */
-  private TableMetadata swap(
+  private TableMetadata swap(Warehouse warehouse, TableIdentifier identifier,
       CatalogObjects.Pointer pointer, TableMetadata base, TableMetadata updated, List<CommitRequests.Prepared> applied,
       List<CommitTurns.Writer> accepted, FileIO io) {
     TableMetadata written;
@@ -201,7 +204,8 @@ public class TableCommits {
       swapped = QuarkusTransaction.joiningExisting().call(() -> {
         // a pointer another request holds locked is a lost race at once: waiting for that request to
         // end would serialize every writer of the table behind the slowest one
-        boolean done = objects.swapIfFree(pointer, written.metadataFileLocation());
+        boolean done = objects.swapIfFree(pointer, written.metadataFileLocation(),
+            announced(warehouse, identifier, base, written));
         if (done) {
           runAlong(accepted, written);
         }
@@ -245,24 +249,30 @@ public class TableCommits {
     FileIO io = fileIOs.forStorage(warehouse.storage());
     for (int attempt = 1; ; attempt++) {
       List<CommitRequests.Prepared> prepared = new ArrayList<>();
+      List<CommitRequests.Prepared> changed = new ArrayList<>();
+      List<TableIdentifier> identifiers = new ArrayList<>();
       try {
         for (UpdateTableRequest change : request.tableChanges()) {
           CatalogObjects.Pointer pointer = objects.requireTable(warehouse, change.identifier());
-          prepared.add(CommitRequests.prepare(
-              warehouse, pointer, metadataFiles.readTable(io, pointer.metadataLocation()), change, io));
+          CommitRequests.Prepared one = CommitRequests.prepare(
+              warehouse, pointer, metadataFiles.readTable(io, pointer.metadataLocation()), change, io);
+          prepared.add(one);
+          if (one.changed()) {
+            changed.add(one);
+            identifiers.add(change.identifier());
+          }
         }
       } catch (RuntimeException e) {
         prepared.forEach(p -> p.discard(io));
         throw e;
       }
-      List<CommitRequests.Prepared> changed = prepared.stream().filter(CommitRequests.Prepared::changed).toList();
       List<TableMetadata> written = new ArrayList<>();
       boolean swapped = false;
       try {
         for (CommitRequests.Prepared p : changed) {
           written.add(write(io, p));
         }
-        swapped = QuarkusTransaction.joiningExisting().call(() -> swapAll(changed, written));
+        swapped = QuarkusTransaction.joiningExisting().call(() -> swapAll(warehouse, identifiers, changed, written));
       } finally {
         if (!swapped) {
           written.forEach(m -> io.deleteFile(m.metadataFileLocation()));
@@ -284,7 +294,8 @@ public class TableCommits {
    * still the one the changes were made against; only then swaps them all. Nothing is written when one
    * moved, so the transaction stays usable for the retry.
    */
-  private boolean swapAll(List<CommitRequests.Prepared> changed, List<TableMetadata> written) {
+  private boolean swapAll(Warehouse warehouse, List<TableIdentifier> identifiers, List<CommitRequests.Prepared> changed,
+      List<TableMetadata> written) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < changed.size(); i++) {
       order.add(i);
@@ -297,7 +308,9 @@ public class TableCommits {
       }
     }
     for (int i : order) {
-      objects.swap(changed.get(i).pointer(), written.get(i).metadataFileLocation());
+      CommitRequests.Prepared prepared = changed.get(i);
+      objects.swap(prepared.pointer(), written.get(i).metadataFileLocation(),
+          announced(warehouse, identifiers.get(i), prepared.base(), written.get(i)));
     }
     return true;
   }
@@ -313,7 +326,8 @@ public class TableCommits {
     TableMetadata written = metadataFiles.writeTable(io, created, null);
     try {
       QuarkusTransaction.joiningExisting().run(() -> {
-        objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation());
+        objects.insert(warehouse, identifier, CatalogObject.Kind.TABLE, written.metadataFileLocation(),
+            announced(warehouse, identifier, null, written));
         runAlong(List.of(writer), written);
       });
     } catch (org.apache.iceberg.exceptions.AlreadyExistsException e) {
@@ -324,6 +338,11 @@ public class TableCommits {
       throw e;
     }
     return written;
+  }
+
+  /** The events of a commit from {@code base} (null: a create) to {@code written}, for the outbox. */
+  private String announced(Warehouse warehouse, TableIdentifier identifier, TableMetadata base, TableMetadata written) {
+    return events.of(warehouse.name, String.join(".", identifier.namespace().levels()), identifier.name(), base, written);
   }
 
   /** Honours write.metadata.delete-after-commit.enabled: drops metadata files that left the log. */

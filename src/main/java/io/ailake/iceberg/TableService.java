@@ -1,6 +1,7 @@
 package io.ailake.iceberg;
 
 import io.ailake.auth.CallRecords;
+import io.ailake.events.CommitEvents;
 import io.ailake.postgres.RequestPathSql;
 import io.ailake.storage.FileIOs;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,10 +34,12 @@ public class TableService {
   private final CatalogObjects objects;
   private final WarehouseService warehouses;
   private final CallRecords calls;
+  private final CommitEvents events;
 
   TableService(FileIOs fileIOs, MetadataFiles metadataFiles, RequestPathSql sql,
-      CatalogObjects objects, WarehouseService warehouses, CallRecords calls) {
+      CatalogObjects objects, WarehouseService warehouses, CallRecords calls, CommitEvents events) {
     this.calls = calls;
+    this.events = events;
     this.warehouses = warehouses;
     this.sql = sql;
     this.objects = objects;
@@ -181,7 +184,9 @@ public class TableService {
         if (current.kind() != CatalogObject.Kind.TABLE) {
           throw CatalogObjects.alreadyExists(identifier, current.kind(), CatalogObject.Kind.TABLE);
         }
-        boolean swapped = objects.swap(current, request.metadataLocation());
+        TableMetadata replaced = metadataFiles.readTable(io(warehouse), current.metadataLocation());
+        boolean swapped = objects.swap(current, request.metadataLocation(), events.of(warehouse.name,
+            String.join(".", namespace.levels()), identifier.name(), replaced, metadata));
         if (!swapped) {
           throw new org.apache.iceberg.exceptions.CommitFailedException(
               "Table %s changed while it was being registered again", identifier);

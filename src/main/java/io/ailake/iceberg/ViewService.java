@@ -1,5 +1,6 @@
 package io.ailake.iceberg;
 
+import io.ailake.events.CommitEvents;
 import io.ailake.storage.FileIOs;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +30,11 @@ public class ViewService {
   private final TableService tables;
   private final CatalogObjects objects;
   private final WarehouseService warehouses;
+  private final CommitEvents events;
 
   ViewService(FileIOs fileIOs, MetadataFiles metadataFiles, CommitRetry retry, TableService tables,
-      CatalogObjects objects, WarehouseService warehouses) {
+      CatalogObjects objects, WarehouseService warehouses, CommitEvents events) {
+    this.events = events;
     this.warehouses = warehouses;
     this.objects = objects;
     this.fileIOs = fileIOs;
@@ -118,7 +121,8 @@ public class ViewService {
       }
       OrganizationLocations.requireMoved(warehouse, base, updated);
       ViewMetadata written = metadataFiles.writeView(io, updated, pointer.metadataLocation());
-      boolean swapped = objects.swap(pointer, written.metadataFileLocation());
+      boolean swapped = objects.swap(pointer, written.metadataFileLocation(), events.ofView(warehouse.name,
+          String.join(".", identifier.namespace().levels()), identifier.name(), written.metadataFileLocation()));
       if (swapped) {
         return response(written);
       }

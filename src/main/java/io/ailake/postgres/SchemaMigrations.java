@@ -53,7 +53,8 @@ public class SchemaMigrations {
           "V11__idempotency_expiry_brin.sql",
           "V12__operations_newest_first.sql",
           "V13__pipe_file_history.sql",
-          "V14__ingest_syncs.sql");
+          "V14__ingest_syncs.sql",
+          "V15__events.sql");
 
   static final String DIRECTORY = "db/migration/";
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.ailake.testing.TestOrganizations;
 import io.ailake.iceberg.Warehouse;
 import io.ailake.storage.LocalFileIO;
 import io.ailake.testing.IcebergClients;
@@ -57,7 +58,7 @@ class ForeignLocationsTest {
   private String metadataOfA;
 
   /** Organization B: a database "lake" in a storage of its own, and a second storage. */
-  private IsolationTest.Org b;
+  private TestOrganizations.Org b;
   private String storageRootOfB;
   private String secondStorageRootOfB;
 
@@ -72,7 +73,7 @@ class ForeignLocationsTest {
       throw new UncheckedIOException(e);
     }
 
-    b = IsolationTest.newOrganization();
+    b = TestOrganizations.create();
     storageRootOfB = registerStorage(b, "b");
     secondStorageRootOfB = registerStorage(b, "b2");
     String operation = given().header("Authorization", TestTokens.bearer(b.manage())).contentType(ContentType.JSON)
@@ -263,7 +264,7 @@ class ForeignLocationsTest {
         .then().statusCode(201);
   }
 
-  private static String storagesOf(IsolationTest.Org org) {
+  private static String storagesOf(TestOrganizations.Org org) {
     return "/api/v1/admin/organizations/" + org.id() + "/objectStorages";
   }
 
@@ -416,7 +417,7 @@ class ForeignLocationsTest {
   }
 
   /** An absolute directory, registered as a LOCAL storage of {@code org} by the server admin. */
-  private static String registerStorage(IsolationTest.Org org, String prefix) {
+  private static String registerStorage(TestOrganizations.Org org, String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     return io.ailake.testing.ObjectStorages.localOf(
         org.id(), name, Path.of("target", "test-storages", name).toAbsolutePath().toString());

@@ -15,6 +15,7 @@ import io.ailake.testing.AuthenticatedRestAssured;
 import io.ailake.testing.IcebergClients;
 import io.ailake.testing.ObjectStorages;
 import io.ailake.testing.Operations;
+import io.ailake.testing.TestOrganizations;
 import io.ailake.testing.TestTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -56,25 +57,9 @@ class IsolationTest {
 
   @Inject javax.sql.DataSource dataSource;
 
-  record Org(String id, String admin, String manage, String read, String manageId, String readId) {}
-
   /** A new organization with one token of each role, made by the server admin. */
-  static Org newOrganization() {
-    String name = "org_" + UUID.randomUUID().toString().substring(0, 8);
-    String id = given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin()))
-        .contentType(ContentType.JSON).body(Map.of("name", name)).post(ORGANIZATIONS)
-        .then().statusCode(201).body("name", equalTo(name)).extract().path("id");
-    Map<String, String> secrets = new HashMap<>();
-    Map<String, String> ids = new HashMap<>();
-    for (String role : List.of("admin", "manage", "read")) {
-      Response created = given().header("Authorization", TestTokens.bearer(TestTokens.serverAdmin()))
-          .contentType(ContentType.JSON).body(Map.of("name", role + "-token", "role", role))
-          .post(ORGANIZATIONS + "/" + id + "/tokens");
-      created.then().statusCode(201).body("role", equalTo(role));
-      secrets.put(role, created.path("token"));
-      ids.put(role, created.path("id"));
-    }
-    return new Org(id, secrets.get("admin"), secrets.get("manage"), secrets.get("read"), ids.get("manage"), ids.get("read"));
+  static TestOrganizations.Org newOrganization() {
+    return TestOrganizations.create();
   }
 
   @Test
@@ -137,7 +122,7 @@ class IsolationTest {
       given().get(path).then().statusCode(200);
     }
 
-    Org other = newOrganization();
+    TestOrganizations.Org other = newOrganization();
     String foreign = TestTokens.bearer(other.admin());
     List<String> leaks = new ArrayList<>();
     int walked = 0;
@@ -236,8 +221,8 @@ class IsolationTest {
 
   @Test
   void anOrganizationsAdminFindsNoOtherOrganizationsTokens() {
-    Org first = newOrganization();
-    Org second = newOrganization();
+    TestOrganizations.Org first = newOrganization();
+    TestOrganizations.Org second = newOrganization();
     String foreignAdmin = TestTokens.bearer(second.admin());
     given().header("Authorization", foreignAdmin).contentType(ContentType.JSON)
         .body(Map.of("name", "intruder", "role", "admin"))
@@ -311,7 +296,7 @@ class IsolationTest {
 
   @Test
   void twoOrganizationsEachHaveTheirOwnDatabaseOfTheSameName() {
-    Org other = newOrganization();
+    TestOrganizations.Org other = newOrganization();
     String admin = TestTokens.bearer(other.admin());
     String storageName = "own-" + UUID.randomUUID().toString().substring(0, 8);
     io.ailake.testing.ObjectStorages.localOf(other.id(), storageName,
@@ -354,7 +339,7 @@ class IsolationTest {
 
   @Test
   void rolesDecideWhatATokenMayDo() {
-    Org other = newOrganization();
+    TestOrganizations.Org other = newOrganization();
     String read = TestTokens.bearer(other.read());
     given().header("Authorization", read).get("/api/v1/ailake/database/instances").then().statusCode(200);
     given().header("Authorization", read).contentType(ContentType.JSON).body(Map.of("name", "x", "storageIds", List.of("y")))
@@ -376,7 +361,7 @@ class IsolationTest {
 
   @Test
   void aRevokedTokenFailsFromTheNextRequestOnAndSoDoItsAccessTokens() {
-    Org other = newOrganization();
+    TestOrganizations.Org other = newOrganization();
     String manage = TestTokens.bearer(other.manage());
     String accessToken = given().header(AuthenticatedRestAssured.ANONYMOUS, "yes").contentType(ContentType.URLENC)
         .formParam("grant_type", "client_credentials").formParam("client_id", other.manageId())
@@ -406,7 +391,7 @@ class IsolationTest {
   /** Another replica revokes by writing the row; this replica's cached answer lasts token-cache-ttl (2 s) at most. */
   @Test
   void aTokenRevokedOnAnotherReplicaFailsOnThisOneWithinTheTokenCacheTtl() throws Exception {
-    Org other = newOrganization();
+    TestOrganizations.Org other = newOrganization();
     String read = TestTokens.bearer(other.read());
     given().header("Authorization", read).get("/api/v1/ailake/database/instances").then().statusCode(200);
     try (java.sql.Connection connection = dataSource.getConnection();

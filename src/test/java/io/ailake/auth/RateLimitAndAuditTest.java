@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.ailake.testing.TestOrganizations;
 import io.ailake.testing.AuthenticatedRestAssured;
 import io.ailake.testing.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
@@ -158,8 +159,8 @@ class RateLimitAndAuditTest {
   @Test
   void theAuditLogPagesAnOrganizationsOwnEventsAndTheServerAdminSeesEveryOrganization() {
     Instant before = Instant.now().minusSeconds(1);
-    IsolationTest.Org first = IsolationTest.newOrganization();
-    IsolationTest.Org second = IsolationTest.newOrganization();
+    TestOrganizations.Org first = TestOrganizations.create();
+    TestOrganizations.Org second = TestOrganizations.create();
     String admin = TestTokens.bearer(first.admin());
     String serverAdmin = TestTokens.bearer(TestTokens.serverAdmin());
 

@@ -74,8 +74,9 @@ class QueryPlansAtScaleTest {
     UUID pointer = UUID.randomUUID();
     assertIndexOnly("find a table to commit to", CatalogObjects.FIND, warehouse.id, "ns1", "t4242");
     assertIndexOnly(
-        "commit (compare-and-swap unless locked)", CatalogObjects.SWAP_IF_FREE,
-        "new", pointer, "file:/w/t7/metadata/00000-x.metadata.json", pointer);
+        "commit (compare-and-swap unless locked, with its events)", CatalogObjects.SWAP_IF_FREE.positional(),
+        CatalogObjects.SWAP_IF_FREE.values(io.ailake.postgres.NamedSql.parameters().set("next", "new").set("id", pointer)
+            .set("expected", "file:/w/t7/metadata/00000-x.metadata.json").set("events", "[]")));
     assertIndexOnly("check a new table's name", CatalogObjects.CHECK_FREE, "t4242", warehouse.id, "ns1");
     assertIndexOnly(
         "load a namespace",
