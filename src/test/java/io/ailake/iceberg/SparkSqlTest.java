@@ -36,7 +36,7 @@ class SparkSqlTest {
     NestedMavenSuite.Result result = run("lake", Map.of(), "spark-local");
 
     assertThat(result.failures()).as(result.toString()).isEmpty();
-    assertThat(result.passed()).as(result.toString()).isEqualTo(result.run()).isGreaterThanOrEqualTo(17);
+    assertThat(result.passed()).as(result.toString()).isEqualTo(result.run()).isGreaterThanOrEqualTo(18);
   }
 
   @Test
@@ -47,7 +47,7 @@ class SparkSqlTest {
         run(warehouse.name, S3ProxyResource.clientProperties(), "spark-s3");
 
     assertThat(result.failures()).as(result.toString()).isEmpty();
-    assertThat(result.passed()).as(result.toString()).isEqualTo(result.run()).isGreaterThanOrEqualTo(17);
+    assertThat(result.passed()).as(result.toString()).isEqualTo(result.run()).isGreaterThanOrEqualTo(18);
   }
 
   private NestedMavenSuite.Result run(String warehouse, Map<String, String> catalogProperties, String name) {

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Requests sent exactly as written, to the service under test: a malformed percent-escape, any
  * Content-Type, any bytes (java.net.URI and rest-assured refuse or rewrite some of these). One
- * connection per request, closed by the server after its answer, read to the end.
+ * connection per request, closed by the server after its answer, read to the end; a stream of
+ * Server-Sent Events, which has no end, is read to the end of its headers.
  */
 public final class RawHttp {
 
@@ -49,7 +50,7 @@ public final class RawHttp {
         out.write(body);
       }
       out.flush();
-      return parse(method, socket.getInputStream().readAllBytes());
+      return parse(method, read(socket.getInputStream()));
     } catch (IOException e) {
       throw new UncheckedIOException("No answer to " + method + " " + uri, e);
     }
@@ -61,6 +62,25 @@ public final class RawHttp {
 
   public static Answer post(String uri, String contentType, String body) {
     return send("POST", uri, Map.of("Content-Type", contentType), body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The answer to its end, or to the end of its headers when it is an event stream. */
+  private static byte[] read(java.io.InputStream in) throws IOException {
+    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+      answer.write(buffer, 0, n);
+      String text = answer.toString(StandardCharsets.ISO_8859_1);
+      int end = text.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        if (text.substring(0, end).toLowerCase(Locale.ROOT).contains("content-type: text/event-stream")) {
+          return text.substring(0, end + 4).getBytes(StandardCharsets.ISO_8859_1);
+        }
+        answer.write(in.readAllBytes());
+        break;
+      }
+    }
+    return answer.toByteArray();
   }
 
   private static Answer parse(String method, byte[] answer) throws IOException {

@@ -49,6 +49,21 @@ final class ServiceApi {
     return JSON.readTree(response.body());
   }
 
+  /** GET {@code path} under the service's root (such as {@code /api/v1/ailake/events}); expects 200. */
+  static JsonNode get(String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(root() + path))
+        .header("Authorization", "Bearer " + System.getProperty("catalog.prop.token"))
+        .header("Accept", "application/json").GET().build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  /** The database the suite's catalog names. */
+  static String databaseName() {
+    return System.getProperty("catalog.warehouse", "lake");
+  }
+
   /** One file part of a multipart upload: its file name, declared content type and bytes. */
   record FilePart(String fileName, String contentType, byte[] content) {}
 
@@ -75,9 +90,12 @@ final class ServiceApi {
     return JSON.readTree(response.body());
   }
 
-  private static String database() {
+  private static String root() {
     String catalog = System.getProperty("catalog.uri").replaceAll("/+$", "");
-    String base = catalog.substring(0, catalog.length() - "/iceberg".length());
-    return base + "/api/v1/ailake/database/instances/" + System.getProperty("catalog.warehouse", "lake");
+    return catalog.substring(0, catalog.length() - "/iceberg".length());
+  }
+
+  private static String database() {
+    return root() + "/api/v1/ailake/database/instances/" + databaseName();
   }
 }
