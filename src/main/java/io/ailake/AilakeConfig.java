@@ -31,6 +31,8 @@ public interface AilakeConfig {
 
   Events events();
 
+  Logs logs();
+
   Http http();
 
   /**
@@ -332,6 +334,25 @@ public interface AilakeConfig {
     /** How often each replica looks for expired syncs. */
     @WithDefault("1m")
     Duration sweepInterval();
+  }
+
+  /** The logs of operations, pipe tables, syncs and database instances (docs/logs.md). */
+  interface Logs {
+    /** How long a log line is kept; a sweep deletes older ones. */
+    @WithDefault("14d")
+    Duration retention();
+
+    /** How often each replica deletes the lines past the retention. */
+    @WithDefault("10m")
+    Duration sweepInterval();
+
+    /** How often a follower's stream looks for new lines. */
+    @WithDefault("1s")
+    Duration followPollInterval();
+
+    /** The longest a follower's stream stays open; the client follows again from the last line it got. */
+    @WithDefault("1h")
+    Duration followMaxDuration();
   }
 
   interface Secrets {

@@ -1,5 +1,6 @@
 package io.ailake.api;
 
+import static io.ailake.api.DocumentSchemas.arrayOf;
 import static io.ailake.api.DocumentSchemas.integer;
 import static io.ailake.api.DocumentSchemas.object;
 import static io.ailake.api.DocumentSchemas.props;
@@ -35,6 +36,8 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 public class ApiDocumentation implements OASFilter {
 
   public static final String ASYNC = "x-ailake-async";
+  /** Marks a log route: its 200 is the lines as JSON, or their stream (docs/logs.md). */
+  public static final String LOGS = "x-ailake-logs";
   private static final String PROBLEM = "Problem";
   private static final String ENVELOPE = "DatalakeResponse";
   private static final String BEARER = "bearer";
@@ -60,6 +63,7 @@ public class ApiDocumentation implements OASFilter {
             "traceId", "0c6f4a2e9b1d4f7a")));
     IcebergSchemas.addTo(components);
     addOperationSchemas(openAPI);
+    addLogSchemas(openAPI);
     components.addSecurityScheme(BEARER, OASFactory.createSecurityScheme()
         .type(SecurityScheme.Type.HTTP)
         .scheme("bearer")
@@ -286,8 +290,47 @@ public class ApiDocumentation implements OASFilter {
     return object(description, properties, all, example);
   }
 
+  /** A log's lines: timestamp, level and message, and the fields of what the line tells. */
+  private static void addLogSchemas(OpenAPI openAPI) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("timestamp", "2026-05-07T10:15:31.204Z");
+    line.put("level", "info");
+    line.put("message", "File received");
+    line.put("file", "orders-1.csv");
+    line.put("bytes", 5120);
+    line.put("rows", 120);
+    openAPI.getComponents().addSchema("LogLine", object("One line of a log; beyond timestamp, level and message,"
+            + " the fields of what it tells (file, rows, bytes, attempt, error, snapshotId...)",
+        props("timestamp", string().format("date-time"), "level", string().enumeration(List.of("info", "warn", "error")),
+            "message", string()), List.of("timestamp", "level", "message"), line)
+        .additionalPropertiesBoolean(true));
+    openAPI.getComponents().addSchema("LogsResponse", object("A log's lines, oldest first",
+        props("logs", arrayOf(ref("LogLine"))), List.of("logs"), Map.of("logs", List.of(line))));
+  }
+
+  /** A log route's 200: the lines as JSON, or with follow=true their stream. */
+  private static void logAnswers(Operation operation) {
+    operation.removeExtension(LOGS);
+    String json = "{\"timestamp\":\"2026-05-07T10:15:31.204Z\",\"level\":\"info\",\"message\":\"File received\","
+        + "\"file\":\"orders-1.csv\",\"bytes\":5120,\"rows\":120}";
+    operation.getResponses().addAPIResponse("200", OASFactory.createAPIResponse()
+        .description("The lines, oldest first; with follow=true a stream of them (Server-Sent Events: one data line"
+            + " of JSON each, and last an event end with the reason; NDJSON: one JSON line each) that ends when the"
+            + " operation or sync ends, when the client leaves, or after ailake.logs.follow-max-duration")
+        .content(OASFactory.createContent()
+            .addMediaType("application/json", OASFactory.createMediaType().schema(ref("LogsResponse")))
+            .addMediaType("text/event-stream", OASFactory.createMediaType().schema(string())
+                .example("data: " + json + "\n\nevent: end\ndata: {\"reason\":\"ended\"}\n\n"))
+            .addMediaType("application/x-ndjson", OASFactory.createMediaType().schema(string())
+                .example(json + "\n"))));
+  }
+
   @Override
   public Operation filterOperation(Operation operation) {
+    if (operation.getExtensions() != null && operation.getExtensions().containsKey(LOGS)) {
+      logAnswers(operation);
+      return operation;
+    }
     if (operation.getExtensions() == null || !operation.getExtensions().containsKey(ASYNC)) {
       return operation;
     }

@@ -82,7 +82,7 @@ public class OrganizationService {
       }
     }
     tokens.forgetOrganizationOnCompletion(uuid);
-    for (String table : List.of("job", "service_state", "api_token")) {
+    for (String table : List.of("job", "service_state", "api_token", "resource_log")) {
       entityManager.createNativeQuery("DELETE FROM " + table + " WHERE organization_id = ?1")
           .setParameter(1, uuid).executeUpdate();
     }

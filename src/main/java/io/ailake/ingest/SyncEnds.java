@@ -5,6 +5,7 @@ import io.ailake.api.ApiException;
 import io.ailake.data.DatabaseTables;
 import io.ailake.iceberg.ServerTables;
 import io.ailake.iceberg.Warehouse;
+import io.ailake.logs.ResourceLogs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -44,9 +45,11 @@ public class SyncEnds {
   private final SyncRecords records;
   private final ServerTables serverTables;
   private final Duration trashRetention;
+  private final ResourceLogs logs;
 
   SyncEnds(DatabaseTables databases, Syncs syncs, SyncRecords records, ServerTables serverTables,
-      AilakeConfig config) {
+      AilakeConfig config, ResourceLogs logs) {
+    this.logs = logs;
     this.databases = databases;
     this.syncs = syncs;
     this.records = records;
@@ -111,7 +114,11 @@ public class SyncEnds {
     if (snapshotId != null) {
       records.setSnapshot(sync.id(), snapshotId, trashTag);
     }
-    return records.find(sync.id()).orElseThrow();
+    SyncRecords.Sync ended = records.find(sync.id()).orElseThrow();
+    logs.info(Syncs.log(sync), "Sync ended: committed", "snapshotId", snapshotId, "files", finished.size(),
+        "rows", ended.rows(), "bytes", ended.bytes(), "skippedFiles", failed.isEmpty() ? null : failed.size(),
+        "trashTag", trashTag);
+    return ended;
   }
 
   /** One commit: the data files, for FULL the replaced contents and their trash tag, the name mapping Parquet files need. */
@@ -151,6 +158,7 @@ public class SyncEnds {
     });
     if (finished) {
       deleteUnfinished(database, files);
+      logs.info(Syncs.log(sync), "Sync ended: nothing to commit", "files", files.size());
     }
     return ended(sync.id());
   }
@@ -190,6 +198,7 @@ public class SyncEnds {
     });
     if (marked) {
       SyncFiles.delete(serverTables.io(database), SyncFiles.locations(files));
+      logs.error(Syncs.log(sync), "Sync failed: nothing committed", "failedFiles", failed.size(), "error", message);
     }
     return ended(sync.id());
   }

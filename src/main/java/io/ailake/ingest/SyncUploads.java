@@ -6,6 +6,7 @@ import io.ailake.data.DatabaseTables;
 import io.ailake.data.tables.LakeTables;
 import io.ailake.iceberg.ServerTables;
 import io.ailake.iceberg.Warehouse;
+import io.ailake.logs.ResourceLogs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
@@ -59,10 +60,12 @@ public class SyncUploads {
   private final SyncRecords records;
   private final ServerTables serverTables;
   private final LakeTables lakeTables;
+  private final ResourceLogs logs;
   private final long maxFileBytes;
 
   SyncUploads(DatabaseTables databases, Syncs syncs, SyncRecords records, ServerTables serverTables,
-      LakeTables lakeTables, AilakeConfig config) {
+      LakeTables lakeTables, AilakeConfig config, ResourceLogs logs) {
+    this.logs = logs;
     this.databases = databases;
     this.syncs = syncs;
     this.records = records;
@@ -119,15 +122,15 @@ public class SyncUploads {
       loaded = load(database, sync, format, table, location, io, in);
       in.drain();
     } catch (UploadStream.TooLarge e) {
-      return failed(fileId, in, io, location, loaded, e.getMessage());
+      return failed(sync, fileName, fileId, in, io, location, loaded, e.getMessage());
     } catch (FileLoads.Refused e) {
-      return failed(fileId, in, io, location, loaded, e.getMessage());
+      return failed(sync, fileName, fileId, in, io, location, loaded, e.getMessage());
     } catch (RuntimeException | IOException e) {
       UploadStream.TooLarge tooLarge = tooLarge(e);
       if (tooLarge != null) {
-        return failed(fileId, in, io, location, loaded, tooLarge.getMessage());
+        return failed(sync, fileName, fileId, in, io, location, loaded, tooLarge.getMessage());
       }
-      failed(fileId, in, io, location, loaded, "the upload failed: " + e.getMessage());
+      failed(sync, fileName, fileId, in, io, location, loaded, "the upload failed: " + e.getMessage());
       throw e;
     }
     return finished(database, sync, fileId, fileName, in, io, location, loaded);
@@ -187,14 +190,22 @@ public class SyncUploads {
     if (!outcome.equals(fileId)) {
       deleteWritten(io, location, loaded);
     }
+    if (outcome.equals(fileId)) {
+      logs.info(Syncs.log(sync), "File received", "file", fileName, "bytes", in.count(), "rows", loaded.rows());
+    } else if (outcome instanceof Long) {
+      logs.info(Syncs.log(sync), "File already received: the same name and content is taken once", "file", fileName);
+    } else {
+      logs.warn(Syncs.log(sync), "File not taken: the sync ended before it was stored", "file", fileName);
+    }
     long entry = outcome instanceof Long id ? id : fileId;
     return records.file(entry).orElseThrow();
   }
 
-  private SyncRecords.File failed(long fileId, UploadStream in, FileIO io, String location, FileLoads.Loaded loaded,
-      String message) {
+  private SyncRecords.File failed(SyncRecords.Sync sync, String fileName, long fileId, UploadStream in, FileIO io,
+      String location, FileLoads.Loaded loaded, String message) {
     deleteWritten(io, location, loaded);
     records.failFile(fileId, null, in.count(), message);
+    logs.warn(Syncs.log(sync), "File failed", "file", fileName, "bytes", in.count(), "error", message);
     LOG.debugf("A file of a sync failed: %s", message);
     return records.file(fileId).orElseThrow();
   }
@@ -210,6 +221,7 @@ public class SyncUploads {
       // the type is the reason
     }
     records.failFile(fileId, null, in.count(), why);
+    logs.warn(Syncs.log(sync), "File failed", "file", fileName, "bytes", in.count(), "error", why);
     return records.file(fileId).orElseThrow();
   }
 

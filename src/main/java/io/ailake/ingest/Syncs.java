@@ -10,6 +10,10 @@ import io.ailake.data.DatabaseTables;
 import io.ailake.data.rows.RowFiles;
 import io.ailake.iceberg.ServerTables;
 import io.ailake.iceberg.Warehouse;
+import io.ailake.logs.LogAnswers;
+import io.ailake.logs.LogParameters;
+import io.ailake.logs.LogSubject;
+import io.ailake.logs.ResourceLogs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -29,20 +33,26 @@ import org.apache.iceberg.catalog.TableIdentifier;
 public class Syncs {
 
   private static final Set<String> STATUSES = Set.of("SYNCING", "FINISHED", "FAILED", "ABORTED");
+  private static final Set<String> ENDED = Set.of("FINISHED", "FAILED", "ABORTED");
 
   private final DatabaseTables databases;
   private final SyncRecords records;
   private final ServerTables serverTables;
   private final Caller caller;
   private final Duration timeout;
+  private final LogAnswers logAnswers;
+  private final ResourceLogs logs;
   private final ObjectMapper json = new ObjectMapper();
 
-  Syncs(DatabaseTables databases, SyncRecords records, ServerTables serverTables, Caller caller, AilakeConfig config) {
+  Syncs(DatabaseTables databases, SyncRecords records, ServerTables serverTables, Caller caller, AilakeConfig config,
+      LogAnswers logAnswers, ResourceLogs logs) {
+    this.logs = logs;
     this.databases = databases;
     this.records = records;
     this.serverTables = serverTables;
     this.caller = caller;
     this.timeout = config.ingest().syncTimeout();
+    this.logAnswers = logAnswers;
   }
 
   public SyncViews.Sync start(String instanceId, SyncRequests.StartSync request) {
@@ -55,6 +65,9 @@ public class Syncs {
       databases.load(database, start.table()); // a 404 now rather than at every upload
     }
     long id = records.insert(caller.organizationId(), database.id, start, csvJson(start), timeout);
+    logs.info(LogSubject.sync(caller.organizationId(), id), "Sync started", "name", start.name(),
+        "table", start.table().toString(), "syncType", start.syncType().name(), "format", start.format().lower(),
+        "onFileError", start.skipFailedFiles() ? "skip" : "fail");
     return SyncViews.Sync.of(records.find(id).orElseThrow());
   }
 
@@ -84,10 +97,17 @@ public class Syncs {
     return SyncViews.Sync.of(require(databases.database(instanceId), syncId));
   }
 
+  /** The sync's log; a follower's stream ends when the sync finished, failed or was aborted. */
+  public jakarta.ws.rs.core.Response logs(String instanceId, String syncId, LogParameters parameters) {
+    SyncRecords.Sync sync = require(databases.database(instanceId), syncId);
+    return logAnswers.answer(LogSubject.sync(sync.organizationId(), sync.id()), parameters,
+        () -> records.find(sync.id()).map(now -> ENDED.contains(now.status())).orElse(true));
+  }
+
   /** Aborts an open sync and deletes its files; an aborted one answers as it is; an ended one is a 409. */
   public SyncViews.Sync abort(String instanceId, String syncId) {
     Warehouse database = databases.database(instanceId);
-    return SyncViews.Sync.of(abort(database, require(database, syncId), "aborted by a call"));
+    return SyncViews.Sync.of(abort(database, require(database, syncId), "aborted by a call", "Sync aborted"));
   }
 
   /** Aborts a sync past its time (the sweep). */
@@ -98,11 +118,12 @@ public class Syncs {
     }
     Warehouse warehouse = QuarkusTransaction.requiringNew().call(() -> Warehouse.findById(sync.warehouseId()));
     if (warehouse != null) {
-      abort(warehouse, sync, "open longer than ailake.ingest.sync-timeout (" + timeout + "): aborted");
+      abort(warehouse, sync, "open longer than ailake.ingest.sync-timeout (" + timeout + "): aborted",
+          "Sync expired: open longer than ailake.ingest.sync-timeout, aborted");
     }
   }
 
-  private SyncRecords.Sync abort(Warehouse warehouse, SyncRecords.Sync sync, String why) {
+  private SyncRecords.Sync abort(Warehouse warehouse, SyncRecords.Sync sync, String why, String logLine) {
     if (!records.markAborted(sync.id(), why)) {
       SyncRecords.Sync now = records.find(sync.id()).orElseThrow();
       if (now.status().equals("ABORTED")) {
@@ -111,7 +132,9 @@ public class Syncs {
       throw ApiException.conflict("Sync %d is %s: it cannot be aborted", sync.id(), now.status());
     }
     // the status changed first: an end that comes now cannot commit these files, and an upload in flight drops its own
-    SyncFiles.delete(serverTables.io(warehouse), SyncFiles.locations(records.files(sync.id())));
+    List<SyncRecords.File> files = records.files(sync.id());
+    SyncFiles.delete(serverTables.io(warehouse), SyncFiles.locations(files));
+    logs.info(log(sync), logLine, "files", files.size());
     return records.find(sync.id()).orElseThrow();
   }
 
@@ -119,6 +142,10 @@ public class Syncs {
     long id = syncId(syncId);
     return records.find(caller.organizationId(), database.id, id)
         .orElseThrow(() -> ApiException.notFound("Sync %d does not exist in database %s", id, database.name));
+  }
+
+  static LogSubject log(SyncRecords.Sync sync) {
+    return LogSubject.sync(sync.organizationId(), sync.id());
   }
 
   static long syncId(String syncId) {

@@ -154,6 +154,18 @@ public class SyncsResource {
     return syncs.abort(instanceId, syncId);
   }
 
+  @GET
+  @Path("/{syncId}/logs")
+  @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS, io.ailake.logs.LogAnswers.NDJSON})
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.LOGS, value = "true")
+  @Operation(operationId = "getAiLakeSyncLogs", summary = "What the service did for a sync: started, each file"
+      + " received (bytes, rows) or failed (why), ended with its snapshot, aborted or expired; follow=true streams"
+      + " until the sync ends")
+  public Response logs(@PathParam("instanceId") String instanceId, @PathParam("syncId") String syncId,
+      @jakarta.ws.rs.BeanParam io.ailake.logs.LogParameters parameters) {
+    return syncs.logs(instanceId, syncId, parameters);
+  }
+
   static long length(String contentLength) {
     try {
       return contentLength == null ? -1 : Long.parseLong(contentLength.trim());

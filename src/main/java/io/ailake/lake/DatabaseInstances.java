@@ -37,9 +37,14 @@ public class DatabaseInstances {
   private final EntityManager entityManager;
   private final Caller caller;
   private final FileIOs fileIOs;
+  private final io.ailake.logs.LogAnswers logAnswers;
+  private final io.ailake.postgres.RequestPathSql sql;
 
   DatabaseInstances(WarehouseService warehouses, OperationService operations, EntityManager entityManager,
-      Caller caller, FileIOs fileIOs, LocalRoots localRoots) {
+      Caller caller, FileIOs fileIOs, LocalRoots localRoots, io.ailake.logs.LogAnswers logAnswers,
+      io.ailake.postgres.RequestPathSql sql) {
+    this.logAnswers = logAnswers;
+    this.sql = sql;
     this.localRoots = localRoots;
     this.warehouses = warehouses;
     this.operations = operations;
@@ -137,6 +142,15 @@ public class DatabaseInstances {
         Map.of(ProvisionDatabaseJob.WAREHOUSE_ID, warehouse.id.toString(),
             ProvisionDatabaseJob.ADOPT_EXISTING_FILES, Boolean.toString(request.adopts())),
         operationId, fingerprint);
+  }
+
+  /** The database's log; a follower's stream ends when the database is gone. */
+  @Transactional
+  public jakarta.ws.rs.core.Response logs(String idOrName, io.ailake.logs.LogParameters parameters) {
+    Warehouse warehouse = require(caller.organizationId(), idOrName);
+    UUID id = warehouse.id;
+    return logAnswers.answer(io.ailake.logs.LogSubject.database(warehouse.organizationId, id), parameters,
+        () -> sql.first("SELECT 1 FROM warehouse WHERE id = ?", row -> row.getInt(1), id).isEmpty());
   }
 
   /** The 409 of a database whose root already holds files that the catalog did not write. */

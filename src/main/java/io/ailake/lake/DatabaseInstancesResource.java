@@ -174,6 +174,16 @@ public class DatabaseInstancesResource {
     return DatabaseInstanceDocument.of(databases.get(instanceId), uri);
   }
 
+  @GET
+  @Path("/{instanceId}/logs")
+  @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS, io.ailake.logs.LogAnswers.NDJSON})
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.LOGS, value = "true")
+  @Operation(operationId = "getAiLakeDatabaseInstanceLogs", summary = "What the service did for a database: created,"
+      + " storage checked, purge progress, deleted; follow=true streams new lines until the client leaves")
+  public Response logs(@PathParam("instanceId") String instanceId, @BeanParam io.ailake.logs.LogParameters parameters) {
+    return databases.logs(instanceId, parameters);
+  }
+
   @DELETE
   @Path("/{instanceId}")
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")

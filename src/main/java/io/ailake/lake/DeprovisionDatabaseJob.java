@@ -3,6 +3,8 @@ package io.ailake.lake;
 import io.ailake.iceberg.DeletionReport;
 import io.ailake.iceberg.PurgeTableJob;
 import io.ailake.iceberg.Warehouse;
+import io.ailake.logs.LogSubject;
+import io.ailake.logs.ResourceLogs;
 import io.ailake.operations.JobHandler;
 import io.ailake.storage.FileIOs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -26,8 +28,10 @@ public class DeprovisionDatabaseJob implements JobHandler {
   private final FileIOs fileIOs;
   private final PurgeTableJob purge;
   private final EntityManager entityManager;
+  private final ResourceLogs logs;
 
-  DeprovisionDatabaseJob(FileIOs fileIOs, PurgeTableJob purge, EntityManager entityManager) {
+  DeprovisionDatabaseJob(FileIOs fileIOs, PurgeTableJob purge, EntityManager entityManager, ResourceLogs logs) {
+    this.logs = logs;
     this.fileIOs = fileIOs;
     this.purge = purge;
     this.entityManager = entityManager;
@@ -48,10 +52,15 @@ public class DeprovisionDatabaseJob implements JobHandler {
     }
     List<String> tables = QuarkusTransaction.requiringNew().call(() -> metadataLocations(warehouse, "TABLE"));
     List<String> views = QuarkusTransaction.requiringNew().call(() -> metadataLocations(warehouse, "VIEW"));
+    LogSubject log = LogSubject.database(warehouse.organizationId, warehouseId);
+    logs.info(log, "Deprovisioning: purging the files of its tables and views", "tables", tables.size(),
+        "views", views.size());
     String marker = DatabaseRoot.marker(warehouse.location);
     boolean ownMarker =
         DatabaseRoot.isOwnMarker(fileIOs.forStorage(warehouse.storage()), warehouse.location, marker, warehouse.id);
     DeletionReport report = purge.purgeWarehouse(warehouse, tables, views, ownMarker ? List.of(marker) : List.of());
+    Map<String, Object> purged = report.result();
+    logs.info(log, "Files purged", "deletedFiles", purged.get("deletedFiles"), "retainedCount", purged.get("retainedCount"));
     QuarkusTransaction.requiringNew().run(() -> {
       for (String table : List.of("catalog_object", "namespace", "data_source", "warehouse_storage")) {
         entityManager.createNativeQuery("DELETE FROM " + table + " WHERE warehouse_id = ?1")
@@ -60,6 +69,7 @@ public class DeprovisionDatabaseJob implements JobHandler {
       }
       Warehouse.deleteById(warehouseId);
     });
+    logs.info(log, "Database deleted");
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("databaseId", warehouse.id.toString());
     result.put("name", warehouse.name);

@@ -3,6 +3,8 @@ package io.ailake.operations;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ailake.AilakeConfig;
+import io.ailake.logs.LogSubject;
+import io.ailake.logs.ResourceLogs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -58,7 +60,7 @@ public class JobRunner extends PausableService {
                     ORDER BY run_after, id
                     LIMIT 1
                     FOR UPDATE SKIP LOCKED)
-      RETURNING id, kind, payload::text, attempts
+      RETURNING id, kind, payload::text, attempts, organization_id, operation_id
       """;
   private static final String RENEW =
       "UPDATE job SET lease_until = now() + make_interval(secs => ?) WHERE id = ? AND lease_owner = ?";
@@ -102,20 +104,22 @@ public class JobRunner extends PausableService {
   private volatile boolean stopping;
 
   private final ServiceStates states;
+  private final ResourceLogs logs;
 
   @Inject
-  JobRunner(
-      DataSource dataSource, @Any Instance<JobHandler> handlers, AilakeConfig config, ServiceStates states) {
+  JobRunner(DataSource dataSource, @Any Instance<JobHandler> handlers, AilakeConfig config, ServiceStates states,
+      ResourceLogs logs) {
     this(dataSource, handlers.stream().toList(), config.jobs().lease(), config.jobs().maxAttempts(),
         config.jobs().shutdownGrace(), states,
-        WorkerIdentity.ofThisProcess(config.jobs().replicaId().orElseGet(JobRunner::hostName)));
+        WorkerIdentity.ofThisProcess(config.jobs().replicaId().orElseGet(JobRunner::hostName)), logs);
   }
 
   /** A runner of its own handlers and lease: another replica, as a test sees it. */
   JobRunner(DataSource dataSource, Iterable<JobHandler> handlers, Duration lease, int maxAttempts,
-      Duration shutdownGrace, ServiceStates states, WorkerIdentity identity) {
+      Duration shutdownGrace, ServiceStates states, WorkerIdentity identity, ResourceLogs logs) {
     this.dataSource = dataSource;
     this.states = states;
+    this.logs = logs;
     handlers.forEach(h -> this.handlers.put(h.kind(), h));
     this.lease = lease;
     this.maxAttempts = maxAttempts;
@@ -285,6 +289,8 @@ public class JobRunner extends PausableService {
   }
 
   private void run(Claimed job, JobHandler handler) throws SQLException {
+    long started = System.nanoTime();
+    logs.info(job.log(), "Attempt started", "kind", job.kind(), "attempt", job.attempts(), "worker", identity.replica());
     try {
       if (handler == null) {
         throw new IllegalStateException("No handler for job kind " + job.kind());
@@ -297,6 +303,8 @@ public class JobRunner extends PausableService {
         ps.setString(3, owner);
       });
       LOG.debugf("Job %d (%s) succeeded", job.id(), job.kind());
+      logs.info(job.log(), "Operation succeeded", "attempt", job.attempts(),
+          "durationMs", (System.nanoTime() - started) / 1_000_000);
     } catch (Exception e) {
       fail(job, e);
     }
@@ -311,6 +319,8 @@ public class JobRunner extends PausableService {
     if (stopping) {
       // a shutdown releases its claims; what fails meanwhile (often the closing pool) is not an attempt
       LOG.infof("Job %d (%s) stopped by the shutdown; another replica takes it again", job.id(), job.kind());
+      logs.info(job.log(), "Attempt stopped by a shutdown; another worker takes the operation again",
+          "attempt", job.attempts());
       return;
     }
     JobFailure failure = JobFailure.of(e);
@@ -333,6 +343,13 @@ public class JobRunner extends PausableService {
       } catch (RuntimeException hookFailure) {
         LOG.warnf("Job %d (%s): recording the failure failed: %s", job.id(), job.kind(), hookFailure.getMessage());
       }
+    }
+    if (permanent || job.attempts() >= maxAttempts) {
+      logs.error(job.log(), "Operation failed", "attempt", job.attempts(), "status", failure.status(),
+          "error", failure.detail());
+    } else {
+      logs.warn(job.log(), "Attempt failed; the operation retries", "attempt", job.attempts(),
+          "status", failure.status(), "error", failure.detail(), "retryInSeconds", backoffSeconds);
     }
     update(FAIL, ps -> {
       ps.setInt(1, attemptsAllowed);
@@ -365,7 +382,8 @@ public class JobRunner extends PausableService {
         }
         Map<String, String> payload =
             JSON.readValue(rs.getString(3), new TypeReference<Map<String, String>>() {});
-        return Optional.of(new Claimed(rs.getLong(1), rs.getString(2), payload, rs.getInt(4)));
+        return Optional.of(new Claimed(rs.getLong(1), rs.getString(2), payload, rs.getInt(4),
+            rs.getObject(5, UUID.class), rs.getString(6)));
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new SQLException("Unreadable job payload", e);
       }
@@ -384,5 +402,12 @@ public class JobRunner extends PausableService {
     void set(PreparedStatement ps) throws SQLException;
   }
 
-  private record Claimed(long id, String kind, Map<String, String> payload, int attempts) {}
+  private record Claimed(long id, String kind, Map<String, String> payload, int attempts, UUID organizationId,
+      String operationId) {
+
+    /** The operation's log; none for an internal job (no public id). */
+    LogSubject log() {
+      return operationId == null ? null : LogSubject.operation(organizationId, operationId);
+    }
+  }
 }

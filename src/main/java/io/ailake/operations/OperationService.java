@@ -20,9 +20,12 @@ public class OperationService {
   private static final Pattern OPERATION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final jakarta.enterprise.inject.Instance<JobHandler> handlers;
+  private final io.ailake.postgres.RequestPathSql sql;
 
-  OperationService(@jakarta.enterprise.inject.Any jakarta.enterprise.inject.Instance<JobHandler> handlers) {
+  OperationService(@jakarta.enterprise.inject.Any jakarta.enterprise.inject.Instance<JobHandler> handlers,
+      io.ailake.postgres.RequestPathSql sql) {
     this.handlers = handlers;
+    this.sql = sql;
   }
 
   /** The kinds of operation this service runs or records, sorted. */
@@ -124,6 +127,12 @@ public class OperationService {
   public Optional<Job> find(UUID organizationId, String operationId) {
     return Job.find("organizationId = ?1 and operationId = ?2", organizationId, operationId)
         .firstResultOptional();
+  }
+
+  /** Whether the operation succeeded or failed (or is gone); plain SQL, so it needs no request or transaction. */
+  public boolean ended(UUID organizationId, String operationId) {
+    return sql.first("SELECT state <> 'PENDING' FROM job WHERE organization_id = ? AND operation_id = ?",
+        row -> row.getBoolean(1), organizationId, operationId).orElse(true);
   }
 
   private static String fingerprint(String request) {

@@ -41,10 +41,12 @@ public class OperationsResource {
 
   private final OperationService operations;
   private final Caller caller;
+  private final io.ailake.logs.LogAnswers logs;
 
-  OperationsResource(OperationService operations, Caller caller) {
+  OperationsResource(OperationService operations, Caller caller, io.ailake.logs.LogAnswers logs) {
     this.operations = operations;
     this.caller = caller;
+    this.logs = logs;
   }
 
   /**
@@ -154,6 +156,21 @@ public class OperationsResource {
         operations.find(caller.organizationId(), operationId)
             .orElseThrow(() -> ApiException.notFound("Operation %s does not exist", operationId));
     return OperationView.of(job);
+  }
+
+  @GET
+  @Path("/{operationId}/logs")
+  @Transactional
+  @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS, io.ailake.logs.LogAnswers.NDJSON})
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.LOGS, value = "true")
+  @Operation(operationId = "getAiLakeOperationLogs", summary = "What the service did for an operation: claimed,"
+      + " each attempt, succeeded or failed with its error; follow=true streams until the operation ends")
+  public Response logs(@PathParam("operationId") String operationId, @BeanParam io.ailake.logs.LogParameters parameters) {
+    java.util.UUID organizationId = caller.organizationId();
+    Job job = operations.find(organizationId, operationId)
+        .orElseThrow(() -> ApiException.notFound("Operation %s does not exist", operationId));
+    return logs.answer(io.ailake.logs.LogSubject.operation(organizationId, job.operationId), parameters,
+        () -> operations.ended(organizationId, job.operationId));
   }
 
   private static String word(Job.State state) {

@@ -4,6 +4,8 @@ import io.ailake.AilakeConfig;
 import io.ailake.data.ValueConversion;
 import io.ailake.iceberg.ServerTables;
 import io.ailake.iceberg.Warehouse;
+import io.ailake.logs.LogSubject;
+import io.ailake.logs.ResourceLogs;
 import io.ailake.storage.FileIOs;
 import io.ailake.storage.ObjectStorage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -78,14 +80,22 @@ public class PipeLoader {
   private final Duration defaultInterval;
   private final int filesPerLoad;
   private final String owner = "pipe-loader-" + UUID.randomUUID();
+  private final ResourceLogs logs;
 
-  PipeLoader(FileIOs fileIOs, ServerTables tables, EntityManager entityManager, AilakeConfig config) {
+  PipeLoader(FileIOs fileIOs, ServerTables tables, EntityManager entityManager, AilakeConfig config,
+      ResourceLogs logs) {
+    this.logs = logs;
     this.fileIOs = fileIOs;
     this.tables = tables;
     this.entityManager = entityManager;
     this.lease = config.jobs().lease();
     this.defaultInterval = config.pipe().pollingInterval();
     this.filesPerLoad = config.pipe().filesPerLoad();
+  }
+
+  /** The logs of pipe tables, for the jobs that work on them. */
+  ResourceLogs logs() {
+    return logs;
   }
 
   /** Another worker holds the pipe's lease; the job retries later. */
@@ -99,6 +109,10 @@ public class PipeLoader {
   record Context(PipeTable pipe, Warehouse warehouse, FileIO source, String root) {
     TableIdentifier identifier() {
       return TableIdentifier.of(Namespace.of(pipe.namespace), pipe.tableName);
+    }
+
+    LogSubject log() {
+      return LogSubject.pipeTable(pipe.organizationId, pipe.id);
     }
   }
 
@@ -208,6 +222,7 @@ public class PipeLoader {
         }
         return total;
       }
+      logs.info(context.log(), "New files found", "files", fresh.size(), "first", fresh.get(0).path());
       total = total.plus(commit(context, fresh, null));
       markPolled(pipeId, total.lastFailure());
       if (fresh.size() < filesPerLoad) {
@@ -221,6 +236,7 @@ public class PipeLoader {
     Context context = context(pipeId);
     String directory = PipeSource.partitionDirectory(context.pipe().partitionColumns, partition);
     List<PipeSource.SourceFile> files = PipeSource.list(context.source(), context.root(), directory);
+    logs.info(context.log(), "Refreshing a partition", "partition", directory, "files", files.size());
     Outcome outcome = commit(context, files, partition);
     markPolled(pipeId, outcome.lastFailure());
     return outcome;
@@ -313,7 +329,15 @@ public class PipeLoader {
     } catch (RuntimeException e) {
       deleteAll(table.io(), written);
       deletes.forEach(d -> deleteQuietly(table.io(), d.location()));
+      logs.error(context.log(), "Load failed: nothing committed", "files", files.size(), "error", why(e));
       throw e;
+    }
+    for (FileRecord r : records) {
+      if (r.error() == null) {
+        logs.info(context.log(), "File loaded", "file", r.path(), "bytes", r.size(), "rows", r.records());
+      } else {
+        logs.warn(context.log(), "File failed", "file", r.path(), "bytes", r.size(), "error", r.error());
+      }
     }
     String lastFailure = records.stream().filter(r -> r.error() != null).reduce((a, b) -> b)
         .map(r -> "file " + r.path() + " was not loaded: " + r.error()).orElse(null);

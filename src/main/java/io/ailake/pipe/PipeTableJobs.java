@@ -139,6 +139,8 @@ final class PipeTableJobs {
             .setProperties(properties)
             .build());
       }
+      loader.logs().info(context.log(), "Table created", "table", context.identifier().toString(),
+          "columns", definition.schema().columns().size(), "sourceFiles", files.size());
       QuarkusTransaction.requiringNew().run(() -> {
         PipeTable row = PipeTable.findById(pipe.id);
         row.columns = PipeDefinition.columnInfo(pipe.definition, definition.schema());
@@ -188,6 +190,7 @@ final class PipeTableJobs {
             tables.drop(context.warehouse().organizationId, context.warehouse().name, context.identifier(), true);
           }
         }
+        loader.logs().info(context.log(), "Pipe table deleted: its table was dropped, the source files stay");
         QuarkusTransaction.requiringNew().run(() -> PipeTable.deleteById(pipeId));
         return Map.of("tableName", context.pipe().tableName);
       });

@@ -31,9 +31,13 @@ public class PipeTables {
   private final EntityManager entityManager;
   private final String namespace;
   private final Caller caller;
+  private final io.ailake.logs.LogAnswers logAnswers;
+  private final io.ailake.postgres.RequestPathSql sql;
 
   PipeTables(OperationService operations, EntityManager entityManager, AilakeConfig config, Caller caller,
-      LocalRoots localRoots) {
+      LocalRoots localRoots, io.ailake.logs.LogAnswers logAnswers, io.ailake.postgres.RequestPathSql sql) {
+    this.logAnswers = logAnswers;
+    this.sql = sql;
     this.localRoots = localRoots;
     this.operations = operations;
     this.entityManager = entityManager;
@@ -187,6 +191,15 @@ public class PipeTables {
     return operations.submit(warehouse.organizationId, PipeTableJobs.REFRESH,
         Map.of("pipeTableId", pipe.id.toString(), "partitionSpec", PipeTableJobs.encode(ordered)),
         operationId, fingerprint);
+  }
+
+  /** The pipe table's log; a follower's stream ends when the pipe table is gone. */
+  @Transactional
+  public jakarta.ws.rs.core.Response logs(String instanceId, String tableName, io.ailake.logs.LogParameters parameters) {
+    Warehouse warehouse = DatabaseInstances.require(caller.organizationId(), instanceId);
+    UUID pipeId = require(warehouse, tableName).id;
+    return logAnswers.answer(io.ailake.logs.LogSubject.pipeTable(warehouse.organizationId, pipeId), parameters,
+        () -> sql.first("SELECT 1 FROM pipe_table WHERE id = ?", row -> row.getInt(1), pipeId).isEmpty());
   }
 
   /** The files the loader took, in load order; {@code status} is FINISHED or FAILED, or null for both. */

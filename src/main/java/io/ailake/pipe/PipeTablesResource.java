@@ -89,6 +89,19 @@ public class PipeTablesResource {
     return pipeTables.files(instanceId, tableName, status, Paging.from(from, size));
   }
 
+  @GET
+  @Path("/{tableName}/logs")
+  @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS, io.ailake.logs.LogAnswers.NDJSON})
+  @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.LOGS, value = "true")
+  @Operation(operationId = "getAiLakePipeTableLogs", summary = "What the loader did for a pipe table: files found,"
+      + " loaded (rows) or failed (why); follow=true streams new lines until the client leaves")
+  public Response logs(
+      @PathParam("instanceId") String instanceId,
+      @PathParam("tableName") String tableName,
+      @BeanParam io.ailake.logs.LogParameters parameters) {
+    return pipeTables.logs(instanceId, tableName, parameters);
+  }
+
   @DELETE
   @Path("/{tableName}")
   @org.eclipse.microprofile.openapi.annotations.extensions.Extension(name = io.ailake.api.ApiDocumentation.ASYNC, value = "true")

@@ -54,7 +54,8 @@ public class SchemaMigrations {
           "V12__operations_newest_first.sql",
           "V13__pipe_file_history.sql",
           "V14__ingest_syncs.sql",
-          "V15__events.sql");
+          "V15__events.sql",
+          "V16__resource_logs.sql");
 
   static final String DIRECTORY = "db/migration/";
 

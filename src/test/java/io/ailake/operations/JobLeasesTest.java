@@ -32,6 +32,7 @@ class JobLeasesTest {
 
   @Inject DataSource dataSource;
   @Inject ServiceStates states;
+  @Inject io.ailake.logs.ResourceLogs logs;
 
   /** Runs of each job id, by every runner of this test. */
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
@@ -101,7 +102,7 @@ class JobLeasesTest {
       }
     };
     JobRunner stopping = new JobRunner(dataSource, List.of(blocking), Duration.ofHours(1), 8,
-        Duration.ofMillis(200), states, WorkerIdentity.ofThisProcess("replica-e"));
+        Duration.ofMillis(200), states, WorkerIdentity.ofThisProcess("replica-e"), logs);
     JobRunner other = runner(handler(kind, Duration.ZERO), "replica-f");
     long id = enqueue(kind);
     CompletableFuture<Void> running = CompletableFuture.runAsync(stopping::poll);
@@ -138,7 +139,7 @@ class JobLeasesTest {
   }
 
   private JobRunner runner(JobHandler handler, WorkerIdentity identity) {
-    return new JobRunner(dataSource, List.of(handler), LEASE, 8, Duration.ofSeconds(1), states, identity);
+    return new JobRunner(dataSource, List.of(handler), LEASE, 8, Duration.ofSeconds(1), states, identity, logs);
   }
 
   private long enqueue(String kind) throws SQLException {

@@ -35,6 +35,7 @@ class OperationsListTest {
 
   @Inject DataSource dataSource;
   @Inject ServiceStates states;
+  @Inject io.ailake.logs.ResourceLogs logs;
 
   @Test
   void listIsFilteredByStatusAndKindPagedAndNewestFirst() throws SQLException {
@@ -250,6 +251,6 @@ class OperationsListTest {
       }
     };
     return new JobRunner(dataSource, List.of(handler), Duration.ofSeconds(30), maxAttempts,
-        Duration.ofSeconds(1), states, WorkerIdentity.ofThisProcess("operations-list-test"));
+        Duration.ofSeconds(1), states, WorkerIdentity.ofThisProcess("operations-list-test"), logs);
   }
 }
