@@ -19,7 +19,8 @@ public class LogAnswers {
 
   public static final String NDJSON = "application/x-ndjson";
 
-  /** The lines of one log, oldest first. */
+  /** The lines of one log, oldest first (an entity of a Response: registered for the native image's Jackson). */
+  @io.quarkus.runtime.annotations.RegisterForReflection
   public record Logs(List<Map<String, Object>> logs) {}
 
   private final LogLines lines;

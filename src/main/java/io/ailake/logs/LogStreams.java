@@ -96,6 +96,10 @@ class LogStreams {
       if (finished.get()) {
         return;
       }
+      if (response.closed()) {
+        left(); // the client left before the close handler was in place
+        return;
+      }
       if (response.isWriteQueueFull()) {
         schedule(pollInterval.toMillis()); // a slow reader: nothing more is read for it until it caught up
         return;
