@@ -188,6 +188,30 @@ class LogsTest {
   }
 
   @Test
+  void followingADatabaseEndsWhenItIsDeletedAfterItsLastLines() throws Exception {
+    ObjectStorage storage = ObjectStorages.local("logs");
+    String name = "logs_" + UUID.randomUUID().toString().substring(0, 8);
+    Operations.awaitSucceeded(given().contentType(ContentType.JSON)
+        .body(Map.of("name", name, "storageIds", List.of(storage.id.toString())))
+        .post(BASE).then().statusCode(202).extract().header("operation-id"));
+    // tail=0: only the lines written from now on
+    CompletableFuture<HttpResponse<String>> followed = follow(BASE + name + "/logs?follow=true&tail=0",
+        "application/x-ndjson");
+    Thread.sleep(500);
+    assertThat(followed).as("the stream of a database that exists").isNotDone();
+    given().delete(BASE + name).then().statusCode(202);
+
+    HttpResponse<String> answer = followed.get(30, TimeUnit.SECONDS);
+    List<String> messages = new ArrayList<>();
+    for (String line : answer.body().split("\n")) {
+      messages.add(JSON.readTree(line).path("message").asText());
+    }
+    assertThat(messages).containsExactly("Deprovisioning: purging the files of its tables and views", "Files purged",
+        "Database deleted");
+    given().get(BASE + name + "/logs").then().statusCode(404);
+  }
+
+  @Test
   void aPipeTablesLogSaysWhichFilesItLoadedWithTheirRows() throws Exception {
     ObjectStorage landing = ObjectStorages.s3("logs-landing");
     ObjectStorage lake = ObjectStorages.s3("logs-lake");
