@@ -31,6 +31,11 @@ public class AuditLog {
   private static final String RECORDED = "ailake.audit.recorded";
   /** Marks a request that changes nothing. */
   private static final String CHANGES_NOTHING = "ailake.audit.changes-nothing";
+  /** The event a call that changes nothing announces once it is answered well (a query). */
+  private static final String ANNOUNCES = "ailake.audit.announces";
+
+  /** An event of the outbox (docs/events.md): its type, what it is about, its data as JSON. */
+  public record Announcement(String type, String resource, String data) {}
 
   private final Caller caller;
   private final RequestPathSql sql;
@@ -62,6 +67,16 @@ public class AuditLog {
     routing.put(CHANGES_NOTHING, Boolean.TRUE);
   }
 
+  /**
+   * The call (one that changes nothing, such as a query) announces {@code event} when it is answered with a
+   * 2xx: the statement that writes its audit record writes the event too, in the caller's organization.
+   */
+  public static void announce(RoutingContext routing, Announcement event) {
+    if (routing != null) {
+      routing.put(ANNOUNCES, event);
+    }
+  }
+
   @ServerResponseFilter
   public void record(ContainerRequestContext request, ContainerResponseContext response, RoutingContext routing) {
     String path = request.getUriInfo().getPath();
@@ -70,9 +85,18 @@ public class AuditLog {
     }
     try {
       // one autocommitted statement: a transaction of its own would cost three more round trips
+      NamedSql.Parameters parameters =
+          parameters(request.getMethod(), path, RequestIds.of(request)).set("audit_status", response.getStatus());
       NamedSql insert = routing.get(CHANGES_NOTHING) != null ? INSERT_NOT_WAITING_FOR_FLUSH : INSERT;
-      QuarkusTransaction.suspendingExisting().run(() -> sql.update(insert,
-          parameters(request.getMethod(), path, RequestIds.of(request)).set("audit_status", response.getStatus())));
+      Announcement event = routing.get(ANNOUNCES);
+      if (event != null && insert == INSERT_NOT_WAITING_FOR_FLUSH && response.getStatus() / 100 == 2
+          && caller.organizationId() != null) {
+        insert = INSERT_ANNOUNCING;
+        parameters.set("event_type", event.type()).set("event_resource", event.resource())
+            .set("event_data", event.data());
+      }
+      NamedSql statement = insert;
+      QuarkusTransaction.suspendingExisting().run(() -> sql.update(statement, parameters));
     } catch (RuntimeException e) {
       LOG.warnf("Could not record %s %s in the audit log: %s", request.getMethod(), path, e.getMessage());
     }
@@ -93,6 +117,16 @@ public class AuditLog {
       "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) " + COLUMNS
           + " SELECT :audit_organization, :audit_token, :audit_actor, :audit_method, :audit_path, :audit_status,"
           + " :audit_request FROM relaxed");
+
+  /**
+   * {@link #INSERT_NOT_WAITING_FOR_FLUSH} with the event the call announces ({@code :event_type},
+   * {@code :event_resource}, {@code :event_data}): both land together, or neither.
+   */
+  private static final NamedSql INSERT_ANNOUNCING = NamedSql.of(
+      "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), audit AS (" + COLUMNS
+          + " SELECT :audit_organization, :audit_token, :audit_actor, :audit_method, :audit_path, :audit_status,"
+          + " :audit_request FROM relaxed) INSERT INTO event (organization_id, type, resource, data)"
+          + " SELECT :audit_organization, :event_type, :event_resource, CAST(:event_data AS jsonb) FROM relaxed");
 
   /**
    * A data-modifying {@code WITH} expression {@code audit} that writes a record with the status of each

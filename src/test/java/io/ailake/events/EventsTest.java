@@ -99,7 +99,7 @@ class EventsTest {
   }
 
   @Test
-  void rowsOverRestAreAnnouncedAsInsertedUpdatedAndDeleted() {
+  void rowsOverRestAreAnnouncedAsInsertedUpdatedAndDeletedAndQueriesOnceAnswered() {
     Warehouse database = Warehouses.local("events");
     String start = end();
     String tables = DATABASES + database.name + "/tables";
@@ -123,6 +123,28 @@ class EventsTest {
     assertThat(events).extracting(e -> e.getString("type"))
         .containsExactly("datalake.Data.inserted", "datalake.Data.updated", "datalake.Data.deleted");
     assertThat(events.get(0).getInt("data.rowsAdded")).isEqualTo(2);
+
+    // a query and a query into the past are announced once answered; a refused one is not
+    long first = events.get(0).getLong("data.snapshotId");
+    String query = DATABASES + database.name + "/query";
+    given().contentType(ContentType.JSON).body(Map.of("sql", "SELECT * FROM shop.t")).post(query)
+        .then().statusCode(200).body("rowCount", equalTo(1));
+    given().contentType(ContentType.JSON).body(Map.of("sql", "SELECT * FROM shop.t", "asOf", Map.of("snapshotId", first)))
+        .post(query).then().statusCode(200).body("rowCount", equalTo(2));
+    given().contentType(ContentType.JSON).body(Map.of("sql", "SELECT * FROM read_csv('/etc/passwd')")).post(query)
+        .then().statusCode(400);
+    List<JsonPath> queries = new ArrayList<>();
+    Eventually.within(Duration.ofSeconds(10), () -> {
+      queries.clear();
+      queries.addAll(after(start, "databases/" + database.name).stream()
+          .filter(e -> e.getString("type").contains("quer") || e.getString("type").contains("Query")).toList());
+      assertThat(queries).hasSize(2);
+    });
+    assertThat(queries).extracting(e -> e.getString("type"))
+        .containsExactly("datalake.queried", "datalake.Query.timeTraveled");
+    assertThat(queries.get(0).getInt("data.rowCount")).isEqualTo(1);
+    assertThat(queries.get(0).getList("data.tables")).containsExactly("shop.t");
+    assertThat(queries.get(1).getLong("data.snapshots.'shop.t'")).isEqualTo(first);
   }
 
   @Test

@@ -1,9 +1,14 @@
 package io.ailake.data.query;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ailake.AilakeConfig;
 import io.ailake.api.ApiException;
+import io.ailake.auth.AuditLog;
 import io.ailake.data.DatabaseTables;
+import io.ailake.events.EventTypes;
 import io.ailake.iceberg.Warehouse;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +24,13 @@ public class QueryService {
   private final QueryEngine engine;
   private final TrinoQueries trino;
   private final AilakeConfig.Query config;
+  private final CurrentVertxRequest request;
+  private final ObjectMapper json;
 
-  QueryService(DatabaseTables tables, QueryEngine engine, TrinoQueries trino, AilakeConfig config) {
+  QueryService(DatabaseTables tables, QueryEngine engine, TrinoQueries trino, AilakeConfig config,
+      CurrentVertxRequest request, ObjectMapper json) {
+    this.request = request;
+    this.json = json;
     this.tables = tables;
     this.engine = engine;
     this.trino = trino;
@@ -72,7 +82,21 @@ public class QueryService {
         files.put(table.display(), table.tasks().size());
       }
     }
-    return new QueryResult(rows.columns(), rows.rows(), rows.rows().size(), rows.truncated(), snapshots, files,
-        Duration.ofNanos(System.nanoTime() - started).toMillis());
+    QueryResult result = new QueryResult(rows.columns(), rows.rows(), rows.rows().size(), rows.truncated(),
+        snapshots, files, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    announce(database, asOf, result);
+    return result;
+  }
+
+  /** The call's event, written with its audit record once it is answered: a query, or one into the past. */
+  private void announce(Warehouse database, AsOf asOf, QueryResult result) {
+    ObjectNode data = json.createObjectNode().put("database", database.name);
+    data.putArray("tables").addAll(result.snapshots().keySet().stream().map(json.getNodeFactory()::textNode).toList());
+    ObjectNode read = data.putObject("snapshots");
+    result.snapshots().forEach(read::put);
+    data.put("rowCount", result.rowCount()).put("truncated", result.truncated()).put("elapsedMs", result.elapsedMs());
+    String type = asOf.equals(AsOf.CURRENT) ? EventTypes.QUERIED : EventTypes.TIME_TRAVELED;
+    AuditLog.announce(request.getCurrent(), new AuditLog.Announcement(type, "databases/" + database.name,
+        data.toString()));
   }
 }
