@@ -33,6 +33,8 @@ public interface AilakeConfig {
 
   Logs logs();
 
+  Webhooks webhooks();
+
   Http http();
 
   /**
@@ -316,6 +318,43 @@ public interface AilakeConfig {
     /** How often a followed feed that has nothing new sends a comment, so proxies keep it open. */
     @WithDefault("15s")
     Duration heartbeat();
+  }
+
+  /** Webhook subscriptions and their deliveries (docs/webhooks.md). */
+  interface Webhooks {
+    /** How long a delivery is retried (exponential backoff with jitter) before it is marked failed. */
+    @WithDefault("24h")
+    Duration retryFor();
+
+    /** The wait before the second attempt; each later one waits about twice as long. */
+    @WithDefault("5s")
+    Duration firstRetry();
+
+    /** The longest wait between two attempts. */
+    @WithDefault("1h")
+    Duration maxRetryInterval();
+
+    /** After this many deliveries in a row failed for good, the subscription is disabled. */
+    @WithDefault("5")
+    int disableAfter();
+
+    /** How long one attempt may take, from connecting to the end of the answer. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** Subscriptions this replica delivers at once (each in order, one event after another). */
+    @WithDefault("16")
+    int concurrency();
+
+    /** How long a replica holds a subscription it delivers; another takes it when the holder died. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /**
+     * Networks (CIDRs) a webhook URL may reach although they are private, loopback or link-local: for tests and
+     * private deployments. None by default: such URLs are refused.
+     */
+    Optional<List<String>> allowedNetworks();
   }
 
   interface Ingest {

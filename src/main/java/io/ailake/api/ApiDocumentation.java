@@ -62,6 +62,7 @@ public class ApiDocumentation implements OASFilter {
         Map.of("title", "Conflict", "status", 409, "detail", "A database named sales already exists",
             "traceId", "0c6f4a2e9b1d4f7a")));
     IcebergSchemas.addTo(components);
+    EventSchemas.addTo(openAPI);
     addOperationSchemas(openAPI);
     addLogSchemas(openAPI);
     components.addSecurityScheme(BEARER, OASFactory.createSecurityScheme()
@@ -78,6 +79,8 @@ public class ApiDocumentation implements OASFilter {
         tag("AI Lake - Tables", "A database's Iceberg tables: create, describe, drop, snapshots and their tags,"
             + " schema evolution"),
         tag("AI Lake - Services & Operations", "Background services and long-running operations"),
+        tag("AI Lake - Webhooks", "Subscriptions that POST the organization's events, signed as Standard Webhooks,"
+            + " retried, in order (docs/webhooks.md); each event type's body is in this document's webhooks"),
         tag(CONFIGURATION, "Iceberg REST catalog: the catalog's configuration"),
         tag(OAUTH, "Iceberg REST catalog: the OAuth2 token endpoint"),
         tag(CATALOG, "Iceberg REST catalog: namespaces, tables, views and transactions"),

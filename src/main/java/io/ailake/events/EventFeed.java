@@ -58,6 +58,17 @@ public class EventFeed {
       + " WHERE organization_id = ? AND (tx, id) > (?::text::xid8, ?) AND tx < pg_snapshot_xmin(pg_current_snapshot())"
       + " AND (cardinality(?::text[]) = 0 OR type = ANY (?::text[]))"
       + " ORDER BY tx, id LIMIT ?";
+  /** The events of a page, and where the next page starts. */
+  public record Page(List<Event> events, Cursor next) {}
+
+  private static final String SELECTED_PAGE = "SELECT id, tx::text, type, resource, created_at, data::text,"
+      + " (pg_snapshot_xmin(pg_current_snapshot())::text::numeric - 1)::text FROM (SELECT 1) AS snapshot"
+      + " LEFT JOIN LATERAL (SELECT * FROM event"
+      + " WHERE organization_id = ? AND (tx, id) > (?::text::xid8, ?) AND tx < pg_snapshot_xmin(pg_current_snapshot())"
+      + " AND (cardinality(?::text[]) = 0 OR type = ANY (?::text[]))"
+      + " AND (cardinality(?::text[]) = 0 OR EXISTS (SELECT 1 FROM unnest(?::text[]) AS prefix"
+      + "   WHERE resource = prefix OR starts_with(resource, prefix || '/')))"
+      + " ORDER BY tx, id LIMIT ?) AS e ON true ORDER BY tx, id";
   /** The position after every event readable now: later ones all come after it. */
   private static final String END = "SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::numeric - 1)::text";
 
@@ -75,6 +86,38 @@ public class EventFeed {
       return new Event(id, new Cursor(Long.parseLong(row.getString(2)), id), row.getString(3),
           row.getTimestamp(5).toInstant(), row.getString(4), row.getString(6));
     }, organization, Long.toString(after.tx()), after.id(), typeArray, typeArray, size);
+  }
+
+  /**
+   * The organization's next {@code size} events after {@code after} of the given types (all when empty) about
+   * the given resources or what lies under them (all when empty). A page that is not full was the last readable
+   * one: its next cursor passes the events that did not match too, up to the end of what was readable.
+   */
+  public Page select(UUID organization, Cursor after, Set<String> types, List<String> resources, int size) {
+    String[] typeArray = types.toArray(String[]::new);
+    String[] resourceArray = resources.toArray(String[]::new);
+    long[] end = {0};
+    List<Event> events = new java.util.ArrayList<>();
+    sql.all(SELECTED_PAGE, row -> {
+      end[0] = Long.parseLong(row.getString(7));
+      if (row.getString(2) != null) {
+        long id = row.getLong(1);
+        events.add(new Event(id, new Cursor(Long.parseLong(row.getString(2)), id), row.getString(3),
+            row.getTimestamp(5).toInstant(), row.getString(4), row.getString(6)));
+      }
+      return null;
+    }, organization, Long.toString(after.tx()), after.id(), typeArray, typeArray, resourceArray, resourceArray, size);
+    Cursor last = events.isEmpty() ? after : events.get(events.size() - 1).cursor();
+    if (events.size() == size) {
+      return new Page(events, last);
+    }
+    Cursor readable = new Cursor(Math.max(end[0], 0), Long.MAX_VALUE);
+    return new Page(events, compare(readable, last) > 0 ? readable : last);
+  }
+
+  private static int compare(Cursor a, Cursor b) {
+    int tx = Long.compareUnsigned(a.tx(), b.tx());
+    return tx != 0 ? tx : Long.compare(a.id(), b.id());
   }
 
   /** The cursor after every event readable now: a follower that starts there sees only what comes next. */

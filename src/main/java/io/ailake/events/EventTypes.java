@@ -21,6 +21,8 @@ public final class EventTypes {
   public static final String TIME_TRAVELED = "datalake.Query.timeTraveled";
   public static final String VIEW_REPLACED = "datalake.View.replaced";
   public static final String WEBHOOK_DISABLED = "webhook.disabled";
+  /** Sent by POST /webhooks/{id}/test to that webhook only; never in the feed. */
+  public static final String WEBHOOK_TEST = "webhook.test";
 
   /** A type: its name, what it announces, and the fields its data always has. */
   public record Type(String name, String description, List<String> fields) {}
@@ -63,7 +65,9 @@ public final class EventTypes {
       type("sync.failed", "A sync failed", "syncId, name, database, table, syncType, message"),
       type("pipe.file.loaded", "The pipe loader committed a file", "pipeTable, database, path, bytes, rows"),
       type("pipe.file.failed", "The pipe loader refused a file", "pipeTable, database, path, bytes, error"),
-      type(WEBHOOK_DISABLED, "A webhook was disabled after repeated failed deliveries", "webhookId, url, reason"));
+      type(WEBHOOK_DISABLED, "A webhook was disabled after repeated failed deliveries", "webhookId, url, reason"),
+      type(WEBHOOK_TEST, "A test delivery asked for with POST /webhooks/{id}/test (sent to that webhook only)",
+          "webhookId, message"));
 
   public static final Set<String> NAMES = ALL.stream().map(Type::name).collect(Collectors.toUnmodifiableSet());
 

@@ -55,7 +55,8 @@ public class SchemaMigrations {
           "V13__pipe_file_history.sql",
           "V14__ingest_syncs.sql",
           "V15__events.sql",
-          "V16__resource_logs.sql");
+          "V16__resource_logs.sql",
+          "V17__webhooks.sql");
 
   static final String DIRECTORY = "db/migration/";
 

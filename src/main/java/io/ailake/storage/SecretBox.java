@@ -27,9 +27,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
 
 /**
- * Seals a storage's credentials with AES-256-GCM for the {@code sealed_secret} column. A sealed value
+ * Seals a storage's credentials (and a webhook's signing secret) with AES-256-GCM for their {@code sealed_secret}
+ * columns. A sealed value
  * is {@code version(1) | nonce(12) | ciphertext+tag}; every seal draws a fresh random nonce. The
- * storage's id is bound in as associated data, so a sealed value copied onto another row does not open.
+ * row's id is bound in as associated data, so a sealed value copied onto another row does not open.
  * The same server secret keys the hashes of API tokens, through a key derived from it
  * ({@link #derivedKey}).
  */
@@ -83,35 +84,52 @@ public class SecretBox {
   }
 
   public byte[] seal(Credentials credentials, UUID storageId) {
-    byte[] nonce = new byte[NONCE_BYTES];
-    RANDOM.nextBytes(nonce);
     try {
-      byte[] plain = JSON.writeValueAsBytes(credentials);
-      Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, storageId);
-      byte[] sealed = cipher.doFinal(plain);
-      return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
-          .put(VERSION).put(nonce).put(sealed).array();
-    } catch (JsonProcessingException | GeneralSecurityException e) {
+      return seal(JSON.writeValueAsBytes(credentials), storageId);
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot seal the credentials of storage " + storageId, e);
     }
   }
 
   public Credentials open(byte[] sealed, UUID storageId) {
+    byte[] plain = open(sealed, storageId, "credentials of storage " + storageId);
+    try {
+      return JSON.readValue(plain, Credentials.class);
+    } catch (IOException e) {
+      throw new UnsealException("The sealed credentials of storage " + storageId + " do not open", e);
+    }
+  }
+
+  /** Seals any secret of the row with id {@code owner} (a webhook's signing secret, say). */
+  public byte[] seal(byte[] plain, UUID owner) {
+    byte[] nonce = new byte[NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    try {
+      Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, owner);
+      byte[] sealed = cipher.doFinal(plain);
+      return ByteBuffer.allocate(1 + NONCE_BYTES + sealed.length)
+          .put(VERSION).put(nonce).put(sealed).array();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot seal a secret of " + owner, e);
+    }
+  }
+
+  /** Opens what {@link #seal(byte[], UUID)} sealed for {@code owner}; {@code what} names it in errors. */
+  public byte[] open(byte[] sealed, UUID owner, String what) {
     if (sealed == null || sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != VERSION) {
-      throw new UnsealException("The sealed credentials of storage " + storageId + " are not in a known format", null);
+      throw new UnsealException("The sealed " + what + " are not in a known format", null);
     }
     byte[] nonce = Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES);
     try {
-      Cipher cipher = cipher(Cipher.DECRYPT_MODE, nonce, storageId);
-      byte[] plain = cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
-      return JSON.readValue(plain, Credentials.class);
+      Cipher cipher = cipher(Cipher.DECRYPT_MODE, nonce, owner);
+      return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
     } catch (AEADBadTagException e) {
       throw new UnsealException(
-          "The sealed credentials of storage " + storageId
-              + " do not open: ailake.secrets.key is not the key they were sealed with, or they were altered",
+          "The sealed " + what + " do not open: ailake.secrets.key is not the key they were sealed with, or they"
+              + " were altered",
           e);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new UnsealException("The sealed credentials of storage " + storageId + " do not open", e);
+    } catch (GeneralSecurityException e) {
+      throw new UnsealException("The sealed " + what + " do not open", e);
     }
   }
 
