@@ -500,6 +500,8 @@ class InputFuzzTest {
     String syncId;
     String tableLocation;
     String viewLocation;
+    String webhookId;
+    String deliveryId;
 
     static Fixture create() {
       Fixture fixture = new Fixture();
@@ -542,6 +544,14 @@ class InputFuzzTest {
       if (given().get("/api/v1/admin/objectStorages/" + spareStorage).statusCode() != 200) {
         spareStorage = ObjectStorages.s3("fuzz-spare").name;
       }
+      if (webhookId == null || given().get("/api/v1/ailake/webhooks/" + webhookId).statusCode() != 200) {
+        // a webhook whose receiver never answers (the discard port), with one delivery of a test event
+        webhookId = given().contentType(ContentType.JSON)
+            .body("{\"url\":\"http://127.0.0.1:9/fuzz\",\"events\":[\"table.committed\"],\"resources\":[\"databases/"
+                + prefix + "\"]}").post("/api/v1/ailake/webhooks").then().statusCode(201).extract().path("id");
+        deliveryId = String.valueOf(given().post("/api/v1/ailake/webhooks/" + webhookId + "/test").then()
+            .statusCode(202).extract().jsonPath().getLong("deliveryId"));
+      }
       String admin = "Bearer " + TestTokens.serverAdmin();
       if (orgId == null || given().header("Authorization", admin).get("/api/v1/admin/organizations/" + orgId)
           .statusCode() != 200) {
@@ -573,6 +583,8 @@ class InputFuzzTest {
         case "serviceId" -> serviceId;
         case "commandName" -> commandName;
         case "syncId" -> syncId;
+        case "webhookId" -> webhookId;
+        case "deliveryId" -> deliveryId;
         default -> throw new IllegalStateException("No fixture value for path parameter " + name);
       };
     }
@@ -582,7 +594,8 @@ class InputFuzzTest {
       return example
           .replace("0b6d2f64-1e0a-4e8b-8a0e-5c1b2d3e4f50", storageId)
           .replace("s3-data-lake", storageName)
-          .replace("\"sales\"", "\"" + dataSourceId + "\"");
+          .replace("\"sales\"", "\"" + dataSourceId + "\"")
+          .replace("https://hooks.example.com/ailake", "http://127.0.0.1:9/fuzz");
     }
 
     String icebergBody(String method, String path) {

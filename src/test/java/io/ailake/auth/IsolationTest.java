@@ -114,7 +114,12 @@ class IsolationTest {
     String sync = given().contentType(ContentType.JSON).body(Map.of("name", "iso", "table", "iso.t",
         "syncType", "INCREMENTAL", "format", "ndjson")).post("/api/v1/ailake/database/instances/lake/syncs")
         .then().statusCode(201).extract().jsonPath().getString("syncId");
-    List<String> owned = List.of("/iceberg/v1/lake/namespaces/iso/tables/t", "/iceberg/v1/lake/namespaces/iso/views/v",
+    String webhook = given().contentType(ContentType.JSON)
+        .body(Map.of("url", "http://127.0.0.1:9/iso", "events", List.of("*"), "resources", List.of("databases/none")))
+        .post("/api/v1/ailake/webhooks").then().statusCode(201).extract().path("id");
+    String delivery = given().post("/api/v1/ailake/webhooks/" + webhook + "/test").then().statusCode(202)
+        .extract().jsonPath().getString("deliveryId");
+    List<String> owned = List.of("/iceberg/v1/lake/namespaces/iso/tables/t", "/api/v1/ailake/webhooks/" + webhook, "/iceberg/v1/lake/namespaces/iso/views/v",
         "/api/v1/ailake/database/instances/" + pipes + "/pipeTables/orders", "/api/v1/ailake/operations/" + operationId,
         "/api/v1/admin/objectStorages/default", "/api/v1/ailake/database/instances/lake",
         "/api/v1/ailake/database/instances/lake/syncs/" + sync);
@@ -153,7 +158,7 @@ class IsolationTest {
           .replace("{tableName}", "orders")
           .replace("{dataSourceId}", "lake").replace("{operationId}", operationId)
           .replace("{storageIdOrName}", "default").replace("{namespace}", "iso").replace("{table}", "t")
-          .replace("{syncId}", sync);
+          .replace("{syncId}", sync).replace("{webhookId}", webhook).replace("{deliveryId}", delivery);
       for (String method : path.getValue().keySet()) {
         int status = given().header("Authorization", foreign).contentType(ContentType.JSON)
             .body("{\"partitionSpec\": {}, \"oldDataSourceId\": \"lake\", \"dataSourceId\": \"x\"}")

@@ -5,7 +5,7 @@ import io.ailake.events.EventFeed;
 import io.ailake.events.EventTypes;
 import io.ailake.storage.SecretBox;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,8 @@ public class WebhookDispatcher {
   private final AilakeConfig.Webhooks settings;
   private final String owner;
   private final ExecutorService workers;
+  private final ScheduledExecutorService poller;
+  private final Duration pollInterval;
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean stopping;
 
@@ -127,6 +130,12 @@ public class WebhookDispatcher {
     String replica = config.jobs().replicaId().filter(s -> !s.isBlank())
         .orElse(System.getenv().getOrDefault("HOSTNAME", "replica"));
     this.owner = replica + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    this.pollInterval = config.events().pollInterval();
+    this.poller = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "webhook-poller");
+      thread.setDaemon(true);
+      return thread;
+    });
     AtomicInteger threads = new AtomicInteger();
     this.workers = Executors.newFixedThreadPool(Math.max(1, settings.concurrency()), task -> {
       Thread thread = new Thread(task, "webhook-delivery-" + threads.incrementAndGet());
@@ -135,8 +144,11 @@ public class WebhookDispatcher {
     });
   }
 
-  @Scheduled(every = "${ailake.events.poll-interval:250ms}", delayed = "1s",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  /** Polls every {@code ailake.events.poll-interval} (the Quarkus scheduler's shortest period is a second). */
+  void start(@Observes StartupEvent event) {
+    poller.scheduleWithFixedDelay(this::poll, 1_000, Math.max(10, pollInterval.toMillis()), TimeUnit.MILLISECONDS);
+  }
+
   void poll() {
     int free = settings.concurrency() - busy.get();
     if (stopping || free <= 0) {
@@ -149,24 +161,34 @@ public class WebhookDispatcher {
       LOG.warnf("Cannot claim webhooks to deliver: %s", e.getMessage());
       return;
     }
+    if (stopping) {
+      claimed.forEach(webhook -> release(webhook.id()));
+      return;
+    }
     for (Claimed webhook : claimed) {
       busy.incrementAndGet();
-      workers.execute(() -> {
-        try {
-          deliver(webhook);
-        } catch (SQLException | RuntimeException e) {
-          LOG.warnf("Delivering webhook %s stopped; it is taken again: %s", webhook.id(), e.getMessage());
-        } finally {
-          release(webhook.id());
-          busy.decrementAndGet();
-        }
-      });
+      try {
+        workers.execute(() -> {
+          try {
+            deliver(webhook);
+          } catch (SQLException | RuntimeException e) {
+            LOG.warnf("Delivering webhook %s stopped; it is taken again: %s", webhook.id(), e.getMessage());
+          } finally {
+            release(webhook.id());
+            busy.decrementAndGet();
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        release(webhook.id());
+        busy.decrementAndGet();
+      }
     }
   }
 
   /** At shutdown: claims nothing more, lets running attempts end briefly, and hands the subscriptions back. */
   void stop(@Observes ShutdownEvent event) {
     stopping = true;
+    poller.shutdownNow();
     workers.shutdown();
     try {
       workers.awaitTermination(Math.min(5_000, settings.timeout().toMillis()), TimeUnit.MILLISECONDS);
