@@ -111,7 +111,7 @@ public class JobRunner extends PausableService {
       ResourceLogs logs) {
     this(dataSource, handlers.stream().toList(), config.jobs().lease(), config.jobs().maxAttempts(),
         config.jobs().shutdownGrace(), states,
-        WorkerIdentity.ofThisProcess(config.jobs().replicaId().orElseGet(JobRunner::hostName)), logs);
+        WorkerIdentity.ofThisProcess(config.jobs().replicaId()), logs);
   }
 
   /** A runner of its own handlers and lease: another replica, as a test sees it. */
@@ -131,18 +131,6 @@ public class JobRunner extends PausableService {
       thread.setDaemon(true);
       return thread;
     });
-  }
-
-  private static String hostName() {
-    String host = System.getenv("HOSTNAME");
-    if (host == null || host.isBlank()) {
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.net.UnknownHostException e) {
-        host = "localhost";
-      }
-    }
-    return host;
   }
 
   void start(@Observes StartupEvent event) {

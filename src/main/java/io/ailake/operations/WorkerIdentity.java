@@ -10,9 +10,26 @@ import java.util.UUID;
  * process started. A process that starts again on the same replica recognizes the claims of its dead
  * previous incarnation by them and takes them back at once, instead of waiting for their leases to end.
  */
-record WorkerIdentity(String replica, long pid, long startedMillis, String nonce) {
+public record WorkerIdentity(String replica, long pid, long startedMillis, String nonce) {
 
-  static WorkerIdentity ofThisProcess(String replica) {
+  /** This process, on the replica {@code ailake.jobs.replica-id} names, else on this host. */
+  public static WorkerIdentity ofThisProcess(Optional<String> replicaId) {
+    return ofThisProcess(replicaId.filter(id -> !id.isBlank()).orElseGet(WorkerIdentity::hostName));
+  }
+
+  private static String hostName() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return host;
+  }
+
+  public static WorkerIdentity ofThisProcess(String replica) {
     return new WorkerIdentity(
         replica.replace('/', '_'),
         ProcessHandle.current().pid(),
@@ -21,7 +38,7 @@ record WorkerIdentity(String replica, long pid, long startedMillis, String nonce
   }
 
   /** The identity written by {@link #toString}; empty for an owner of another format (an older release). */
-  static Optional<WorkerIdentity> parse(String owner) {
+  public static Optional<WorkerIdentity> parse(String owner) {
     String[] parts = owner == null ? new String[0] : owner.split("/");
     if (parts.length != 4) {
       return Optional.empty();
@@ -39,7 +56,7 @@ record WorkerIdentity(String replica, long pid, long startedMillis, String nonce
    * has the same pid, so a claim in our own pid with an earlier start is from before a restart; with
    * another pid, the process must be gone: two live processes may share a host outside Kubernetes.
    */
-  boolean isDeadPreviousIncarnation(WorkerIdentity other) {
+  public boolean isDeadPreviousIncarnation(WorkerIdentity other) {
     if (!other.replica.equals(replica) || other.startedMillis >= startedMillis || other.equals(this)) {
       return false;
     }

@@ -3,6 +3,7 @@ package io.ailake.events.webhooks;
 import io.ailake.AilakeConfig;
 import io.ailake.events.EventFeed;
 import io.ailake.events.EventTypes;
+import io.ailake.operations.WorkerIdentity;
 import io.ailake.storage.SecretBox;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -112,6 +113,7 @@ public class WebhookDispatcher {
   private final WebhookSender sender;
   private final SecretBox secrets;
   private final AilakeConfig.Webhooks settings;
+  private final WorkerIdentity identity;
   private final String owner;
   private final ExecutorService workers;
   private final ScheduledExecutorService poller;
@@ -127,9 +129,8 @@ public class WebhookDispatcher {
     this.sender = sender;
     this.secrets = secrets;
     this.settings = config.webhooks();
-    String replica = config.jobs().replicaId().filter(s -> !s.isBlank())
-        .orElse(System.getenv().getOrDefault("HOSTNAME", "replica"));
-    this.owner = replica + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    this.identity = WorkerIdentity.ofThisProcess(config.jobs().replicaId());
+    this.owner = identity.toString();
     this.pollInterval = config.events().pollInterval();
     this.poller = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "webhook-poller");
@@ -146,6 +147,7 @@ public class WebhookDispatcher {
 
   /** Polls every {@code ailake.events.poll-interval} (the Quarkus scheduler's shortest period is a second). */
   void start(@Observes StartupEvent event) {
+    resumeDeadClaims();
     poller.scheduleWithFixedDelay(this::poll, 1_000, Math.max(10, pollInterval.toMillis()), TimeUnit.MILLISECONDS);
   }
 
@@ -202,6 +204,29 @@ public class WebhookDispatcher {
     } catch (SQLException e) {
       LOG.warnf("Cannot release this replica's webhooks; others take them when the leases end: %s", e.getMessage());
     }
+  }
+
+  /**
+   * Hands back at once the subscriptions a dead previous process of this replica held (a kill -9): their
+   * queued deliveries and cursors are in PostgreSQL, so the next claim sends what that process had not.
+   */
+  int resumeDeadClaims() {
+    int resumed = 0;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement held = c.prepareStatement(
+            "SELECT id, lease_owner FROM webhook WHERE lease_owner IS NOT NULL AND lease_until >= now()")) {
+      try (ResultSet row = held.executeQuery()) {
+        while (row.next()) {
+          String holder = row.getString(2);
+          if (WorkerIdentity.parse(holder).filter(identity::isDeadPreviousIncarnation).isPresent()) {
+            resumed += update(c, RELEASE, row.getObject(1, UUID.class), holder) ? 1 : 0;
+          }
+        }
+      }
+    } catch (SQLException e) {
+      LOG.warnf("Cannot take back the webhooks of this replica's previous process: %s", e.getMessage());
+    }
+    return resumed;
   }
 
   List<Claimed> claim(int most) throws SQLException {

@@ -39,7 +39,11 @@ public final class WebhookViews {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @Schema(name = "AiLakeWebhookList", requiredProperties = {"webhooks", "links", "meta"})
+  @Schema(name = "AiLakeWebhookList", requiredProperties = {"webhooks", "links", "meta"}, example = """
+      {"webhooks": [{"id": "6f1c2a9e-4b7d-4e1f-9a3c-2d5e8f0b1c47", "url": "https://hooks.example.com/ailake",
+      "events": ["*"], "resources": [], "enabled": true, "createdAt": "2026-12-07T10:00:00Z",
+      "updatedAt": "2026-12-07T10:00:00Z"}], "links": {"self": "/api/v1/ailake/webhooks?size=20"},
+      "meta": {"page": {"number": 0, "size": 20}}}""")
   public record WebhookList(List<Webhook> webhooks, JsonApi.Links links, JsonApi.Meta meta) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -71,7 +75,12 @@ public final class WebhookViews {
       @Schema(description = "Every attempt, oldest first") List<Attempt> attempts) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @Schema(name = "AiLakeWebhookDeliveryList", requiredProperties = {"deliveries", "links", "meta"})
+  @Schema(name = "AiLakeWebhookDeliveryList", requiredProperties = {"deliveries", "links", "meta"}, example = """
+      {"deliveries": [{"deliveryId": 813, "eventId": "evt_1045", "type": "table.committed", "status": "PENDING",
+      "createdAt": "2026-12-07T10:15:30Z", "nextAttemptAt": "2026-12-07T10:15:40Z", "attempts": [
+      {"attemptedAt": "2026-12-07T10:15:31Z", "latencyMs": 10000, "error": "No answer within 10000 ms"}]}],
+      "links": {"self": "/api/v1/ailake/webhooks/6f1c2a9e-4b7d-4e1f-9a3c-2d5e8f0b1c47/deliveries?status=PENDING"},
+      "meta": {"page": {"number": 0, "size": 50}}}""")
   public record DeliveryList(
       @Schema(description = "Newest first") List<Delivery> deliveries, JsonApi.Links links, JsonApi.Meta meta) {}
 }
