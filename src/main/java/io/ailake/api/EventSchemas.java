@@ -34,6 +34,7 @@ final class EventSchemas {
               + " operations/{id}, webhooks/{id}, ..."),
           "data", data), List.of("id", "type", "timestamp", "resource", "data"), null);
       openAPI.addWebhook(type.name(), OASFactory.createPathItem().POST(OASFactory.createOperation()
+          .operationId(operationId(type.name()))
           .summary(type.description())
           .description("POSTed to each enabled webhook subscribed to " + type.name() + " (or *), signed as Standard"
               + " Webhooks: webhook-signature is v1, and the base64 of HMAC-SHA256 over {webhook-id}.{webhook-timestamp}"
@@ -48,6 +49,15 @@ final class EventSchemas {
               .addAPIResponse("2XX", OASFactory.createAPIResponse().description("Received; any other answer (or"
                   + " none within ailake.webhooks.timeout) is retried with backoff")))));
     }
+  }
+
+  /** datalake.Data.inserted: onDatalakeDataInserted. */
+  static String operationId(String type) {
+    StringBuilder id = new StringBuilder("on");
+    for (String part : type.split("\\.")) {
+      id.append(Character.toUpperCase(part.charAt(0))).append(part, 1, part.length());
+    }
+    return id.toString();
   }
 
   private static Parameter header(String name, String description) {

@@ -274,11 +274,20 @@ public class WebhookDispatcher {
         return;
       }
       if (secret == null) {
-        secret = secrets.open(webhook.sealedSecret(), webhook.id(), "signing secret of webhook " + webhook.id());
+        secret = secret(webhook);
       }
       if (!attempt(webhook, head, secret)) {
         return;
       }
+    }
+  }
+
+  /** The webhook's signing secret; empty when it does not open (another server key): its attempts fail saying so. */
+  private byte[] secret(Claimed webhook) {
+    try {
+      return secrets.open(webhook.sealedSecret(), webhook.id(), "signing secret of webhook " + webhook.id());
+    } catch (SecretBox.UnsealException e) {
+      return new byte[0];
     }
   }
 
@@ -339,8 +348,14 @@ public class WebhookDispatcher {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("webhook-id", head.eventId());
     headers.put("webhook-timestamp", Long.toString(timestamp));
-    headers.put("webhook-signature", WebhookSignatures.sign(secret, head.eventId(), timestamp, head.body()));
-    WebhookSender.Outcome outcome = sender.send(webhook.url(), headers, head.body());
+    WebhookSender.Outcome outcome;
+    if (secret.length == 0) {
+      outcome = new WebhookSender.Outcome(null, 0, "The webhook's signing secret does not open: ailake.secrets.key is"
+          + " not the key it was sealed with; nothing was sent");
+    } else {
+      headers.put("webhook-signature", WebhookSignatures.sign(secret, head.eventId(), timestamp, head.body()));
+      outcome = sender.send(webhook.url(), headers, head.body());
+    }
     if (stopping && !outcome.succeeded()) {
       return false; // cut short by the shutdown: not an attempt; the next holder sends it again
     }
