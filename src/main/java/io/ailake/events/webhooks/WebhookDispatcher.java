@@ -89,7 +89,13 @@ public class WebhookDispatcher {
   private static final String FAILED =
       "UPDATE webhook_delivery SET status = 'FAILED', attempts = attempts + 1, finished_at = now(),"
           + " first_attempt_at = coalesce(first_attempt_at, ?) WHERE id = ?";
-  private static final String SUCCEEDED_IN_A_ROW = "UPDATE webhook SET failed_in_a_row = 0 WHERE id = ?";
+  private static final String SUCCEEDED_IN_A_ROW =
+      "UPDATE webhook SET failed_in_a_row = 0 WHERE id = ? AND failed_in_a_row <> 0";
+  /**
+   * The dispatcher's own bookkeeping waits for no disk flush: what a PostgreSQL crash loses of it is only sent
+   * again (at least once), and commits keep the disk to themselves.
+   */
+  private static final String NO_FLUSH_WAIT = "SET LOCAL synchronous_commit TO off";
   private static final String FAILED_IN_A_ROW =
       "UPDATE webhook SET failed_in_a_row = failed_in_a_row + 1 WHERE id = ? RETURNING failed_in_a_row";
   private static final String DISABLE =
@@ -296,6 +302,7 @@ public class WebhookDispatcher {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        update(c, NO_FLUSH_WAIT);
         try (PreparedStatement move = c.prepareStatement(MOVE_CURSOR)) {
           move.setString(1, Long.toUnsignedString(page.next().tx()));
           move.setLong(2, page.next().id());
@@ -363,6 +370,7 @@ public class WebhookDispatcher {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        update(c, NO_FLUSH_WAIT);
         if (!update(c, HOLD, leaseSeconds(), webhook.id(), owner)) {
           c.rollback();
           return false;
@@ -459,6 +467,10 @@ public class WebhookDispatcher {
     try (PreparedStatement statement = c.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
         statement.setObject(i + 1, parameters[i]);
+      }
+      if (sql.startsWith("SET")) {
+        statement.execute();
+        return true;
       }
       if (sql.startsWith("SELECT")) {
         statement.executeQuery().close();

@@ -44,6 +44,8 @@ public final class WebhookBenchmark {
   private final ObjectMapper json = new ObjectMapper();
   private final ConcurrentLinkedQueue<Double> delaysMs = new ConcurrentLinkedQueue<>();
   private final AtomicInteger received = new AtomicInteger();
+  /** Receiver path and webhook-id of every delivery: what came more than once was sent again (at least once). */
+  private final java.util.Set<String> distinct = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private String base;
   private String token;
 
@@ -84,9 +86,11 @@ public final class WebhookBenchmark {
       exchange.close();
       Instant committed = Instant.parse(json.readTree(body).path("timestamp").asText());
       delaysMs.add(arrived - committed.toEpochMilli() - committed.getNano() % 1_000_000 / 1e6);
+      distinct.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("webhook-id"));
       received.incrementAndGet();
     });
-    receiver.setExecutor(Executors.newFixedThreadPool(16));
+    ExecutorService receiving = Executors.newFixedThreadPool(16);
+    receiver.setExecutor(receiving);
     receiver.start();
     Process service = startService();
     try {
@@ -103,6 +107,7 @@ public final class WebhookBenchmark {
       service.destroy();
       service.waitFor();
       receiver.stop(0);
+      receiving.shutdownNow();
     }
   }
 
@@ -123,6 +128,7 @@ public final class WebhookBenchmark {
     double[] rates = new double[repeats];
     delaysMs.clear();
     received.set(0);
+    distinct.clear();
     for (int r = 0; r < repeats; r++) {
       rates[r] = commits(table, commits);
     }
@@ -135,8 +141,9 @@ public final class WebhookBenchmark {
         Arrays.toString(Arrays.stream(rates).map(v -> Math.round(v * 10) / 10.0).toArray()));
     if (subscriptions > 0) {
       double[] delays = delaysMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      line += String.format(Locale.ROOT, "; %d of %d deliveries, commit to delivery p50 %.0f ms, p99 %.0f ms, max %.0f ms",
-          received.get(), expected, percentile(delays, 0.50), percentile(delays, 0.99),
+      line += String.format(Locale.ROOT, "; %d deliveries (%d distinct) of %d expected, commit to delivery p50 %.0f ms,"
+          + " p99 %.0f ms, max %.0f ms", received.get(), distinct.size(), expected, percentile(delays, 0.50),
+          percentile(delays, 0.99),
           delays.length == 0 ? 0 : delays[delays.length - 1]);
     }
     figure(subscriptions + " webhooks", line);
