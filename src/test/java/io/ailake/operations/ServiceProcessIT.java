@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * restart of the same replica. Its PostgreSQL is this test's, so a killed service leaves no server behind.
  * Requests and the job are made slow by a real concurrent transaction of the test that holds the rows they
  * write, as another client's transaction would: the service itself runs unchanged. A file-upload sync
- * outlives SIGKILL between its uploads and its end, and in the middle of its end.
+ * outlives SIGKILL between its uploads and its end, and in the middle of its end; an event committed before
+ * SIGKILL is delivered to its webhook after the restart, with its webhook-id.
  */
 class ServiceProcessIT {
 
@@ -302,7 +303,56 @@ class ServiceProcessIT {
 
   // ---- the service process ----------------------------------------------------------------------
 
+  @Test
+  void anEventCommittedBeforeKill9IsDeliveredByTheRestartedReplicaWithItsWebhookId() throws Exception {
+    // the receiver refuses every delivery until the first replica is killed, then takes them
+    AtomicBoolean accepting = new AtomicBoolean(false);
+    ConcurrentLinkedQueue<String> refused = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
+    com.sun.net.httpserver.HttpServer receiver =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      String id = exchange.getRequestHeaders().getFirst("webhook-id");
+      (accepting.get() ? accepted : refused).add(id);
+      exchange.sendResponseHeaders(accepting.get() ? 204 : 503, -1);
+      exchange.close();
+    });
+    receiver.start();
+    try {
+      Map<String, String> hooks = Map.of("AILAKE_WEBHOOKS_ALLOWED_NETWORKS", "127.0.0.1/32",
+          "AILAKE_WEBHOOKS_FIRST_RETRY", "1s", "AILAKE_WEBHOOKS_MAX_RETRY_INTERVAL", "2s");
+      Service first = start("hook-first", hooks);
+      HttpResponse<String> created = first.send("POST", "/api/v1/ailake/webhooks", "{\"url\":\"http://127.0.0.1:"
+          + receiver.getAddress().getPort() + "/hook\",\"events\":[\"datalake.Table.created\"]}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      HttpResponse<String> table = first.send("POST", "/api/v1/ailake/database/instances/lake/tables",
+          "{\"namespace\":\"hk\",\"name\":\"t\",\"columns\":[{\"name\":\"id\",\"type\":\"long\"}]}");
+      assertThat(table.statusCode()).as(table.body()).isEqualTo(201);
+      await(Duration.ofSeconds(30), "a first, refused delivery", () -> !refused.isEmpty());
+      String webhookId = refused.peek();
+
+      first.process.destroyForcibly(); // SIGKILL between the commit and a delivery that succeeds
+      assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      accepting.set(true);
+      start("hook-second", hooks);
+      await(Duration.ofSeconds(60), "the delivery by the restarted replica", () -> !accepted.isEmpty());
+      assertThat(accepted.peek()).as("the same webhook-id after the restart").isEqualTo(webhookId);
+      assertThat(queryText("SELECT 'evt_' || id FROM event WHERE type = 'datalake.Table.created'"
+          + " AND resource LIKE '%/tables/hk.t'")).isEqualTo(webhookId);
+      pause(3000);
+      assertThat(accepted).as("delivered once after the restart").containsExactly(webhookId);
+      assertThat(refused).allMatch(webhookId::equals);
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
   private Service start(String name) throws Exception {
+    return start(name, Map.of());
+  }
+
+  private Service start(String name, Map<String, String> settings) throws Exception {
     Path jar = Path.of(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar"));
     assertThat(jar).as("the packaged service (mvn package)").exists();
     int port = freePort();
@@ -320,6 +370,7 @@ class ServiceProcessIT {
     env.put("AILAKE_SHUTDOWN_DELAY", SHUTDOWN_DELAY.toSeconds() + "s");
     env.put("AILAKE_SHUTDOWN_TIMEOUT", SHUTDOWN_TIMEOUT.toSeconds() + "s");
     env.put("AILAKE_JOBS_SHUTDOWN_GRACE", JOB_GRACE.toSeconds() + "s");
+    env.putAll(settings);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = builder.start();
     started.add(process);
