@@ -39,7 +39,7 @@ token=bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 port=$(free_port)
 AILAKE_DATA_DIR=$work/data AILAKE_BOOTSTRAP_TOKEN=$token java "-Xmx${SERVICE_HEAP:-1g}" ${SERVICE_OPTS:-} \
   -Dquarkus.http.port="$port" -Dailake.rate-limit.enabled=false \
-  -Dailake.rows.max-body-bytes=64M -Dquarkus.http.limits.max-body-size=64M \
+  -Dailake.rows.max-body-bytes=64M -Dailake.http.max-body-bytes=64M -Dquarkus.http.limits.max-body-size=64M \
   -jar "$jar" >"$work/service.log" 2>&1 &
 service=$!; pids+=("$service")
 await service "$service" "http://127.0.0.1:$port/q/health/ready" || { tail -50 "$work/service.log"; exit 1; }
